@@ -1,0 +1,206 @@
+package org.volseg.core.io;
+
+import java.io.BufferedInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.Volume;
+
+/**
+ * Reads NIfTI-1 and NIfTI-2 images: {@code .nii}, {@code .nii.gz}, and {@code .hdr}/{@code .img} pairs (gzipped or
+ * not), in either byte order. Voxels are streamed from the file straight into the volume's float arrays with
+ * scl_slope/scl_inter applied; no second copy of the data is held. Frames (dims 4 to 7) become channels; RGB24 and
+ * RGBA32 give one channel per colour component.
+ */
+public final class NiftiReader {
+
+    private static final int CHUNK_VOXELS = 1 << 18;
+
+    private NiftiReader() {
+    }
+
+    /** A header with its extensions, and the file its voxels live in. */
+    public record HeaderAndExtensions(NiftiHeader header, List<NiftiExtension> extensions, Path dataFile) {
+    }
+
+    /** Reads the whole image. */
+    public static NiftiImage read(Path file) throws IOException {
+        HeaderAndExtensions h = readHeader(file);
+        return new NiftiImage(file, h.header(), h.extensions(), readVoxels(file, h));
+    }
+
+    /** Reads the header and extensions only (enough for geometry; a missing .img is no error here). */
+    public static HeaderAndExtensions readHeader(Path file) throws IOException {
+        try (InputStream in = open(file)) {
+            ByteBuffer first = ByteBuffer.wrap(readFully(file, in, 4, "header"));
+            int version = NiftiHeader.version(file, first);
+            int size = version == 1 ? NiftiHeader.NIFTI1_SIZE : NiftiHeader.NIFTI2_SIZE;
+            byte[] rest = readUpTo(file, in, size - 4);
+            ByteBuffer all = ByteBuffer.allocate(4 + rest.length).put(first.array()).put(rest).flip();
+            NiftiHeader header = NiftiHeader.parse(file, all);
+            List<NiftiExtension> extensions = readExtensions(file, in, header, size);
+            Path dataFile = header.isPair() ? NiftiFiles.imageFileOf(file) : file;
+            return new HeaderAndExtensions(header, extensions, dataFile);
+        }
+    }
+
+    private static List<NiftiExtension> readExtensions(Path file, InputStream in, NiftiHeader header, int size)
+            throws IOException {
+        byte[] extender = readUpTo(file, in, 4);
+        List<NiftiExtension> extensions = new ArrayList<>();
+        if (extender.length < 4 || extender[0] == 0) {
+            return extensions;
+        }
+        long position = size + 4L;
+        long end = header.isPair() ? Long.MAX_VALUE : header.voxOffset();
+        while (position + 8 <= end) {
+            byte[] prefix = readUpTo(file, in, 8);
+            if (prefix.length == 0 && header.isPair()) {
+                break;
+            }
+            if (prefix.length < 8) {
+                throw new VolumeFormatException(file, "extension", "at byte " + position + " is cut off");
+            }
+            ByteBuffer p = ByteBuffer.wrap(prefix).order(header.byteOrder());
+            int esize = p.getInt(0);
+            int ecode = p.getInt(4);
+            if (esize < 16 || esize % 16 != 0 || position + esize > end) {
+                throw new VolumeFormatException(file, "extension", "at byte " + position + " has esize " + esize
+                        + "; expected a multiple of 16, at least 16, ending by vox_offset (" + header.voxOffset()
+                        + ")");
+            }
+            byte[] data = readFully(file, in, esize - 8, "extension");
+            extensions.add(new NiftiExtension(ecode, data));
+            position += esize;
+        }
+        return extensions;
+    }
+
+    private static Volume readVoxels(Path file, HeaderAndExtensions h) throws IOException {
+        NiftiHeader header = h.header();
+        Path dataFile = h.dataFile();
+        if (!Files.isRegularFile(dataFile)) {
+            throw new VolumeFormatException(file, "data", "the data file " + dataFile.getFileName()
+                    + " of this .hdr/.img pair is missing");
+        }
+        NiftiDatatype type = header.datatype();
+        Geometry geometry = header.geometry();
+        int voxels = geometry.voxels();
+        int frames = header.frames();
+        int components = type.components();
+        float[][] channels = new float[frames * components][];
+        for (int c = 0; c < channels.length; c++) {
+            channels[c] = new float[voxels];
+        }
+        long expected = (long) voxels * frames * type.bytes();
+        try (InputStream in = openAt(dataFile, header.voxOffset())) {
+            ByteBuffer chunk = ByteBuffer.allocate(CHUNK_VOXELS * type.bytes()).order(header.byteOrder());
+            long done = 0;
+            for (int frame = 0; frame < frames; frame++) {
+                for (int offset = 0; offset < voxels; offset += CHUNK_VOXELS) {
+                    int count = Math.min(CHUNK_VOXELS, voxels - offset);
+                    int bytes = count * type.bytes();
+                    int got = in.readNBytes(chunk.array(), 0, bytes); // a corrupt gzip throws, caught below
+                    if (got < bytes) {
+                        throw new VolumeFormatException(dataFile, "data", "holds " + (done + got)
+                                + " bytes of voxel data after vox_offset " + header.voxOffset() + "; the header's dims "
+                                + "and datatype need " + expected);
+                    }
+                    done += got;
+                    chunk.position(0).limit(bytes);
+                    if (components == 1) {
+                        VoxelCodec.decode(chunk, type, channels[frame], offset, count, header.slope(),
+                                header.intercept());
+                    } else {
+                        float[][] colour = new float[components][];
+                        System.arraycopy(channels, frame * components, colour, 0, components);
+                        VoxelCodec.decodeColour(chunk, components, colour, offset, count);
+                    }
+                    chunk.clear();
+                }
+            }
+        } catch (ZipException | EOFException e) {
+            throw new VolumeFormatException(dataFile, "gzip", "the compressed data are corrupt or cut off ("
+                    + e.getMessage() + ")", e);
+        }
+        return new Volume(geometry, channels);
+    }
+
+    /** A stream over the file's bytes, gunzipped when the file starts with gzip's magic. */
+    private static InputStream open(Path file) throws IOException {
+        try {
+            InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            raw.mark(2);
+            int b0 = raw.read();
+            int b1 = raw.read();
+            raw.reset();
+            if (b0 == 0x1f && b1 == 0x8b) {
+                try {
+                    return new GZIPInputStream(raw, 1 << 16);
+                } catch (ZipException | EOFException e) {
+                    raw.close();
+                    throw new VolumeFormatException(file, "gzip", "the gzip header is corrupt (" + e.getMessage()
+                            + ")", e);
+                }
+            }
+            return raw;
+        } catch (NoSuchFileException e) {
+            throw new VolumeFormatException(file, "file", "does not exist", e);
+        }
+    }
+
+    /** A stream over the voxel data: seek in a plain file, skip in a gzipped one. */
+    private static InputStream openAt(Path file, long offset) throws IOException {
+        long length = Files.size(file);
+        InputStream in = open(file);
+        if (!(in instanceof GZIPInputStream)) {
+            in.close();
+            if (offset > length) {
+                throw new VolumeFormatException(file, "vox_offset", "is " + offset + ", past the end of the "
+                        + length + "-byte file");
+            }
+            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
+            channel.position(offset);
+            return new BufferedInputStream(Channels.newInputStream(channel), 1 << 20);
+        }
+        try {
+            in.skipNBytes(offset);
+            return in;
+        } catch (EOFException e) {
+            in.close();
+            throw new VolumeFormatException(file, "vox_offset", "is " + offset + ", past the end of the "
+                    + "decompressed file", e);
+        }
+    }
+
+    /** Up to n bytes; fewer only at the end of the file. */
+    private static byte[] readUpTo(Path file, InputStream in, int n) throws IOException {
+        try {
+            return in.readNBytes(n);
+        } catch (ZipException | EOFException e) {
+            throw new VolumeFormatException(file, "gzip", "the compressed data are corrupt or cut off ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    private static byte[] readFully(Path file, InputStream in, int n, String field) throws IOException {
+        byte[] bytes = readUpTo(file, in, n);
+        if (bytes.length < n) {
+            throw new VolumeFormatException(file, field, "is truncated: the file ends after " + bytes.length
+                    + " of " + n + " bytes");
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,43 @@
+package org.volseg.nn.engine;
+
+import java.util.function.Supplier;
+
+/**
+ * Every call into DJL goes through here. DJL finds engines and native libraries through the thread context class
+ * loader, and KNIME's threads carry loaders of their own: inside OSGi only this bundle's loader sees DJL's jars and
+ * the natives fragment. DJL also runs offline unless a user explicitly allows downloads.
+ */
+public final class DjlContext {
+
+    /** The engine VolSeg is built and tested against. */
+    public static final String ENGINE = "PyTorch";
+
+    static {
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        if (System.getProperty("ai.djl.default_engine") == null) {
+            System.setProperty("ai.djl.default_engine", ENGINE);
+        }
+    }
+
+    private DjlContext() {
+    }
+
+    /** Runs DJL work with this bundle's class loader as the thread's context class loader. */
+    public static <T> T call(Supplier<T> work) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(DjlContext.class.getClassLoader());
+        try {
+            return work.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    /** Whether DJL is barred from downloading (the default). */
+    public static boolean offline() {
+        return Boolean.parseBoolean(System.getProperty("ai.djl.offline"));
+    }
+}

@@ -140,13 +140,25 @@ public final class Affine {
         return Arrays.hashCode(m);
     }
 
+    /** "[[1 0 0 -90] [0 1 0 -126] [0 0 1 -72] [0 0 0 1]]". */
     @Override
     public String toString() {
-        StringBuilder s = new StringBuilder();
+        StringBuilder s = new StringBuilder("[");
         for (int r = 0; r < 4; r++) {
-            s.append(r == 0 ? "[" : " ").append(String.format("[%g %g %g %g]", get(r, 0), get(r, 1), get(r, 2),
-                    get(r, 3)));
+            s.append(r == 0 ? "[" : " [");
+            for (int c = 0; c < 4; c++) {
+                s.append(c == 0 ? "" : " ").append(number(get(r, c)));
+            }
+            s.append(']');
         }
         return s.append(']').toString();
+    }
+
+    /** A number as people write it: up to 6 significant digits, no trailing zeros. */
+    static String number(double v) {
+        if (v == Math.rint(v) && Math.abs(v) < 1e9) {
+            return Long.toString((long) v);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
     }
 }

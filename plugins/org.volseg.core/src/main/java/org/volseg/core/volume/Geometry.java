@@ -86,9 +86,12 @@ public record Geometry(int nx, int ny, int nz, Affine affine) {
         return Orientation.code(affine);
     }
 
+    /** "181×217×181 voxels of 1×1×1 mm (RAS, origin -90,-126,-72 mm)". */
     @Override
     public String toString() {
-        return String.format("%d×%d×%d voxels of %.4g×%.4g×%.4g mm, %s", nx, ny, nz, spacingX(), spacingY(),
-                spacingZ(), orientation());
+        return nx + "×" + ny + "×" + nz + " voxels of " + Affine.number(spacingX()) + "×" + Affine.number(spacingY())
+                + "×" + Affine.number(spacingZ()) + " mm (" + orientation() + ", origin "
+                + Affine.number(affine.get(0, 3)) + "," + Affine.number(affine.get(1, 3)) + ","
+                + Affine.number(affine.get(2, 3)) + " mm)";
     }
 }

@@ -10,11 +10,27 @@ import picocli.CommandLine.Command;
 /** The {@code volseg} command: one sub-command per VolSeg node, with the node's setting names. */
 @Command(name = "volseg", mixinStandardHelpOptions = true, versionProvider = VolSeg.Version.class,
         description = "Memory-efficient 3D medical image segmentation, the same operations as the KNIME nodes.",
-        subcommands = {DoctorCommand.class})
+        subcommands = {DoctorCommand.class, InspectCommand.class, ConvertCommand.class})
 public final class VolSeg {
 
+    /** Exit code for bad input (a file that cannot be read, a setting out of range), as for bad arguments. */
+    static final int BAD_INPUT = 2;
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new VolSeg()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line, with bad input reported as one sentence and exit code 2, never a stack trace. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new VolSeg());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof IOException || e instanceof IllegalArgumentException) {
+                commandLine.getErr().println("volseg " + commandLine.getCommandName() + ": " + e.getMessage());
+                return BAD_INPUT;
+            }
+            throw e;
+        });
+        return cli;
     }
 
     /** The versions baked in at build time. */

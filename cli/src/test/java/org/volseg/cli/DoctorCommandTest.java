@@ -11,7 +11,7 @@ class DoctorCommandTest {
 
     private static String run(int expectedExit, String... args) {
         StringWriter out = new StringWriter();
-        CommandLine cli = new CommandLine(new VolSeg());
+        CommandLine cli = VolSeg.commandLine();
         cli.setOut(new PrintWriter(out));
         assertThat(cli.execute(args)).isEqualTo(expectedExit);
         return out.toString();

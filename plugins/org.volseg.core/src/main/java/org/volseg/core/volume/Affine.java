@@ -147,18 +147,10 @@ public final class Affine {
         for (int r = 0; r < 4; r++) {
             s.append(r == 0 ? "[" : " [");
             for (int c = 0; c < 4; c++) {
-                s.append(c == 0 ? "" : " ").append(number(get(r, c)));
+                s.append(c == 0 ? "" : " ").append(Numbers.compact(get(r, c), 6));
             }
             s.append(']');
         }
         return s.append(']').toString();
-    }
-
-    /** A number as people write it: up to 6 significant digits, no trailing zeros. */
-    static String number(double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e9) {
-            return Long.toString((long) v);
-        }
-        return new java.math.BigDecimal(v).round(new java.math.MathContext(6)).stripTrailingZeros().toPlainString();
     }
 }

@@ -89,9 +89,9 @@ public record Geometry(int nx, int ny, int nz, Affine affine) {
     /** "181×217×181 voxels of 1×1×1 mm (RAS, origin -90,-126,-72 mm)". */
     @Override
     public String toString() {
-        return nx + "×" + ny + "×" + nz + " voxels of " + Affine.number(spacingX()) + "×" + Affine.number(spacingY())
-                + "×" + Affine.number(spacingZ()) + " mm (" + orientation() + ", origin "
-                + Affine.number(affine.get(0, 3)) + "," + Affine.number(affine.get(1, 3)) + ","
-                + Affine.number(affine.get(2, 3)) + " mm)";
+        return nx + "×" + ny + "×" + nz + " voxels of " + Numbers.compact(spacingX(), 6) + "×"
+                + Numbers.compact(spacingY(), 6) + "×" + Numbers.compact(spacingZ(), 6) + " mm (" + orientation()
+                + ", origin " + Numbers.compact(affine.get(0, 3), 6) + "," + Numbers.compact(affine.get(1, 3), 6)
+                + "," + Numbers.compact(affine.get(2, 3), 6) + " mm)";
     }
 }

@@ -4,8 +4,8 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.volseg.core.volume.Geometry;
@@ -105,21 +106,17 @@ public final class NiftiReader {
             channels[c] = new float[voxels];
         }
         long expected = (long) voxels * frames * type.bytes();
-        try (InputStream in = openAt(dataFile, header.voxOffset())) {
-            ByteBuffer chunk = ByteBuffer.allocate(CHUNK_VOXELS * type.bytes()).order(header.byteOrder());
-            long done = 0;
-            for (int frame = 0; frame < frames; frame++) {
-                for (int offset = 0; offset < voxels; offset += CHUNK_VOXELS) {
-                    int count = Math.min(CHUNK_VOXELS, voxels - offset);
-                    int bytes = count * type.bytes();
-                    int got = in.readNBytes(chunk.array(), 0, bytes); // a corrupt gzip throws, caught below
-                    if (got < bytes) {
-                        throw new VolumeFormatException(dataFile, "data", "holds " + (done + got)
-                                + " bytes of voxel data after vox_offset " + header.voxOffset() + "; the header's dims "
-                                + "and datatype need " + expected);
-                    }
-                    done += got;
-                    chunk.position(0).limit(bytes);
+        int chunksPerFrame = (voxels + CHUNK_VOXELS - 1) / CHUNK_VOXELS;
+        try (VoxelSource source = VoxelSource.open(dataFile, header.voxOffset(), expected)) {
+            IntStream tasks = IntStream.range(0, frames * chunksPerFrame);
+            // plain files are read slab by slab on all cores; a gzip stream can only be read in order
+            (source.parallel() ? tasks.parallel() : tasks).forEach(task -> {
+                int frame = task / chunksPerFrame;
+                int offset = (task % chunksPerFrame) * CHUNK_VOXELS;
+                int count = Math.min(CHUNK_VOXELS, voxels - offset);
+                long at = ((long) frame * voxels + offset) * type.bytes();
+                try {
+                    ByteBuffer chunk = source.read(at, count * type.bytes()).order(header.byteOrder());
                     if (components == 1) {
                         VoxelCodec.decode(chunk, type, channels[frame], offset, count, header.slope(),
                                 header.intercept());
@@ -128,14 +125,151 @@ public final class NiftiReader {
                         System.arraycopy(channels, frame * components, colour, 0, components);
                         VoxelCodec.decodeColour(chunk, components, colour, offset, count);
                     }
-                    chunk.clear();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
-            }
+            });
+        } catch (UncheckedIOException e) {
+            throw rethrown(dataFile, e.getCause());
         } catch (ZipException | EOFException e) {
-            throw new VolumeFormatException(dataFile, "gzip", "the compressed data are corrupt or cut off ("
-                    + e.getMessage() + ")", e);
+            throw rethrown(dataFile, e);
         }
         return new Volume(geometry, channels);
+    }
+
+    private static IOException rethrown(Path file, IOException e) {
+        if (e instanceof ZipException || e instanceof EOFException) {
+            return new VolumeFormatException(file, "gzip", "the compressed data are corrupt or cut off ("
+                    + e.getMessage() + ")", e);
+        }
+        return e;
+    }
+
+    /** The voxel bytes of a file: read at any position from a plain file, or in order through gunzip. */
+    private abstract static class VoxelSource implements AutoCloseable {
+
+        static VoxelSource open(Path file, long offset, long expected) throws IOException {
+            InputStream in = NiftiReader.open(file);
+            if (in instanceof GZIPInputStream) {
+                return new Gzipped(file, in, offset, expected);
+            }
+            in.close();
+            long length = Files.size(file);
+            if (offset > length) {
+                throw new VolumeFormatException(file, "vox_offset", "is " + offset + ", past the end of the "
+                        + length + "-byte file");
+            }
+            if (length - offset < expected) {
+                throw truncated(file, length - offset, offset, expected);
+            }
+            return new Plain(file, offset);
+        }
+
+        /**
+         * {@code bytes} bytes from {@code at} bytes after vox_offset, positioned at 0, valid until this thread's
+         * next call. Sequential sources need {@code at} in order.
+         */
+        abstract ByteBuffer read(long at, int bytes) throws IOException;
+
+        /** Whether chunks may be read from several threads at once. */
+        abstract boolean parallel();
+
+        @Override
+        public abstract void close() throws IOException;
+
+        static VolumeFormatException truncated(Path file, long got, long offset, long expected) {
+            return new VolumeFormatException(file, "data", "holds " + got + " bytes of voxel data after vox_offset "
+                    + offset + "; the header's dims and datatype need " + expected);
+        }
+    }
+
+    /** A plain file read with positional reads into one small direct buffer, which stays in the CPU's cache. */
+    private static final class Plain extends VoxelSource {
+
+        private final FileChannel channel;
+        private final long offset;
+        private final ThreadLocal<ByteBuffer> buffers = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
+
+        Plain(Path file, long offset) throws IOException {
+            this.channel = FileChannel.open(file, StandardOpenOption.READ);
+            this.offset = offset;
+        }
+
+        @Override
+        ByteBuffer read(long at, int bytes) throws IOException {
+            ByteBuffer buffer = buffers.get();
+            if (buffer.capacity() < bytes) {
+                buffer = ByteBuffer.allocateDirect(bytes);
+                buffers.set(buffer);
+            }
+            buffer.clear().limit(bytes);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, offset + at + buffer.position()) < 0) {
+                    throw new EOFException("the file ended early");
+                }
+            }
+            return buffer.flip().slice();
+        }
+
+        @Override
+        boolean parallel() {
+            return true;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
+        }
+    }
+
+    private static final class Gzipped extends VoxelSource {
+
+        private final Path file;
+        private final InputStream in;
+        private final long offset;
+        private final long expected;
+        private long done;
+        private byte[] buffer = new byte[0];
+
+        Gzipped(Path file, InputStream in, long offset, long expected) throws IOException {
+            this.file = file;
+            this.in = in;
+            this.offset = offset;
+            this.expected = expected;
+            try {
+                in.skipNBytes(offset);
+            } catch (EOFException e) {
+                in.close();
+                throw new VolumeFormatException(file, "vox_offset", "is " + offset + ", past the end of the "
+                        + "decompressed file", e);
+            }
+        }
+
+        @Override
+        boolean parallel() {
+            return false;
+        }
+
+        @Override
+        ByteBuffer read(long at, int bytes) throws IOException {
+            if (at != done) {
+                throw new IllegalStateException("a gzip stream is read in order");
+            }
+            if (buffer.length < bytes) {
+                buffer = new byte[bytes];
+            }
+            int got = in.readNBytes(buffer, 0, bytes); // a corrupt stream throws ZipException
+            if (got < bytes) {
+                throw truncated(file, done + got, offset, expected);
+            }
+            done += got;
+            return ByteBuffer.wrap(buffer, 0, bytes).slice();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /** A stream over the file's bytes, gunzipped when the file starts with gzip's magic. */
@@ -158,30 +292,6 @@ public final class NiftiReader {
             return raw;
         } catch (NoSuchFileException e) {
             throw new VolumeFormatException(file, "file", "does not exist", e);
-        }
-    }
-
-    /** A stream over the voxel data: seek in a plain file, skip in a gzipped one. */
-    private static InputStream openAt(Path file, long offset) throws IOException {
-        long length = Files.size(file);
-        InputStream in = open(file);
-        if (!(in instanceof GZIPInputStream)) {
-            in.close();
-            if (offset > length) {
-                throw new VolumeFormatException(file, "vox_offset", "is " + offset + ", past the end of the "
-                        + length + "-byte file");
-            }
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-            channel.position(offset);
-            return new BufferedInputStream(Channels.newInputStream(channel), 1 << 20);
-        }
-        try {
-            in.skipNBytes(offset);
-            return in;
-        } catch (EOFException e) {
-            in.close();
-            throw new VolumeFormatException(file, "vox_offset", "is " + offset + ", past the end of the "
-                    + "decompressed file", e);
         }
     }
 

@@ -2,11 +2,14 @@ package org.volseg.core.io;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.channels.WritableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
@@ -107,7 +110,7 @@ public final class NiftiWriter {
         NiftiHeader header = header(volume, type, options, pair);
         if (!pair) {
             AtomicFiles.write(file, tmp -> {
-                try (OutputStream out = open(tmp, gzip, options.gzipLevel())) {
+                try (WritableByteChannel out = open(tmp, gzip, options.gzipLevel())) {
                     writeHeader(out, header, options.extensions());
                     writeVoxels(out, volume, header);
                 }
@@ -117,10 +120,10 @@ public final class NiftiWriter {
         Path hdr = NiftiFiles.headerFileOf(file);
         Path img = NiftiFiles.imageFileOf(hdr);
         AtomicFiles.write(new Path[] {hdr, img}, tmp -> {
-            try (OutputStream out = open(tmp[0], gzip, options.gzipLevel())) {
+            try (WritableByteChannel out = open(tmp[0], gzip, options.gzipLevel())) {
                 writeHeader(out, header, options.extensions());
             }
-            try (OutputStream out = open(tmp[1], gzip, options.gzipLevel())) {
+            try (WritableByteChannel out = open(tmp[1], gzip, options.gzipLevel())) {
                 writeVoxels(out, volume, header);
             }
         });
@@ -181,33 +184,35 @@ public final class NiftiWriter {
         return new double[] {slope, inter};
     }
 
-    private static OutputStream open(Path file, boolean gzip, int level) throws IOException {
-        OutputStream raw = new BufferedOutputStream(Files.newOutputStream(file), 1 << 20);
-        return gzip ? new ParallelGzipOutputStream(raw, level) : raw;
+    /** Plain files are written straight from direct buffers; .gz through the parallel deflater. */
+    private static WritableByteChannel open(Path file, boolean gzip, int level) throws IOException {
+        if (!gzip) {
+            return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE);
+        }
+        return Channels.newChannel(new ParallelGzipOutputStream(
+                new BufferedOutputStream(Files.newOutputStream(file), 1 << 20), level));
     }
 
-    private static void writeHeader(OutputStream out, NiftiHeader header, List<NiftiExtension> extensions)
+    private static void writeHeader(WritableByteChannel out, NiftiHeader header, List<NiftiExtension> extensions)
             throws IOException {
+        long extensionBytes = extensions.stream().mapToLong(NiftiExtension::sizeInFile).sum();
         ByteBuffer bytes = header.toBytes();
-        out.write(bytes.array());
-        out.write(new byte[] {(byte) (extensions.isEmpty() ? 0 : 1), 0, 0, 0});
-        long written = bytes.capacity() + 4L;
+        long total = header.isPair() ? bytes.capacity() + 4 + extensionBytes : header.voxOffset();
+        ByteBuffer all = ByteBuffer.allocate((int) total).order(header.byteOrder());
+        all.put(bytes.array());
+        all.put(new byte[] {(byte) (extensions.isEmpty() ? 0 : 1), 0, 0, 0});
         for (NiftiExtension e : extensions) {
             int size = e.sizeInFile();
-            ByteBuffer prefix = ByteBuffer.allocate(8).order(header.byteOrder()).putInt(size).putInt(e.code());
-            out.write(prefix.array());
-            out.write(e.data());
-            out.write(new byte[size - 8 - e.data().length]);
-            written += size;
+            all.putInt(size).putInt(e.code()).put(e.data());
+            all.position(all.position() + size - 8 - e.data().length);
         }
-        if (!header.isPair()) {
-            out.write(new byte[(int) (header.voxOffset() - written)]);
-        }
+        writeFully(out, all.clear());
     }
 
-    private static void writeVoxels(OutputStream out, Volume volume, NiftiHeader header) throws IOException {
+    private static void writeVoxels(WritableByteChannel out, Volume volume, NiftiHeader header) throws IOException {
         NiftiDatatype type = header.datatype();
-        ByteBuffer chunk = ByteBuffer.allocate(CHUNK_VOXELS * type.bytes()).order(header.byteOrder());
+        ByteBuffer chunk = ByteBuffer.allocateDirect(CHUNK_VOXELS * type.bytes()).order(header.byteOrder());
         int voxels = volume.geometry().voxels();
         for (int c = 0; c < volume.channelCount(); c++) {
             float[] data = volume.channel(c);
@@ -215,8 +220,14 @@ public final class NiftiWriter {
                 int count = Math.min(CHUNK_VOXELS, voxels - offset);
                 chunk.clear();
                 VoxelCodec.encode(data, offset, count, type, header.slope(), header.intercept(), chunk);
-                out.write(chunk.array(), 0, count * type.bytes());
+                writeFully(out, chunk.flip());
             }
+        }
+    }
+
+    private static void writeFully(WritableByteChannel out, ByteBuffer bytes) throws IOException {
+        while (bytes.hasRemaining()) {
+            out.write(bytes);
         }
     }
 }

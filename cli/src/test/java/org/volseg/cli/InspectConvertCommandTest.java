@@ -54,7 +54,7 @@ class InspectConvertCommandTest {
         Run r = run("inspect", sample().toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out())
-                .contains("NIfTI-1, little-endian", "float32", "5 × 4 × 3", "2  2  3 mm", "orientation   LIA")
+                .contains("NIfTI-1, little-endian", "float32", "5 × 4 × 3", "2  2  3 mm", "orientation   LSP")
                 .contains("from sform (qform_code 1, sform_code 1)", "-2  0  0  10")
                 .contains("min 0, max 29.5", "1 NaN, 0 infinite");
     }
@@ -63,7 +63,7 @@ class InspectConvertCommandTest {
     void inspectJsonIsOneObjectWithTheSameFacts() throws Exception {
         Run r = run("inspect", "--json", sample().toString());
         JsonNode json = new ObjectMapper().readTree(r.out());
-        assertThat(json.get("orientation").asText()).isEqualTo("LIA");
+        assertThat(json.get("orientation").asText()).isEqualTo("LSP");
         assertThat(json.get("affineSource").asText()).isEqualTo("sform");
         assertThat(json.get("dims").toString()).isEqualTo("[5,4,3]");
         assertThat(json.get("statistics").get("nan").asInt()).isEqualTo(1);

@@ -1,0 +1,7 @@
+package org.knime.core.data;
+
+/** Compile-only stand-in of the KNIME 5.1 API, written from its published signatures. */
+public interface DoubleValue extends DataValue {
+
+    double getDoubleValue();
+}

@@ -1,0 +1,57 @@
+package org.knime.core.node.defaultnodesettings;
+
+import org.knime.core.node.InvalidSettingsException;
+import org.knime.core.node.NotConfigurableException;
+import org.knime.core.node.port.PortObjectSpec;
+
+/** Compile-only stand-in of the KNIME 5.1 API, written from its published signatures. */
+public class DialogComponentFileChooser extends DialogComponent {
+
+    public DialogComponentFileChooser(SettingsModelString stringModel, String historyID, String... validExtensions) {
+        throw new UnsupportedOperationException("KNIME API stand-in: compile only");
+    }
+
+    public DialogComponentFileChooser(SettingsModelString stringModel, String historyID, int dialogType,
+        boolean directoryOnly) {
+        throw new UnsupportedOperationException("KNIME API stand-in: compile only");
+    }
+
+    public DialogComponentFileChooser(SettingsModelString stringModel, String historyID, int dialogType,
+        String... validExtensions) {
+        throw new UnsupportedOperationException("KNIME API stand-in: compile only");
+    }
+
+    public DialogComponentFileChooser(SettingsModelString stringModel, String historyID, int dialogType,
+        boolean directoryOnly, String... validExtensions) {
+        throw new UnsupportedOperationException("KNIME API stand-in: compile only");
+    }
+
+    public void setBorderTitle(String newTitle) {
+        throw new UnsupportedOperationException("KNIME API stand-in: compile only");
+    }
+
+    @Override
+    protected void updateComponent() {
+        throw new UnsupportedOperationException("KNIME API stand-in: compile only");
+    }
+
+    @Override
+    protected void validateSettingsBeforeSave() throws InvalidSettingsException {
+        throw new UnsupportedOperationException("KNIME API stand-in: compile only");
+    }
+
+    @Override
+    protected void checkConfigurabilityBeforeLoad(PortObjectSpec[] specs) throws NotConfigurableException {
+        throw new UnsupportedOperationException("KNIME API stand-in: compile only");
+    }
+
+    @Override
+    protected void setEnabledComponents(boolean enabled) {
+        throw new UnsupportedOperationException("KNIME API stand-in: compile only");
+    }
+
+    @Override
+    public void setToolTipText(String text) {
+        throw new UnsupportedOperationException("KNIME API stand-in: compile only");
+    }
+}

@@ -23,6 +23,7 @@ public final class VolSeg {
     /** The command line, with bad input reported as one sentence and exit code 2, never a stack trace. */
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new VolSeg());
+        OperationCommands.addTo(cli);
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             if (e instanceof IOException || e instanceof IllegalArgumentException) {
                 commandLine.getErr().println("volseg " + commandLine.getCommandName() + ": " + e.getMessage());

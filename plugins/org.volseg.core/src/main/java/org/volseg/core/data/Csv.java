@@ -4,12 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** RFC 4180 CSV: comma-separated, double-quoted cells may hold commas, quotes ("") and line breaks. */
-final class Csv {
+public final class Csv {
 
     private Csv() {
     }
 
-    static List<List<String>> parse(String text) {
+    public static List<List<String>> parse(String text) {
         List<List<String>> rows = new ArrayList<>();
         List<String> row = new ArrayList<>();
         StringBuilder cell = new StringBuilder();

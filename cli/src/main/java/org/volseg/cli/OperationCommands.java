@@ -1,0 +1,114 @@
+package org.volseg.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.volseg.ops.Operations;
+import org.volseg.ops.api.InvalidSettingsException;
+import org.volseg.ops.api.Operation;
+import org.volseg.ops.api.Port;
+import org.volseg.ops.api.PortData;
+import org.volseg.ops.api.PortSpec;
+import org.volseg.ops.api.SettingSpec;
+import org.volseg.ops.api.Table;
+import org.volseg.ops.api.TableFiles;
+import org.volseg.ops.api.TableSpec;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * One sub-command per operation, its options made from the operation's settings schema: the same keys (as
+ * {@code --image-pattern}), descriptions and defaults as the KNIME node. Input tables are CSV files given with
+ * {@code --in}; output tables are written as CSV files to {@code --out}.
+ */
+final class OperationCommands {
+
+    private OperationCommands() {
+    }
+
+    static void addTo(CommandLine root) {
+        for (Operation<?> operation : Operations.all()) {
+            root.addSubcommand(operation.id(), command(operation));
+        }
+    }
+
+    private static CommandLine command(Operation<?> operation) {
+        CommandSpec spec = CommandSpec.create().name(operation.id()).mixinStandardHelpOptions(true);
+        spec.usageMessage().description(operation.name() + ": " + operation.summary(), "", operation.description());
+        for (SettingSpec s : operation.schema().settings()) {
+            spec.addOption(OptionSpec.builder(s.option()).paramLabel(s.type() == boolean.class ? "true|false"
+                    : s.key().toUpperCase(java.util.Locale.ROOT)).type(String.class)
+                    .description(s.description() + (s.allowed().equals("any value") ? "" : " Allowed: "
+                            + s.allowed() + ".") + " Default: " + (s.defaultValue().isEmpty() ? "(none)"
+                            : s.defaultValue()) + ".").build());
+        }
+        List<Port> inputs = operation.inputs();
+        if (!inputs.isEmpty()) {
+            spec.addOption(OptionSpec.builder("--in").paramLabel("TABLE.csv").type(Path[].class).arity("1")
+                    .required(true).description("input tables as CSV, in this order: " + inputs.stream()
+                            .map(Port::name).toList()).build());
+        }
+        spec.addOption(OptionSpec.builder("--out").paramLabel("DIR").type(Path.class).defaultValue(".")
+                .description("folder for the output tables (CSV). Default: the current folder.").build());
+        CommandLine cli = new CommandLine(spec);
+        cli.setExecutionStrategy(parsed -> run(operation, parsed.subcommand() != null ? parsed.subcommand()
+                : parsed, cli));
+        return cli;
+    }
+
+    private static <S extends Record> int run(Operation<S> operation, CommandLine.ParseResult parsed,
+            CommandLine cli) {
+        if (CommandLine.printHelpIfRequested(parsed)) {
+            return 0;
+        }
+        PrintWriter err = cli.getErr();
+        try {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (SettingSpec s : operation.schema().settings()) {
+                if (parsed.hasMatchedOption(s.option())) {
+                    values.put(s.key(), parsed.matchedOptionValue(s.option(), ""));
+                }
+            }
+            S settings = operation.schema().parse(values);
+            List<PortData> inputs = new ArrayList<>();
+            Path[] files = parsed.matchedOptionValue("--in", new Path[0]);
+            if (files.length != operation.inputs().size()) {
+                throw new InvalidSettingsException(operation.id() + " takes " + operation.inputs().size()
+                        + " input table(s) with --in, got " + files.length);
+            }
+            List<PortSpec> specs = new ArrayList<>();
+            for (int i = 0; i < files.length; i++) {
+                Table table = TableFiles.read(files[i], TableSpec.of(operation.inputs().get(i).kind()));
+                inputs.add(table);
+                specs.add(table.spec());
+            }
+            operation.configure(settings, specs);
+            List<PortData> outputs = operation.execute(settings, inputs, new TerminalProgress(err));
+            Path out = parsed.matchedOptionValue("--out", Path.of("."));
+            Files.createDirectories(out);
+            for (int i = 0; i < outputs.size(); i++) {
+                if (outputs.get(i) instanceof Table table) {
+                    Path file = out.resolve(operation.id() + "-" + operation.outputs().get(i).name().toLowerCase(
+                            java.util.Locale.ROOT).replace(' ', '-') + ".csv");
+                    TableFiles.write(table, file);
+                    cli.getOut().println("wrote " + file + " (" + table.rows().size() + " rows)");
+                }
+            }
+            return 0;
+        } catch (InvalidSettingsException | java.io.IOException | IllegalArgumentException e) {
+            err.println("volseg " + operation.id() + ": " + e.getMessage());
+            return VolSeg.BAD_INPUT;
+        } catch (org.volseg.ops.api.Progress.CanceledException e) {
+            err.println("volseg " + operation.id() + ": cancelled");
+            return 130;
+        } catch (Exception e) {
+            err.println("volseg " + operation.id() + ": internal error: " + e);
+            return 1;
+        }
+    }
+}

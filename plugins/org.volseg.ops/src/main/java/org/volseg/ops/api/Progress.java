@@ -1,0 +1,68 @@
+package org.volseg.ops.api;
+
+/**
+ * Where an operation reports how far it is and learns that the user cancelled. KNIME maps it to the node's
+ * progress bar and cancel button, the command line to a progress bar or progress lines.
+ */
+public interface Progress {
+
+    /** The fraction done (0 to 1) of this progress's share, with what is happening now. */
+    void report(double fraction, String message);
+
+    /**
+     * Throws when the user has cancelled; long work calls it between cases, batches and tiles.
+     *
+     * @throws CanceledException when cancelled
+     */
+    void checkCanceled() throws CanceledException;
+
+    /** A warning the user should see (KNIME's warning triangle, a line on the command line). */
+    void warn(String message);
+
+    /** The part of this progress from {@code from} to {@code to}, for one phase of the work. */
+    default Progress slice(double from, double to) {
+        Progress parent = this;
+        return new Progress() {
+            @Override
+            public void report(double fraction, String message) {
+                parent.report(from + (to - from) * Math.max(0, Math.min(1, fraction)), message);
+            }
+
+            @Override
+            public void checkCanceled() throws CanceledException {
+                parent.checkCanceled();
+            }
+
+            @Override
+            public void warn(String message) {
+                parent.warn(message);
+            }
+        };
+    }
+
+    /** Reports nothing, never cancels, collects no warnings. */
+    static Progress silent() {
+        return new Progress() {
+            @Override
+            public void report(double fraction, String message) {
+            }
+
+            @Override
+            public void checkCanceled() {
+            }
+
+            @Override
+            public void warn(String message) {
+            }
+        };
+    }
+
+    /** The user cancelled. */
+    class CanceledException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public CanceledException() {
+            super("cancelled");
+        }
+    }
+}

@@ -37,15 +37,30 @@ final class OperationCommands {
         }
     }
 
+    /** Runs an operation with the options its command line parsed. */
+    private static final class Run implements java.util.concurrent.Callable<Integer> {
+        private final Operation<?> operation;
+        private CommandLine cli;
+
+        Run(Operation<?> operation) {
+            this.operation = operation;
+        }
+
+        @Override
+        public Integer call() {
+            return run(operation, cli.getParseResult(), cli);
+        }
+    }
+
     private static CommandLine command(Operation<?> operation) {
-        CommandSpec spec = CommandSpec.create().name(operation.id()).mixinStandardHelpOptions(true);
+        Run run = new Run(operation);
+        CommandSpec spec = CommandSpec.wrapWithoutInspection(run).name(operation.id())
+                .mixinStandardHelpOptions(true);
         spec.usageMessage().description(operation.name() + ": " + operation.summary(), "", operation.description());
         for (SettingSpec s : operation.schema().settings()) {
             spec.addOption(OptionSpec.builder(s.option()).paramLabel(s.type() == boolean.class ? "true|false"
                     : s.key().toUpperCase(java.util.Locale.ROOT)).type(String.class)
-                    .description(s.description() + (s.allowed().equals("any value") ? "" : " Allowed: "
-                            + s.allowed() + ".") + " Default: " + (s.defaultValue().isEmpty() ? "(none)"
-                            : s.defaultValue()) + ".").build());
+                    .description(s.help()).build());
         }
         List<Port> inputs = operation.inputs();
         if (!inputs.isEmpty()) {
@@ -55,17 +70,12 @@ final class OperationCommands {
         }
         spec.addOption(OptionSpec.builder("--out").paramLabel("DIR").type(Path.class).defaultValue(".")
                 .description("folder for the output tables (CSV). Default: the current folder.").build());
-        CommandLine cli = new CommandLine(spec);
-        cli.setExecutionStrategy(parsed -> run(operation, parsed.subcommand() != null ? parsed.subcommand()
-                : parsed, cli));
-        return cli;
+        run.cli = new CommandLine(spec);
+        return run.cli;
     }
 
     private static <S extends Record> int run(Operation<S> operation, CommandLine.ParseResult parsed,
             CommandLine cli) {
-        if (CommandLine.printHelpIfRequested(parsed)) {
-            return 0;
-        }
         PrintWriter err = cli.getErr();
         try {
             Map<String, String> values = new LinkedHashMap<>();

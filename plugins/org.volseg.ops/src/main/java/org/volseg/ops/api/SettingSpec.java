@@ -24,6 +24,13 @@ public record SettingSpec(String key, String label, String description, Class<?>
         return "--" + key.replace('_', '-');
     }
 
+    /** The description with what is allowed and the default: the text of --help and of the node description. */
+    public String help() {
+        String allowed = allowed();
+        return description + (allowed.equals("any value") ? "" : " Allowed: " + allowed + ".") + " Default: "
+                + (defaultValue.isEmpty() ? "(none)" : defaultValue) + ".";
+    }
+
     /** The allowed values, in words, for messages and help ("16 to 512", "folder, csv or msd"). */
     public String allowed() {
         if (!choices.isEmpty()) {

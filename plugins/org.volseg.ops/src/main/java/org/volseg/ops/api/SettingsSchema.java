@@ -119,7 +119,8 @@ public final class SettingsSchema<S extends Record> {
         for (int i = 0; i < components.length; i++) {
             try {
                 Object value = components[i].getAccessor().invoke(settings);
-                out.put(this.settings.get(i).key(), value instanceof Enum<?> e ? enumText(e) : String.valueOf(value));
+                out.put(this.settings.get(i).key(), value == null ? "" : value instanceof Enum<?> e ? enumText(e)
+                        : String.valueOf(value));
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException(e);
             }

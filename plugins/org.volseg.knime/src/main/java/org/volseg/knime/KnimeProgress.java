@@ -1,0 +1,37 @@
+package org.volseg.knime;
+
+import java.util.function.Consumer;
+import org.knime.core.node.CanceledExecutionException;
+import org.knime.core.node.ExecutionMonitor;
+import org.volseg.ops.api.Progress;
+
+/** An operation's progress on the node's progress bar; its cancellation from the node's cancel button. */
+final class KnimeProgress implements Progress {
+
+    private final ExecutionMonitor exec;
+    private final Consumer<String> warnings;
+
+    KnimeProgress(ExecutionMonitor exec, Consumer<String> warnings) {
+        this.exec = exec;
+        this.warnings = warnings;
+    }
+
+    @Override
+    public void report(double fraction, String message) {
+        exec.setProgress(Math.max(0, Math.min(1, fraction)), message);
+    }
+
+    @Override
+    public void checkCanceled() throws CanceledException {
+        try {
+            exec.checkCanceled();
+        } catch (CanceledExecutionException e) {
+            throw new CanceledException();
+        }
+    }
+
+    @Override
+    public void warn(String message) {
+        warnings.accept(message);
+    }
+}

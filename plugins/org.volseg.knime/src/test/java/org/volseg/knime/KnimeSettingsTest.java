@@ -1,0 +1,81 @@
+package org.volseg.knime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.knime.core.node.NodeSettingsRO;
+import org.knime.core.node.NodeSettingsWO;
+import org.volseg.ops.Operations;
+import org.volseg.ops.api.Operation;
+import org.volseg.ops.api.SettingSpec;
+
+/** Every setting of every operation survives a trip through KNIME's settings under its key and KNIME type. */
+class KnimeSettingsTest {
+
+    /** KNIME's settings as a map of key to typed value (the stand-in interfaces, implemented by a proxy). */
+    static final class FakeSettings {
+        final Map<String, Object> values = new LinkedHashMap<>();
+
+        Object proxy() {
+            return Proxy.newProxyInstance(getClass().getClassLoader(),
+                    new Class<?>[] {NodeSettingsRO.class, NodeSettingsWO.class}, (p, method, args) -> {
+                        String name = method.getName();
+                        if (name.startsWith("add")) {
+                            values.put((String) args[0], args[1]);
+                            return null;
+                        }
+                        if (name.equals("containsKey")) {
+                            return values.containsKey(args[0]);
+                        }
+                        if (name.startsWith("get") && args.length == 2) {
+                            Object v = values.getOrDefault(args[0], args[1]);
+                            if (args[1] != null && !args[1].getClass().isInstance(v)) {
+                                throw new IllegalStateException(args[0] + " stored as " + v.getClass().getSimpleName()
+                                        + " but read with " + name);
+                            }
+                            return v;
+                        }
+                        throw new UnsupportedOperationException(name);
+                    });
+        }
+    }
+
+    @Test
+    void everySettingRoundTripsWithItsKnimeType() throws Exception {
+        for (Operation<?> operation : Operations.all()) {
+            roundTrip(operation);
+        }
+    }
+
+    private static <S extends Record> void roundTrip(Operation<S> operation) throws Exception {
+        Map<String, String> changed = new HashMap<>();
+        for (SettingSpec s : operation.schema().settings()) {
+            changed.put(s.key(), s.type() == boolean.class ? Boolean.toString(!Boolean.parseBoolean(s.defaultValue()))
+                    : !s.choices().isEmpty() ? s.choices().get(s.choices().size() - 1)
+                    : s.type() == java.nio.file.Path.class ? "/data/set" : s.defaultValue() + "x");
+        }
+        S settings = operation.schema().parse(changed);
+        FakeSettings store = new FakeSettings();
+        KnimeSettings.write((NodeSettingsWO) store.proxy(), operation.schema(), operation.schema().format(settings));
+        assertThat(store.values.keySet()).containsExactlyElementsOf(
+                operation.schema().settings().stream().map(SettingSpec::key).toList());
+        assertThat(KnimeSettings.parse((NodeSettingsRO) store.proxy(), operation.schema())).isEqualTo(settings);
+    }
+
+    /** (KNIME's own InvalidSettingsException cannot be made outside KNIME: the stand-in's constructors throw.) */
+    @Test
+    void anInvalidValueIsRefusedNamingTheSetting() {
+        Operation<?> reader = Operations.byId("volume-reader").orElseThrow();
+        FakeSettings store = new FakeSettings();
+        store.values.put("source", "xnat");
+        assertThatThrownBy(() -> reader.schema().parse(KnimeSettings.read((NodeSettingsRO) store.proxy(),
+                reader.schema())))
+                .isInstanceOf(org.volseg.ops.api.InvalidSettingsException.class)
+                .hasMessage("Dataset description (source) is 'xnat'; allowed: folder, csv or msd");
+    }
+}

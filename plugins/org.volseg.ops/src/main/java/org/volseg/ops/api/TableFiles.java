@@ -6,13 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import org.volseg.core.io.AtomicFiles;
 
 /**
  * Tables as CSV files, for the command line and headless workflow runs: a header of column names, then one row per
- * line; missing cells are empty, PNG cells are base64.
+ * line; missing cells are empty; PNG cells are written as PNG files beside the CSV and named in it, so that people
+ * can open them.
  */
 public final class TableFiles {
 
@@ -24,10 +24,17 @@ public final class TableFiles {
             try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
                 List<String> names = table.spec().columns().stream().map(TableSpec.Column::name).toList();
                 out.write(line(new ArrayList<>(names)));
-                for (List<Object> row : table.rows()) {
+                String stem = file.getFileName().toString().replaceFirst("\\.csv$", "");
+                for (int r = 0; r < table.rows().size(); r++) {
                     List<Object> cells = new ArrayList<>();
-                    for (Object cell : row) {
-                        cells.add(cell instanceof byte[] png ? Base64.getEncoder().encodeToString(png) : cell);
+                    for (Object cell : table.rows().get(r)) {
+                        if (cell instanceof byte[] png) {
+                            String name = stem + "-" + (r + 1) + "-" + cells.size() + ".png";
+                            AtomicFiles.write(file.resolveSibling(name), t -> Files.write(t, png));
+                            cells.add(name);
+                        } else {
+                            cells.add(cell);
+                        }
                     }
                     out.write(line(cells));
                 }
@@ -63,7 +70,7 @@ public final class TableFiles {
                     case LONG -> Long.parseLong(text);
                     case DOUBLE -> Double.parseDouble(text);
                     case BOOLEAN -> Boolean.parseBoolean(text);
-                    case PNG -> Base64.getDecoder().decode(text);
+                    case PNG -> Files.readAllBytes(file.resolveSibling(text));
                 };
             }
             table.add(cells);

@@ -29,6 +29,7 @@ public record TableSpec(PortKind kind, List<Column> columns) implements PortSpec
     public static TableSpec of(PortKind kind) {
         return switch (kind) {
             case VOLUME_TABLE -> VolumeTable.SPEC;
+            case IMAGE_TABLE -> ImageTable.SPEC;
             default -> throw new IllegalArgumentException("no table spec for " + kind + " yet");
         };
     }

@@ -17,15 +17,12 @@ import org.volseg.ops.api.SettingSpec;
  */
 public final class NodeDescriptions {
 
-    /** The package of the node factories. */
-    public static final String FACTORY_PACKAGE = "org.volseg.knime.nodes";
-
     private NodeDescriptions() {
     }
 
     /** Writes every description below a class-output folder (argument 0). */
     public static void main(String[] args) throws IOException {
-        Path out = Path.of(args[0]).resolve(FACTORY_PACKAGE.replace('.', '/'));
+        Path out = Path.of(args[0]).resolve(Operations.FACTORY_PACKAGE.replace('.', '/'));
         Files.createDirectories(out);
         for (Operation<?> operation : Operations.all()) {
             Files.writeString(out.resolve(factorySimpleName(operation) + ".xml"), xml(operation),
@@ -35,12 +32,8 @@ public final class NodeDescriptions {
 
     /** "Volume Reader" → "VolumeReaderNodeFactory". */
     public static String factorySimpleName(Operation<?> operation) {
-        return operation.name().replaceAll("[^A-Za-z0-9]", "") + "NodeFactory";
-    }
-
-    /** The factory's fully qualified class name, as plugin.xml and settings.xml name it. */
-    public static String factoryClassName(Operation<?> operation) {
-        return FACTORY_PACKAGE + "." + factorySimpleName(operation);
+        String name = Operations.factoryClassName(operation);
+        return name.substring(name.lastIndexOf('.') + 1);
     }
 
     static String xml(Operation<?> operation) {

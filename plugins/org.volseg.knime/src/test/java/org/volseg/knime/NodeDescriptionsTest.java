@@ -40,7 +40,7 @@ class NodeDescriptionsTest {
     @Test
     void eachFactoryRunsItsOperation() throws Exception {
         for (Operation<?> operation : Operations.all()) {
-            Class<?> factory = Class.forName(NodeDescriptions.factoryClassName(operation));
+            Class<?> factory = Class.forName(Operations.factoryClassName(operation));
             assertThat(factory.getSuperclass()).isEqualTo(OperationNodeFactory.class);
             assertThat(factory.getField("OPERATION").get(null)).isEqualTo(operation.id());
         }
@@ -50,7 +50,7 @@ class NodeDescriptionsTest {
     void descriptionsFollowTheV41SchemaAndTheOperation() throws Exception {
         for (Operation<?> operation : Operations.all()) {
             String resource = NodeDescriptions.factorySimpleName(operation) + ".xml";
-            Class<?> factory = Class.forName(NodeDescriptions.factoryClassName(operation));
+            Class<?> factory = Class.forName(Operations.factoryClassName(operation));
             Document d;
             try (InputStream in = factory.getResourceAsStream(resource)) {
                 assertThat(in).as(resource + " beside its factory").isNotNull();

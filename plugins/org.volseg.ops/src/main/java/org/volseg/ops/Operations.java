@@ -21,4 +21,20 @@ public final class Operations {
     public static Optional<Operation<?>> byId(String id) {
         return ALL.stream().filter(o -> o.id().equals(id)).findFirst();
     }
+
+    /** The package of the KNIME node factories. */
+    public static final String FACTORY_PACKAGE = "org.volseg.knime.nodes";
+
+    /**
+     * The KNIME node factory of an operation: "Volume Reader" → org.volseg.knime.nodes.VolumeReaderNodeFactory.
+     * Saved workflows name nodes by this class, so the rule never changes.
+     */
+    public static String factoryClassName(Operation<?> operation) {
+        return FACTORY_PACKAGE + "." + operation.name().replaceAll("[^A-Za-z0-9]", "") + "NodeFactory";
+    }
+
+    /** The operation a KNIME node factory runs. */
+    public static Optional<Operation<?>> byFactory(String factoryClassName) {
+        return ALL.stream().filter(o -> factoryClassName(o).equals(factoryClassName)).findFirst();
+    }
 }

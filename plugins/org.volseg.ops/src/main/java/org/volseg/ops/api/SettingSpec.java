@@ -24,6 +24,17 @@ public record SettingSpec(String key, String label, String description, Class<?>
         return "--" + key.replace('_', '-');
     }
 
+    /** The entry type KNIME's settings.xml stores it as: xint, xdouble, xboolean or xstring. */
+    public String knimeType() {
+        if (type == int.class || type == long.class) {
+            return "xint";
+        }
+        if (type == double.class) {
+            return "xdouble";
+        }
+        return type == boolean.class ? "xboolean" : "xstring";
+    }
+
     /** The description with what is allowed and the default: the text of --help and of the node description. */
     public String help() {
         String allowed = allowed();

@@ -80,26 +80,24 @@ final class OverlayRenderer {
         return png.toByteArray();
     }
 
-    /** World-ordered voxel counts (R, A, S). */
-    private int size(int worldAxis) {
-        int[] dims = {grid.nx(), grid.ny(), grid.nz()};
+    /** The voxel axis that runs along a world axis (0 R, 1 A, 2 S). */
+    private int voxelAxis(int worldAxis) {
         for (int axis = 0; axis < 3; axis++) {
             if (worldAxisOf[axis] == worldAxis) {
-                return dims[axis];
+                return axis;
             }
         }
-        throw new IllegalStateException();
+        throw new IllegalStateException("no voxel axis along world axis " + worldAxis);
+    }
+
+    /** Voxels along a world axis. */
+    private int size(int worldAxis) {
+        return new int[] {grid.nx(), grid.ny(), grid.nz()}[voxelAxis(worldAxis)];
     }
 
     /** Voxel size in mm along a world axis. */
     private double spacing(int worldAxis) {
-        double[] spacing = {grid.spacingX(), grid.spacingY(), grid.spacingZ()};
-        for (int axis = 0; axis < 3; axis++) {
-            if (worldAxisOf[axis] == worldAxis) {
-                return spacing[axis];
-            }
-        }
-        throw new IllegalStateException();
+        return new double[] {grid.spacingX(), grid.spacingY(), grid.spacingZ()}[voxelAxis(worldAxis)];
     }
 
     /** The flat index of a voxel given in world order (RAS indices). */

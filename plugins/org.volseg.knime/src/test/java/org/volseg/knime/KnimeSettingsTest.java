@@ -45,6 +45,25 @@ class KnimeSettingsTest {
         }
     }
 
+    /** A valid value that is not the default, so that a round trip cannot pass by falling back to it. */
+    private static String otherThanDefault(SettingSpec s) {
+        if (s.type() == boolean.class) {
+            return Boolean.toString(!Boolean.parseBoolean(s.defaultValue()));
+        }
+        if (!s.choices().isEmpty()) {
+            return s.choices().get(s.choices().get(0).equals(s.defaultValue()) ? 1 : 0);
+        }
+        if (s.type() == int.class || s.type() == long.class) {
+            long d = Long.parseLong(s.defaultValue());
+            return Long.toString(d + 1 <= s.max() ? d + 1 : d - 1);
+        }
+        if (s.type() == double.class) {
+            double d = Double.parseDouble(s.defaultValue());
+            return Double.toString(d + 0.5 * ((Double.isFinite(s.max()) ? s.max() : d + 2) - d));
+        }
+        return s.type() == java.nio.file.Path.class ? "/data/set" : s.defaultValue() + "x";
+    }
+
     @Test
     void everySettingRoundTripsWithItsKnimeType() throws Exception {
         for (Operation<?> operation : Operations.all()) {
@@ -55,9 +74,7 @@ class KnimeSettingsTest {
     private static <S extends Record> void roundTrip(Operation<S> operation) throws Exception {
         Map<String, String> changed = new HashMap<>();
         for (SettingSpec s : operation.schema().settings()) {
-            changed.put(s.key(), s.type() == boolean.class ? Boolean.toString(!Boolean.parseBoolean(s.defaultValue()))
-                    : !s.choices().isEmpty() ? s.choices().get(s.choices().size() - 1)
-                    : s.type() == java.nio.file.Path.class ? "/data/set" : s.defaultValue() + "x");
+            changed.put(s.key(), otherThanDefault(s));
         }
         S settings = operation.schema().parse(changed);
         FakeSettings store = new FakeSettings();

@@ -34,7 +34,7 @@ class NodeDescriptionsTest {
             assertThat(node.getAttribute("category-path")).isEqualTo("/volseg");
         }
         assertThat(factories).containsExactlyInAnyOrderElementsOf(
-                Operations.all().stream().map(NodeDescriptions::factoryClassName).toList());
+                Operations.all().stream().map(Operations::factoryClassName).toList());
     }
 
     @Test

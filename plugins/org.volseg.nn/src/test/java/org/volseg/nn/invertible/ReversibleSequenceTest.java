@@ -1,0 +1,104 @@
+package org.volseg.nn.invertible;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.volseg.nn.engine.DjlContext;
+
+/** The reversible backward is exact: same input and parameter gradients as plain autograd through the chain. */
+class ReversibleSequenceTest {
+
+    private static ReversibleSequence chain(NDManager m, int channels, DataType type) {
+        return new ReversibleSequence(List.of(new AdditiveCoupling(m, channels, type),
+                new HouseholderMixing(m, channels, channels, type), new AdditiveCoupling(m, channels, type),
+                new Squeeze(), new AdditiveCoupling(m, channels * 8, type),
+                new HouseholderMixing(m, channels * 8, 4, type)));
+    }
+
+    private static double maxAbs(NDArray a) {
+        return a.abs().max().toType(DataType.FLOAT64, false).getDouble();
+    }
+
+    @Test
+    void everyBlockAndTheWholeChainInvert() {
+        DjlContext.call(() -> {
+            Engine.getEngine("PyTorch").setRandomSeed(7);
+            try (NDManager m = NDManager.newBaseManager()) {
+                ReversibleSequence seq = chain(m, 4, DataType.FLOAT32);
+                NDArray x = m.randomNormal(new Shape(1, 4, 8, 8, 8));
+                for (InvertibleBlock block : seq.blocks()) {
+                    NDArray y = block.forward(x);
+                    assertThat(maxAbs(block.inverse(y).sub(x))).as(block.getClass().getSimpleName())
+                            .isLessThanOrEqualTo(1e-4);
+                    x = y;
+                }
+                NDArray input = m.randomNormal(new Shape(2, 4, 8, 8, 8));
+                assertThat(maxAbs(seq.inverse(seq.forward(input)).sub(input))).isLessThanOrEqualTo(1e-4);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void gradientsEqualPlainAutogradInFloat32() {
+        assertThat(relativeGradientError(DataType.FLOAT32)).isLessThanOrEqualTo(1e-3);
+    }
+
+    @Test
+    void gradientsEqualPlainAutogradInFloat64() {
+        assertThat(relativeGradientError(DataType.FLOAT64)).isLessThanOrEqualTo(1e-8);
+    }
+
+    /** max over input and parameters of max|reversible − plain| / max|plain|. */
+    private static double relativeGradientError(DataType type) {
+        return DjlContext.call(() -> {
+            Engine.getEngine("PyTorch").setRandomSeed(11);
+            try (NDManager m = NDManager.newBaseManager()) {
+                ReversibleSequence seq = chain(m, 4, type);
+                NDArray x = m.randomNormal(new Shape(1, 4, 8, 8, 8)).toType(type, false);
+                NDArray target = m.randomNormal(new Shape(1, 32, 4, 4, 4)).toType(type, false);
+
+                // plain autograd through the whole chain, loss = sum(y · target)
+                NDArray xPlain = x.duplicate();
+                xPlain.setRequiresGradient(true);
+                boolean before = JniUtils.isGradMode();
+                JniUtils.setGradMode(true);
+                NDArray y = xPlain;
+                for (InvertibleBlock b : seq.blocks()) {
+                    y = b.forward(y);
+                }
+                NDArray loss = y.mul(target).sum();
+                JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(new Shape()).toType(type, false), false,
+                        false);
+                JniUtils.setGradMode(before);
+                NDArray plainInputGrad = xPlain.getGradient().duplicate();
+                List<NDArray> plainParamGrads = new ArrayList<>();
+                for (NDArray p : seq.parameters()) {
+                    plainParamGrads.add(p.getGradient().duplicate());
+                }
+                seq.zeroGradients();
+
+                // reversible: forward keeps nothing, backward recomputes; dL/dy = target
+                NDArray out = seq.forward(x);
+                NDArray reversibleInputGrad = seq.backward(out, target);
+
+                double error = maxAbs(reversibleInputGrad.sub(plainInputGrad)) / maxAbs(plainInputGrad);
+                List<NDArray> params = seq.parameters();
+                for (int i = 0; i < params.size(); i++) {
+                    double scale = Math.max(maxAbs(plainParamGrads.get(i)), 1e-30);
+                    error = Math.max(error, maxAbs(params.get(i).getGradient().sub(plainParamGrads.get(i))) / scale);
+                }
+                return error;
+            }
+        });
+    }
+}

@@ -24,12 +24,16 @@ public final class HouseholderMixing implements InvertibleBlock {
         vectors.setRequiresGradient(true);
     }
 
-    /** The C × C orthogonal matrix. */
-    NDArray matrix() {
-        NDManager manager = vectors.getManager();
+    /**
+     * The C × C orthogonal matrix, built in {@code manager} (the caller's scope): arrays made from the parameters
+     * would otherwise land in the parameters' own manager and live as long as the model.
+     */
+    NDArray matrix(NDManager manager) {
         NDArray w = manager.eye(channels).toType(vectors.getDataType(), false);
         for (int k = 0; k < vectors.getShape().get(0); k++) {
-            NDArray v = vectors.get(k).reshape(channels, 1);
+            NDArray row = vectors.get(k);
+            row.attach(manager);
+            NDArray v = row.reshape(channels, 1);
             NDArray reflection = manager.eye(channels).toType(vectors.getDataType(), false)
                     .sub(v.matMul(v.transpose()).mul(2).div(v.transpose().matMul(v)));
             w = w.matMul(reflection);
@@ -44,12 +48,12 @@ public final class HouseholderMixing implements InvertibleBlock {
 
     @Override
     public NDArray forward(NDArray x) {
-        return mix(x, matrix());
+        return mix(x, matrix(x.getManager()));
     }
 
     @Override
     public NDArray inverse(NDArray y) {
-        return mix(y, matrix().transpose());
+        return mix(y, matrix(y.getManager()).transpose());
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.volseg.nn.invertible;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.ArrayList;
@@ -35,67 +36,72 @@ public final class ReversibleSequence {
 
     /** The chain's output, computed without recording a graph: no activation is kept. */
     public NDArray forward(NDArray x) {
-        return withGradMode(false, () -> {
-            NDArray y = x;
-            for (InvertibleBlock block : blocks) {
-                NDArray next = block.forward(y);
-                if (y != x) {
-                    y.close();
-                }
-                y = next;
-            }
-            return y;
-        });
+        return walk(x, true);
     }
 
     /** The chain's input, from its output. */
     public NDArray inverse(NDArray y) {
-        return withGradMode(false, () -> {
-            NDArray x = y;
-            for (int i = blocks.size() - 1; i >= 0; i--) {
-                NDArray previous = blocks.get(i).inverse(x);
-                if (x != y) {
-                    x.close();
+        return walk(y, false);
+    }
+
+    /** Runs the blocks forward or inverse, each in a scope that frees its intermediates; returns the last result. */
+    private NDArray walk(NDArray start, boolean forward) {
+        NDManager caller = start.getManager();
+        NDArray current = start;
+        for (int k = 0; k < blocks.size(); k++) {
+            InvertibleBlock block = blocks.get(forward ? k : blocks.size() - 1 - k);
+            NDArray in = current;
+            try (NDManager scope = caller.newSubManager()) {
+                in.tempAttach(scope);
+                NDArray out = withGradMode(false, () -> forward ? block.forward(in) : block.inverse(in));
+                out.attach(caller);
+                if (in != start) {
+                    in.close();
                 }
-                x = previous;
+                current = out;
             }
-            return x;
-        });
+        }
+        return current;
     }
 
     /**
      * Back-propagates {@code gradOutput} (dL/dy) from the chain's output {@code y}: adds every parameter's
-     * gradient to its {@code getGradient()} and returns dL/dx for the chain's input.
+     * gradient to its {@code getGradient()} and returns dL/dx for the chain's input. Each block's recomputation
+     * lives in a scope closed before the next block, so memory does not grow with depth or with steps.
      */
     public NDArray backward(NDArray y, NDArray gradOutput) {
+        NDManager caller = y.getManager();
         NDArray output = y;
         NDArray grad = gradOutput;
         for (int i = blocks.size() - 1; i >= 0; i--) {
             InvertibleBlock block = blocks.get(i);
             NDArray out = output;
-            NDArray input = withGradMode(false, () -> block.inverse(out));
-            input.setRequiresGradient(true);
-            NDArray recomputed = withGradMode(true, () -> block.forward(input));
             NDArray upstream = grad;
-            withGradMode(true, () -> {
-                JniUtils.backward((PtNDArray) recomputed, (PtNDArray) upstream, false, false);
-                return null;
-            });
-            NDArray inputGrad = input.getGradient().duplicate();
-            recomputed.close();
-            if (output != y) {
-                output.close();
+            try (NDManager scope = caller.newSubManager()) {
+                out.tempAttach(scope);
+                upstream.tempAttach(scope);
+                NDArray input = withGradMode(false, () -> block.inverse(out));
+                input.setRequiresGradient(true);
+                NDArray recomputed = withGradMode(true, () -> block.forward(input));
+                withGradMode(true, () -> {
+                    JniUtils.backward((PtNDArray) recomputed, (PtNDArray) upstream, false, false);
+                    return null;
+                });
+                NDArray inputGrad = input.getGradient().duplicate();
+                NDArray inputValue = withGradMode(false, input::stopGradient).duplicate();
+                inputGrad.attach(caller);
+                inputValue.attach(caller);
+                if (out != y) {
+                    out.close();
+                }
+                if (upstream != gradOutput) {
+                    upstream.close();
+                }
+                output = inputValue;
+                grad = inputGrad;
             }
-            if (grad != gradOutput) {
-                grad.close();
-            }
-            output = withGradMode(false, input::stopGradient);
-            input.close();
-            grad = inputGrad;
         }
-        if (output != y) {
-            output.close();
-        }
+        output.close();
         return grad;
     }
 

@@ -58,6 +58,48 @@ class ReversibleSequenceTest {
         assertThat(relativeGradientError(DataType.FLOAT64)).isLessThanOrEqualTo(1e-8);
     }
 
+    @Test
+    void memoryStaysFlatOverManySteps() throws Exception {
+        DjlContext.call(() -> {
+            Engine.getEngine("PyTorch").setRandomSeed(3);
+            try (NDManager m = NDManager.newBaseManager()) {
+                ReversibleSequence seq = chain(m, 4, DataType.FLOAT32);
+                NDArray x = m.randomNormal(new Shape(1, 4, 8, 8, 8));
+                NDArray target = m.randomNormal(new Shape(1, 32, 4, 4, 4));
+                long after100 = 0;
+                for (int step = 1; step <= 1000; step++) {
+                    NDArray out = seq.forward(x);
+                    seq.backward(out, target).close();
+                    out.close();
+                    seq.zeroGradients();
+                    if (step == 100) {
+                        after100 = residentBytes();
+                    }
+                }
+                long after1000 = residentBytes();
+                assertThat((double) after1000).as("resident memory after 1000 steps vs after 100")
+                        .isLessThanOrEqualTo(after100 * 1.05);
+                assertThat(m.getManagedArrays()).as("arrays left in the caller's manager").hasSizeLessThan(40);
+            }
+            return null;
+        });
+    }
+
+    /** The process's resident memory (Linux), after a GC so that the Java heap does not blur native growth. */
+    private static long residentBytes() {
+        System.gc();
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        throw new IllegalStateException("no VmRSS in /proc/self/status");
+    }
+
     /** max over input and parameters of max|reversible − plain| / max|plain|. */
     private static double relativeGradientError(DataType type) {
         return DjlContext.call(() -> {

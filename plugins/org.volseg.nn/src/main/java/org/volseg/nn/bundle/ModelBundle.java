@@ -1,0 +1,138 @@
+package org.volseg.nn.bundle;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.volseg.core.io.AtomicFiles;
+
+/**
+ * One file a model travels in: a zip of {@code manifest.json} ({@link BundleManifest}) and {@code parameters.bin}
+ * (the parameters in DJL's array encoding). Bundles are untrusted input: entries are read by their exact names
+ * only (nothing is ever extracted to a path), sizes are bounded before reading, the parameters' checksum must
+ * match the manifest, and a newer format is refused with a clear message.
+ */
+public final class ModelBundle {
+
+    static final String MANIFEST = "manifest.json";
+    static final String PARAMETERS = "parameters.bin";
+
+    /** Largest manifest read (it is a few kilobytes). */
+    static final long MAX_MANIFEST_BYTES = 1 << 20;
+    /** Largest parameter file read: 4 GiB is beyond any network VolSeg trains. */
+    static final long MAX_PARAMETER_BYTES = 1L << 32;
+
+    /** snake_case keys, as the manifest is read by people and by Python tools too. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** A bundle as read: its manifest and parameters. */
+    public record Contents(BundleManifest manifest, NDList parameters) {
+    }
+
+    private ModelBundle() {
+    }
+
+    /** Writes a bundle (through a temporary file), filling in the parameters' checksum. */
+    public static void write(Path file, BundleManifest manifest, NDList parameters) throws IOException {
+        byte[] encoded = parameters.encode();
+        BundleManifest complete = manifest.withChecksum(sha256(encoded));
+        AtomicFiles.write(file, tmp -> {
+            try (OutputStream raw = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(raw)) {
+                zip.putNextEntry(new ZipEntry(MANIFEST));
+                zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(complete));
+                zip.closeEntry();
+                zip.putNextEntry(new ZipEntry(PARAMETERS));
+                zip.write(encoded);
+                zip.closeEntry();
+            }
+        });
+    }
+
+    /** Reads and checks a bundle; the parameters are created in {@code manager}. */
+    public static Contents read(Path file, NDManager manager) throws IOException {
+        byte[] manifestBytes = null;
+        byte[] parameterBytes = null;
+        try (InputStream raw = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(raw)) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null;) {
+                switch (entry.getName()) {
+                    case MANIFEST -> manifestBytes = bounded(file, zip, MANIFEST, MAX_MANIFEST_BYTES);
+                    case PARAMETERS -> parameterBytes = bounded(file, zip, PARAMETERS, MAX_PARAMETER_BYTES);
+                    default -> {
+                        // other entries (a future format's, or planted ones such as "../x") are never read
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            throw new BundleFormatException(file, "file", "does not exist", e);
+        } catch (ZipException | java.io.EOFException e) {
+            throw new BundleFormatException(file, "zip", "is not a complete zip file (" + e.getMessage() + ")", e);
+        }
+        if (manifestBytes == null || parameterBytes == null) {
+            throw new BundleFormatException(file, manifestBytes == null ? MANIFEST : PARAMETERS,
+                    "is missing; a VolSeg model bundle holds " + MANIFEST + " and " + PARAMETERS);
+        }
+        BundleManifest manifest;
+        try {
+            manifest = JSON.readValue(manifestBytes, BundleManifest.class);
+        } catch (JsonProcessingException e) {
+            throw new BundleFormatException(file, MANIFEST, "is not a valid manifest (" + e.getOriginalMessage()
+                    + ")", e);
+        }
+        if (manifest.formatVersion() > BundleManifest.FORMAT_VERSION) {
+            throw new BundleFormatException(file, "format_version", "is " + manifest.formatVersion()
+                    + "; this VolSeg reads bundles up to format " + BundleManifest.FORMAT_VERSION
+                    + ": update VolSeg to use this model");
+        }
+        if (manifest.formatVersion() < 1) {
+            throw new BundleFormatException(file, "format_version", "is " + manifest.formatVersion()
+                    + "; expected 1 to " + BundleManifest.FORMAT_VERSION);
+        }
+        String actual = sha256(parameterBytes);
+        if (!actual.equals(manifest.parametersSha256())) {
+            throw new BundleFormatException(file, PARAMETERS, "has checksum " + actual + " but the manifest says "
+                    + manifest.parametersSha256() + ": the file is damaged or was changed");
+        }
+        return new Contents(manifest, NDList.decode(manager, parameterBytes));
+    }
+
+    private static byte[] bounded(Path file, InputStream in, String entry, long limit) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) > 0;) {
+            total += n;
+            if (total > limit) {
+                throw new BundleFormatException(file, entry, "is larger than the " + limit + " bytes a bundle's "
+                        + entry + " may have");
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
+        }
+    }
+}

@@ -85,6 +85,7 @@ class RunWorkflowCommandTest {
     @TestFactory
     Stream<DynamicTest> everyTestWorkflowRunsHeadless() throws Exception {
         Path templates = Path.of("..", "test-workflows");
+        assertThat(templates.resolve("README.md")).as("the templates folder").isRegularFile();
         List<Path> workflows;
         try (Stream<Path> folders = Files.list(templates)) {
             workflows = folders.filter(WorkflowRunner::isWorkflow).sorted().toList();

@@ -275,8 +275,8 @@ public final class NiftiHeader {
                     + " (the largest Java array)");
         }
         long channels = 1;
-        for (int i = 4; i <= dim[0]; i++) {
-            channels = Math.multiplyExact(channels, dim[i]);
+        for (int i = 4; i <= dim[0] && channels <= 65_536; i++) {
+            channels = dim[i] > 65_536 ? dim[i] : channels * dim[i]; // stays far from overflow
         }
         if (channels > 65_536) {
             throw new VolumeFormatException(file, "dim[4..7]", channels + " channels (time points) is over "

@@ -101,13 +101,14 @@ public final class NiftiReader {
         int voxels = geometry.voxels();
         int frames = header.frames();
         int components = type.components();
-        float[][] channels = new float[frames * components][];
-        for (int c = 0; c < channels.length; c++) {
-            channels[c] = new float[voxels];
-        }
         long expected = (long) voxels * frames * type.bytes();
         int chunksPerFrame = (voxels + CHUNK_VOXELS - 1) / CHUNK_VOXELS;
+        // the file must be able to hold what the header claims before anything that large is allocated
         try (VoxelSource source = VoxelSource.open(dataFile, header.voxOffset(), expected)) {
+            float[][] channels = new float[frames * components][];
+            for (int c = 0; c < channels.length; c++) {
+                channels[c] = new float[voxels];
+            }
             IntStream tasks = IntStream.range(0, frames * chunksPerFrame);
             // plain files are read slab by slab on all cores; a gzip stream can only be read in order
             (source.parallel() ? tasks.parallel() : tasks).forEach(task -> {
@@ -129,12 +130,12 @@ public final class NiftiReader {
                     throw new UncheckedIOException(e);
                 }
             });
+            return new Volume(geometry, channels);
         } catch (UncheckedIOException e) {
             throw rethrown(dataFile, e.getCause());
         } catch (ZipException | EOFException e) {
             throw rethrown(dataFile, e);
         }
-        return new Volume(geometry, channels);
     }
 
     private static IOException rethrown(Path file, IOException e) {
@@ -151,6 +152,13 @@ public final class NiftiReader {
         static VoxelSource open(Path file, long offset, long expected) throws IOException {
             InputStream in = NiftiReader.open(file);
             if (in instanceof GZIPInputStream) {
+                // deflate expands at most 1032:1, so a small .gz cannot hold a huge volume
+                long atMost = Files.size(file) * 1032L;
+                if (offset + expected > atMost) {
+                    in.close();
+                    throw new VolumeFormatException(file, "data", "the header's dims and datatype need " + expected
+                            + " bytes of voxel data, more than this " + Files.size(file) + "-byte gzip file can hold");
+                }
                 return new Gzipped(file, in, offset, expected);
             }
             in.close();

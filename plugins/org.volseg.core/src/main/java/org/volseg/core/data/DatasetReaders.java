@@ -103,6 +103,9 @@ public final class DatasetReaders {
             rows = Csv.parse(Files.readString(manifest, StandardCharsets.UTF_8));
         } catch (NoSuchFileException e) {
             throw new DatasetFormatException(manifest, "file", "does not exist", e);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new DatasetFormatException(manifest, "encoding", "is not UTF-8 text; save the manifest as UTF-8 "
+                    + "CSV", e);
         }
         if (rows.isEmpty()) {
             throw new DatasetFormatException(manifest, "header", "the manifest is empty");
@@ -112,7 +115,7 @@ public final class DatasetReaders {
         int labelColumn = header.indexOf("label");
         List<Integer> imageColumns = new ArrayList<>();
         for (int i = 0; i < header.size(); i++) {
-            if (header.get(i).matches("image(_\\d+)?")) {
+            if (header.get(i).matches("image(_\\d{1,6})?")) {
                 imageColumns.add(i);
             }
         }
@@ -166,6 +169,8 @@ public final class DatasetReaders {
                     + e.getLocation().getLineNr() + ": " + e.getOriginalMessage() + ")", e);
         } catch (java.io.FileNotFoundException e) {
             throw new DatasetFormatException(datasetJson, "file", "does not exist", e);
+        } catch (java.io.CharConversionException e) {
+            throw new DatasetFormatException(datasetJson, "encoding", "is not JSON text (" + e.getMessage() + ")", e);
         }
         if (root == null || !root.isObject()) {
             throw new DatasetFormatException(datasetJson, "json", "is not a JSON object");
@@ -225,7 +230,13 @@ public final class DatasetReaders {
     }
 
     private static Path existing(Path manifest, String field, Path base, String path) throws DatasetFormatException {
-        Path file = base.resolve(path).normalize();
+        Path file;
+        try {
+            file = base.resolve(path).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new DatasetFormatException(manifest, field, "names '" + path.replace("\0", "\\0")
+                    + "', which is not a valid path (" + e.getReason() + ")", e);
+        }
         if (!Files.isRegularFile(file)) {
             throw new DatasetFormatException(manifest, field, "names " + path + ", which does not exist");
         }

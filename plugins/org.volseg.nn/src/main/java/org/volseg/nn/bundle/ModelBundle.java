@@ -82,7 +82,8 @@ public final class ModelBundle {
             }
         } catch (NoSuchFileException e) {
             throw new BundleFormatException(file, "file", "does not exist", e);
-        } catch (ZipException | java.io.EOFException e) {
+        } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
+            // ZipInputStream reports entry names that are not UTF-8 as IllegalArgumentException
             throw new BundleFormatException(file, "zip", "is not a complete zip file (" + e.getMessage() + ")", e);
         }
         if (manifestBytes == null || parameterBytes == null) {
@@ -110,7 +111,12 @@ public final class ModelBundle {
             throw new BundleFormatException(file, PARAMETERS, "has checksum " + actual + " but the manifest says "
                     + manifest.parametersSha256() + ": the file is damaged or was changed");
         }
-        return new Contents(manifest, NDList.decode(manager, parameterBytes));
+        try {
+            return new Contents(manifest, NDList.decode(manager, parameterBytes));
+        } catch (RuntimeException e) {
+            throw new BundleFormatException(file, PARAMETERS, "cannot be decoded as parameters (" + e.getMessage()
+                    + ")", e);
+        }
     }
 
     private static byte[] bounded(Path file, InputStream in, String entry, long limit) throws IOException {

@@ -17,6 +17,7 @@ import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 
 /**
@@ -40,6 +41,27 @@ public final class NiftiReader {
     public static NiftiImage read(Path file) throws IOException {
         HeaderAndExtensions h = readHeader(file);
         return new NiftiImage(file, h.header(), h.extensions(), readVoxels(file, h));
+    }
+
+    /**
+     * Reads a label map: the first channel, whose values must be whole numbers ≥ 0 (within 0.001, so that labels
+     * stored as floats by other tools are accepted).
+     *
+     * @throws VolumeFormatException naming the first voxel that is no label
+     */
+    public static LabelMap readLabels(Path file) throws IOException {
+        Volume v = read(file).volume();
+        float[] data = v.channel(0);
+        int[] labels = new int[data.length];
+        for (int i = 0; i < data.length; i++) {
+            int label = Math.round(data[i]);
+            if (!(Math.abs(data[i] - label) <= 1e-3) || label < 0) {
+                throw new VolumeFormatException(file, "data", "holds " + data[i] + " at voxel " + i + "; a label "
+                        + "map holds whole numbers 0, 1, 2, ... (is this an image rather than a segmentation?)");
+            }
+            labels[i] = label;
+        }
+        return LabelMap.of(v.geometry(), labels);
     }
 
     /** Reads the header and extensions only (enough for geometry; a missing .img is no error here). */

@@ -83,12 +83,11 @@ public final class SegmentationOverlay implements Operation<SegmentationOverlayS
                 continue;
             }
             Volume image = channels(c, settings.channel());
-            Volume labelVolume = NiftiReader.read(c.label()).volume();
-            if (!labelVolume.geometry().sameGrid(image.geometry(), 1e-3)) {
+            LabelMap labels = NiftiReader.readLabels(c.label());
+            if (!labels.geometry().sameGrid(image.geometry(), 1e-3)) {
                 throw new InvalidSettingsException("case " + c.id() + ": the label " + c.label().getFileName()
-                        + " is " + labelVolume.geometry() + ", its image " + image.geometry());
+                        + " is " + labels.geometry() + ", its image " + image.geometry());
             }
-            LabelMap labels = toLabels(labelVolume);
             byte[] png = new OverlayRenderer(image.channel(0), labels).render(settings.panelSize(),
                     settings.style().equals("outline"), settings.opacity());
             out.add(c.id(), png, labels.labels().length - (labels.histogram()[0] > 0 ? 1 : 0));
@@ -109,14 +108,5 @@ public final class SegmentationOverlay implements Operation<SegmentationOverlayS
         }
         throw new InvalidSettingsException("Image channel (channel) is " + channel + "; case " + c.id() + " has "
                 + seen + " channel(s)");
-    }
-
-    private static LabelMap toLabels(Volume v) {
-        float[] data = v.channel(0);
-        int[] labels = new int[data.length];
-        for (int i = 0; i < data.length; i++) {
-            labels[i] = Math.max(0, Math.round(data[i]));
-        }
-        return LabelMap.of(v.geometry(), labels);
     }
 }

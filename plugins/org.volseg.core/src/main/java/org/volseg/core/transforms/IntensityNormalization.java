@@ -1,0 +1,275 @@
+package org.volseg.core.transforms;
+
+import java.util.Arrays;
+import java.util.function.IntPredicate;
+import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.LabelMap;
+import org.volseg.core.volume.Volume;
+
+/**
+ * Intensity normalisation as nnU-Net and MONAI do it: z-score (over all voxels, within a mask, or within the
+ * non-zero voxels), percentile clipping and CT windowing. Each channel is normalised on its own; the input is left
+ * alone and a new volume returned. Statistics are summed per z slab in double precision and combined in slab order,
+ * so results do not depend on the number of threads. NaN voxels are left out of all statistics.
+ */
+public final class IntensityNormalization {
+
+    /** nnU-Net's floor on the standard deviation, so that a constant region does not divide by zero. */
+    public static final double MIN_STANDARD_DEVIATION = 1e-8;
+
+    private IntensityNormalization() {
+    }
+
+    /**
+     * Mean and standard deviation (population, as numpy's {@code std()}) of the voxels counted.
+     *
+     * @param mean              mean of the voxels counted (NaN when none)
+     * @param standardDeviation population standard deviation (NaN when none)
+     * @param count             voxels counted
+     */
+    public record Statistics(double mean, double standardDeviation, long count) {
+    }
+
+    /** Per channel: (value − mean) / std over the whole grid. */
+    public static Volume zScore(Volume image) {
+        Volume out = emptyLike(image);
+        for (int c = 0; c < image.channelCount(); c++) {
+            float[] in = image.channel(c);
+            Statistics s = statistics(image.geometry(), in, i -> true);
+            affine(image.geometry(), in, out.channel(c), s, i -> true);
+        }
+        return out;
+    }
+
+    /**
+     * Per channel: (value − mean) / std with mean and std taken over the voxels where {@code mask} is non-zero;
+     * voxels outside the mask become 0 (nnU-Net's {@code use_mask_for_norm}).
+     */
+    public static Volume zScore(Volume image, LabelMap mask) {
+        GeometricTransform.requireGrid(image.geometry(), mask.geometry(), "the mask");
+        IntPredicate inMask = i -> mask.get(i) != 0;
+        Volume out = emptyLike(image);
+        for (int c = 0; c < image.channelCount(); c++) {
+            float[] in = image.channel(c);
+            Statistics s = statistics(image.geometry(), in, inMask);
+            affine(image.geometry(), in, out.channel(c), s, inMask);
+        }
+        return out;
+    }
+
+    /**
+     * Per channel: z-score over that channel's non-zero voxels, zeros stay 0 (MONAI's
+     * {@code NormalizeIntensity(nonzero=True, channel_wise=True)}).
+     */
+    public static Volume zScoreNonZero(Volume image) {
+        Volume out = emptyLike(image);
+        for (int c = 0; c < image.channelCount(); c++) {
+            float[] in = image.channel(c);
+            IntPredicate nonZero = i -> in[i] != 0;
+            Statistics s = statistics(image.geometry(), in, nonZero);
+            affine(image.geometry(), in, out.channel(c), s, nonZero);
+        }
+        return out;
+    }
+
+    /** Per channel: (value − mean) / max(std, 1e-8) with given statistics, for example a dataset's foreground's. */
+    public static Volume zScore(Volume image, double mean, double standardDeviation) {
+        Volume out = emptyLike(image);
+        Statistics s = new Statistics(mean, standardDeviation, 0);
+        for (int c = 0; c < image.channelCount(); c++) {
+            affine(image.geometry(), image.channel(c), out.channel(c), s, i -> true);
+        }
+        return out;
+    }
+
+    /** Mean and standard deviation of one channel, over the whole grid ({@code mask} null) or where it is non-zero. */
+    public static Statistics statistics(Volume image, int channel, LabelMap mask) {
+        return statistics(image.geometry(), image.channel(channel), inclusion(image, mask));
+    }
+
+    /**
+     * Percentiles (0–100) of one channel over the whole grid ({@code mask} null) or where the mask is non-zero,
+     * interpolated linearly between ranks as numpy's {@code percentile} does by default; NaN when no voxel counts.
+     */
+    public static double[] percentiles(Volume image, int channel, LabelMap mask, double... percents) {
+        for (double p : percents) {
+            if (!(p >= 0 && p <= 100)) {
+                throw new IllegalArgumentException("percentiles lie in 0..100, got " + p);
+            }
+        }
+        float[] sorted = gather(image.geometry(), image.channel(channel), inclusion(image, mask));
+        Arrays.parallelSort(sorted);
+        double[] values = new double[percents.length];
+        for (int k = 0; k < percents.length; k++) {
+            if (sorted.length == 0) {
+                values[k] = Double.NaN;
+                continue;
+            }
+            double rank = percents[k] / 100 * (sorted.length - 1);
+            int below = (int) Math.floor(rank);
+            int above = Math.min(below + 1, sorted.length - 1);
+            values[k] = sorted[below] + (rank - below) * ((double) sorted[above] - sorted[below]);
+        }
+        return values;
+    }
+
+    /** Per channel: values clipped to that channel's {@code lowerPercent} and {@code upperPercent} percentiles. */
+    public static Volume clipToPercentiles(Volume image, double lowerPercent, double upperPercent) {
+        return clipToPercentiles(image, null, lowerPercent, upperPercent);
+    }
+
+    /**
+     * Per channel: every voxel clipped to the percentiles (for example 0.5 and 99.5) of the voxels where
+     * {@code mask} is non-zero (all voxels when it is null), as nnU-Net's CT normalisation does with the foreground.
+     */
+    public static Volume clipToPercentiles(Volume image, LabelMap mask, double lowerPercent, double upperPercent) {
+        if (lowerPercent > upperPercent) {
+            throw new IllegalArgumentException("the lower percentile " + lowerPercent + " is above the upper "
+                    + upperPercent);
+        }
+        Volume out = emptyLike(image);
+        for (int c = 0; c < image.channelCount(); c++) {
+            double[] bounds = percentiles(image, c, mask, lowerPercent, upperPercent);
+            clip(image.geometry(), image.channel(c), out.channel(c), bounds[0], bounds[1]);
+        }
+        return out;
+    }
+
+    /** Every voxel clipped to {@code [lower, upper]}. */
+    public static Volume clip(Volume image, double lower, double upper) {
+        Volume out = emptyLike(image);
+        for (int c = 0; c < image.channelCount(); c++) {
+            clip(image.geometry(), image.channel(c), out.channel(c), lower, upper);
+        }
+        return out;
+    }
+
+    /**
+     * A CT window: {@code level ± width / 2} (Hounsfield units, e.g. level 40, width 400 for soft tissue) mapped
+     * linearly onto [0, 1], values outside clipped to 0 or 1.
+     */
+    public static Volume ctWindow(Volume image, double level, double width) {
+        if (!(width > 0)) {
+            throw new IllegalArgumentException("a window's width must be positive, got " + width);
+        }
+        double lower = level - width / 2;
+        Volume out = emptyLike(image);
+        Geometry grid = image.geometry();
+        for (int c = 0; c < image.channelCount(); c++) {
+            float[] in = image.channel(c);
+            float[] to = out.channel(c);
+            Slabs.forEachRange(grid, (z, from, end) -> {
+                for (int i = from; i < end; i++) {
+                    to[i] = (float) Math.min(1, Math.max(0, (in[i] - lower) / width));
+                }
+            });
+        }
+        return out;
+    }
+
+    private static void clip(Geometry grid, float[] in, float[] to, double lower, double upper) {
+        Slabs.forEachRange(grid, (z, from, end) -> {
+            for (int i = from; i < end; i++) {
+                to[i] = (float) Math.min(upper, Math.max(lower, in[i]));
+            }
+        });
+    }
+
+    /** to = (in − mean) / std where {@code inside}, else 0. */
+    private static void affine(Geometry grid, float[] in, float[] to, Statistics s, IntPredicate inside) {
+        double mean = Double.isNaN(s.mean()) ? 0 : s.mean();
+        double std = Double.isNaN(s.standardDeviation()) ? 1 : s.standardDeviation();
+        double scale = 1 / Math.max(std, MIN_STANDARD_DEVIATION);
+        Slabs.forEachRange(grid, (z, from, end) -> {
+            for (int i = from; i < end; i++) {
+                to[i] = inside.test(i) ? (float) ((in[i] - mean) * scale) : 0f;
+            }
+        });
+    }
+
+    /** Two passes (mean, then squared deviations) so that large offsets, as CT's −1000, lose no precision. */
+    static Statistics statistics(Geometry grid, float[] values, IntPredicate include) {
+        int nz = grid.nz();
+        double[] sums = new double[nz];
+        long[] counts = new long[nz];
+        Slabs.forEachRange(grid, (z, from, end) -> {
+            double sum = 0;
+            long count = 0;
+            for (int i = from; i < end; i++) {
+                float v = values[i];
+                if (!Float.isNaN(v) && include.test(i)) {
+                    sum += v;
+                    count++;
+                }
+            }
+            sums[z] = sum;
+            counts[z] = count;
+        });
+        double total = 0;
+        long count = 0;
+        for (int z = 0; z < nz; z++) {
+            total += sums[z];
+            count += counts[z];
+        }
+        if (count == 0) {
+            return new Statistics(Double.NaN, Double.NaN, 0);
+        }
+        double mean = total / count;
+        Slabs.forEachRange(grid, (z, from, end) -> {
+            double squares = 0;
+            for (int i = from; i < end; i++) {
+                float v = values[i];
+                if (!Float.isNaN(v) && include.test(i)) {
+                    squares += (v - mean) * (v - mean);
+                }
+            }
+            sums[z] = squares;
+        });
+        double squares = 0;
+        for (int z = 0; z < nz; z++) {
+            squares += sums[z];
+        }
+        return new Statistics(mean, Math.sqrt(squares / count), count);
+    }
+
+    /** The included, non-NaN values, in index order (counted per slab first, so each slab writes its own part). */
+    private static float[] gather(Geometry grid, float[] values, IntPredicate include) {
+        int nz = grid.nz();
+        int[] counts = new int[nz];
+        Slabs.forEachRange(grid, (z, from, end) -> {
+            int count = 0;
+            for (int i = from; i < end; i++) {
+                if (!Float.isNaN(values[i]) && include.test(i)) {
+                    count++;
+                }
+            }
+            counts[z] = count;
+        });
+        int[] starts = new int[nz + 1];
+        for (int z = 0; z < nz; z++) {
+            starts[z + 1] = starts[z] + counts[z];
+        }
+        float[] gathered = new float[starts[nz]];
+        Slabs.forEachRange(grid, (z, from, end) -> {
+            int next = starts[z];
+            for (int i = from; i < end; i++) {
+                if (!Float.isNaN(values[i]) && include.test(i)) {
+                    gathered[next++] = values[i];
+                }
+            }
+        });
+        return gathered;
+    }
+
+    private static IntPredicate inclusion(Volume image, LabelMap mask) {
+        if (mask == null) {
+            return i -> true;
+        }
+        GeometricTransform.requireGrid(image.geometry(), mask.geometry(), "the mask");
+        return i -> mask.get(i) != 0;
+    }
+
+    private static Volume emptyLike(Volume image) {
+        return Volume.zeros(image.geometry(), image.channelCount());
+    }
+}

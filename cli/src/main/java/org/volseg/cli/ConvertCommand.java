@@ -6,6 +6,8 @@ import org.volseg.core.io.NiftiDatatype;
 import org.volseg.core.io.NiftiImage;
 import org.volseg.core.io.NiftiReader;
 import org.volseg.core.io.NiftiWriter;
+import org.volseg.core.transforms.Reorientation;
+import org.volseg.core.volume.Volume;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -13,8 +15,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code volseg convert IN OUT}: any NIfTI in, any NIfTI out (format from OUT's name), geometry kept. */
-@Command(name = "convert", description = "Convert between .nii, .nii.gz and .hdr/.img, NIfTI-1 and NIfTI-2, and "
-        + "datatypes, keeping the geometry, header fields and extensions.")
+@Command(name = "convert", description = "Convert between .nii, .nii.gz and .hdr/.img, NIfTI-1 and NIfTI-2, "
+        + "datatypes and voxel orders, keeping the geometry, header fields and extensions.")
 final class ConvertCommand implements Callable<Integer> {
 
     @Spec
@@ -34,6 +36,10 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--nifti-version", paramLabel = "1|2", description = "NIfTI version (default: the input's)")
     Integer version;
 
+    @Option(names = "--reorient", paramLabel = "CODE", description = "reorder and flip the voxel axes to this "
+            + "orientation (e.g. RAS, LPS); world positions are kept exactly, only the storage order changes")
+    String orientation;
+
     @Override
     public Integer call() throws Exception {
         NiftiImage image = NiftiReader.read(in);
@@ -41,8 +47,12 @@ final class ConvertCommand implements Callable<Integer> {
         if (version != null) {
             options = options.withVersion(version);
         }
-        NiftiWriter.write(out, image.volume(), options);
-        spec.commandLine().getOut().println("wrote " + out + " (" + image.volume().geometry() + ")");
+        Volume volume = image.volume();
+        if (orientation != null) {
+            volume = Reorientation.to(volume.geometry(), orientation.toUpperCase(java.util.Locale.ROOT)).apply(volume);
+        }
+        NiftiWriter.write(out, volume, options);
+        spec.commandLine().getOut().println("wrote " + out + " (" + volume.geometry() + ")");
         return 0;
     }
 

@@ -84,6 +84,23 @@ class InspectConvertCommandTest {
     }
 
     @Test
+    void convertReorientsKeepingEveryVoxelsWorldPosition() throws Exception {
+        Path in = sample();
+        Path out = dir.resolve("ras.nii");
+        assertThat(run("convert", in.toString(), out.toString(), "--reorient", "RAS").exit()).isZero();
+        Volume source = NiftiReader.read(in).volume();
+        Volume ras = NiftiReader.read(out).volume();
+        assertThat(ras.geometry().orientation()).isEqualTo("RAS");
+        // the voxel at a world point holds the same value in both files
+        double[] world = source.geometry().voxelToWorld(1, 2, 1);
+        double[] v = ras.geometry().worldToVoxel(world[0], world[1], world[2]);
+        assertThat(ras.get(0, (int) Math.round(v[0]), (int) Math.round(v[1]), (int) Math.round(v[2])))
+                .isEqualTo(source.get(0, 1, 2, 1));
+        assertThat(run("convert", in.toString(), dir.resolve("x.nii").toString(), "--reorient", "RAX").exit())
+                .isEqualTo(2);
+    }
+
+    @Test
     void badInputIsOneSentenceAndExitCode2() throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.nii"), "not an image");
         Run r = run("inspect", junk.toString());

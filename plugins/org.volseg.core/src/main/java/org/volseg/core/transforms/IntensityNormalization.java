@@ -47,7 +47,7 @@ public final class IntensityNormalization {
      * voxels outside the mask become 0 (nnU-Net's {@code use_mask_for_norm}).
      */
     public static Volume zScore(Volume image, LabelMap mask) {
-        GeometricTransform.requireGrid(image.geometry(), mask.geometry(), "the mask");
+        Grids.require(image.geometry(), mask.geometry(), "the mask");
         IntPredicate inMask = i -> mask.get(i) != 0;
         Volume out = emptyLike(image);
         for (int c = 0; c < image.channelCount(); c++) {
@@ -318,7 +318,7 @@ public final class IntensityNormalization {
         if (mask == null) {
             return i -> true;
         }
-        GeometricTransform.requireGrid(image.geometry(), mask.geometry(), "the mask");
+        Grids.require(image.geometry(), mask.geometry(), "the mask");
         return i -> mask.get(i) != 0;
     }
 

@@ -114,7 +114,7 @@ public final class ResamplingTransform implements GeometricTransform {
 
     @Override
     public Volume apply(Volume image) {
-        GeometricTransform.requireGrid(source, image.geometry(), "the image");
+        Grids.require(source, image.geometry(), "the image");
         int channels = image.channelCount();
         float[][] in = new float[channels][];
         float[][] out = new float[channels][target.voxels()];
@@ -135,7 +135,7 @@ public final class ResamplingTransform implements GeometricTransform {
 
     @Override
     public LabelMap apply(LabelMap labels) {
-        GeometricTransform.requireGrid(source, labels.geometry(), "the labels");
+        Grids.require(source, labels.geometry(), "the labels");
         LabelMap out = LabelMap.create(target, Math.max(labels.capacity(), labelFill));
         double[] m = targetToSource.toArray();
         int nx = target.nx();

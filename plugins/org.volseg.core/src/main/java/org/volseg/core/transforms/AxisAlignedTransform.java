@@ -14,6 +14,9 @@ import org.volseg.core.volume.Volume;
  */
 public final class AxisAlignedTransform implements GeometricTransform {
 
+    /** How far (in voxels) {@link #between} lets a map element be from a whole number. */
+    public static final double VOXEL_TOLERANCE = 1e-3;
+
     private final Geometry source;
     private final Geometry target;
     private final Affine targetToSource;
@@ -76,6 +79,25 @@ public final class AxisAlignedTransform implements GeometricTransform {
         return new AxisAlignedTransform(source, target, targetToSource, 0f, 0);
     }
 
+    /**
+     * The transform between two grids that differ only by whole voxels and by axis order and direction, found from
+     * the grids alone: for example an original image and a crop, pad or reorientation of it read back from a file,
+     * so that a prediction on the second can be put on the first. Fails when the grids are not so related (within
+     * {@value #VOXEL_TOLERANCE} voxel, enough for affines stored in single precision).
+     */
+    public static AxisAlignedTransform between(Geometry source, Geometry target) {
+        double[] map = source.affine().inverse().times(target.affine()).toArray();
+        for (int k = 0; k < 12; k++) {
+            double whole = Math.rint(map[k]);
+            if (Math.abs(map[k] - whole) > VOXEL_TOLERANCE) {
+                throw new IllegalArgumentException("the grids do not differ by whole voxels and axis swaps: "
+                        + "target voxel -> source voxel is " + Affine.of(map));
+            }
+            map[k] = whole == 0 ? 0 : whole; // no −0, so that equal maps compare equal
+        }
+        return new AxisAlignedTransform(source, target, Affine.of(map), 0f, 0);
+    }
+
     /** The transform that changes nothing (what a random augmentation gives when it does not fire). */
     public static AxisAlignedTransform identity(Geometry grid) {
         return new AxisAlignedTransform(grid, grid, Affine.identity(), 0f, 0);
@@ -133,7 +155,7 @@ public final class AxisAlignedTransform implements GeometricTransform {
      * example, background is 1 and every other class 0 outside the crop.
      */
     public Volume apply(Volume image, float[] fillPerChannel) {
-        GeometricTransform.requireGrid(source, image.geometry(), "the image");
+        Grids.require(source, image.geometry(), "the image");
         if (fillPerChannel.length != image.channelCount()) {
             throw new IllegalArgumentException(fillPerChannel.length + " fill values for "
                     + image.channelCount() + " channels");
@@ -168,7 +190,7 @@ public final class AxisAlignedTransform implements GeometricTransform {
 
     @Override
     public LabelMap apply(LabelMap labels) {
-        GeometricTransform.requireGrid(source, labels.geometry(), "the labels");
+        Grids.require(source, labels.geometry(), "the labels");
         int[][] table = sourceOffsets();
         int nx = target.nx();
         int ny = target.ny();

@@ -56,12 +56,4 @@ public interface GeometricTransform {
     default LabelMap invert(LabelMap onTarget) {
         return inverse().apply(onTarget);
     }
-
-    /** Fails unless {@code actual} is the grid a transform was planned for. */
-    static void requireGrid(Geometry planned, Geometry actual, String what) {
-        if (!planned.sameGrid(actual, GRID_TOLERANCE_MM)) {
-            throw new IllegalArgumentException(what + " is on " + actual + " " + actual.affine()
-                    + ", but the transform was planned for " + planned + " " + planned.affine());
-        }
-    }
 }

@@ -12,6 +12,6 @@ import org.volseg.core.volume.Volume;
 public record ImageAndLabels(Volume image, LabelMap labels) {
 
     public ImageAndLabels {
-        GeometricTransform.requireGrid(image.geometry(), labels.geometry(), "the labels");
+        Grids.require(image.geometry(), labels.geometry(), "the labels");
     }
 }

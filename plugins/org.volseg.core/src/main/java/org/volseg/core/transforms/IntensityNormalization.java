@@ -1,6 +1,7 @@
 package org.volseg.core.transforms;
 
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
 import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
@@ -46,7 +47,7 @@ public final class IntensityNormalization {
      * voxels outside the mask become 0 (nnU-Net's {@code use_mask_for_norm}).
      */
     public static Volume zScore(Volume image, LabelMap mask) {
-        GeometricTransform.requireGrid(image.geometry(), mask.geometry(), "the mask");
+        Grids.require(image.geometry(), mask.geometry(), "the mask");
         IntPredicate inMask = i -> mask.get(i) != 0;
         Volume out = emptyLike(image);
         for (int c = 0; c < image.channelCount(); c++) {
@@ -97,20 +98,72 @@ public final class IntensityNormalization {
                 throw new IllegalArgumentException("percentiles lie in 0..100, got " + p);
             }
         }
-        float[] sorted = gather(image.geometry(), image.channel(channel), inclusion(image, mask));
-        Arrays.parallelSort(sorted);
-        double[] values = new double[percents.length];
-        for (int k = 0; k < percents.length; k++) {
-            if (sorted.length == 0) {
-                values[k] = Double.NaN;
-                continue;
-            }
-            double rank = percents[k] / 100 * (sorted.length - 1);
-            int below = (int) Math.floor(rank);
-            int above = Math.min(below + 1, sorted.length - 1);
-            values[k] = sorted[below] + (rank - below) * ((double) sorted[above] - sorted[below]);
+        float[] values = gather(image.geometry(), image.channel(channel), inclusion(image, mask));
+        double[] result = new double[percents.length];
+        if (values.length == 0) {
+            Arrays.fill(result, Double.NaN);
+            return result;
         }
-        return values;
+        // ascending ranks: each selection leaves everything above its rank at or above its value, so the next
+        // one searches only the part above
+        Integer[] order = new Integer[percents.length];
+        for (int k = 0; k < order.length; k++) {
+            order[k] = k;
+        }
+        Arrays.sort(order, (a, b) -> Double.compare(percents[a], percents[b]));
+        int searchedUpTo = 0;
+        for (int k : order) {
+            double rank = percents[k] / 100 * (values.length - 1);
+            int below = (int) Math.floor(rank);
+            double low = select(values, Math.min(searchedUpTo, below), values.length, below);
+            double high = low;
+            if (rank > below) {
+                float next = Float.POSITIVE_INFINITY;
+                for (int i = below + 1; i < values.length; i++) {
+                    next = Math.min(next, values[i]);
+                }
+                high = next;
+            }
+            result[k] = low + (rank - below) * (high - low);
+            searchedUpTo = below + 1;
+        }
+        return result;
+    }
+
+    /**
+     * The value of rank {@code k} (0-based) within {@code values[from, to)}, which must hold exactly the ranks from..
+     * to−1 of the whole array; found by quickselect with a three-way partition, so that the millions of equal
+     * voxels of air or background cost nothing extra; linear time instead of a sort's n·log n. Reorders that part.
+     * Pivots come from a fixed seed, so the work, like the result, is the same every run.
+     */
+    static float select(float[] values, int from, int to, int k) {
+        SplittableRandom pivots = new SplittableRandom(k);
+        while (to - from > 1) {
+            float pivot = values[from + pivots.nextInt(to - from)];
+            int less = from;
+            int i = from;
+            int greater = to;
+            while (i < greater) {
+                float v = values[i];
+                if (v < pivot) {
+                    values[i++] = values[less];
+                    values[less++] = v;
+                } else if (v > pivot) {
+                    values[i] = values[--greater];
+                    values[greater] = v;
+                } else {
+                    i++;
+                }
+            }
+            if (k < less) {
+                to = less;
+            } else if (k >= greater) {
+                from = greater;
+            } else {
+                return pivot;
+            }
+        }
+        return values[from];
     }
 
     /** Per channel: values clipped to that channel's {@code lowerPercent} and {@code upperPercent} percentiles. */
@@ -265,7 +318,7 @@ public final class IntensityNormalization {
         if (mask == null) {
             return i -> true;
         }
-        GeometricTransform.requireGrid(image.geometry(), mask.geometry(), "the mask");
+        Grids.require(image.geometry(), mask.geometry(), "the mask");
         return i -> mask.get(i) != 0;
     }
 

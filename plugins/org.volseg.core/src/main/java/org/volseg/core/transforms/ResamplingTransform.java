@@ -114,7 +114,7 @@ public final class ResamplingTransform implements GeometricTransform {
 
     @Override
     public Volume apply(Volume image) {
-        GeometricTransform.requireGrid(source, image.geometry(), "the image");
+        Grids.require(source, image.geometry(), "the image");
         int channels = image.channelCount();
         float[][] in = new float[channels][];
         float[][] out = new float[channels][target.voxels()];
@@ -135,7 +135,7 @@ public final class ResamplingTransform implements GeometricTransform {
 
     @Override
     public LabelMap apply(LabelMap labels) {
-        GeometricTransform.requireGrid(source, labels.geometry(), "the labels");
+        Grids.require(source, labels.geometry(), "the labels");
         LabelMap out = LabelMap.create(target, Math.max(labels.capacity(), labelFill));
         double[] m = targetToSource.toArray();
         int nx = target.nx();
@@ -205,11 +205,34 @@ public final class ResamplingTransform implements GeometricTransform {
         for (int y = 0; y < ny; y++) {
             int row = (z * ny + y) * nx;
             for (int x = 0; x < nx; x++) {
-                neighbours(m[0] * x + m[1] * y + m[2] * z + m[3], sourceNx, 1, clamp, 0, lower, upper, fraction);
-                neighbours(m[4] * x + m[5] * y + m[6] * z + m[7], sourceNy, strideY, clamp, 1, lower, upper,
-                        fraction);
-                neighbours(m[8] * x + m[9] * y + m[10] * z + m[11], sourceNz, strideZ, clamp, 2, lower, upper,
-                        fraction);
+                double px = m[0] * x + m[1] * y + m[2] * z + m[3];
+                double py = m[4] * x + m[5] * y + m[6] * z + m[7];
+                double pz = m[8] * x + m[9] * y + m[10] * z + m[11];
+                if (px >= 0 && px < sourceNx - 1 && py >= 0 && py < sourceNy - 1 && pz >= 0 && pz < sourceNz - 1) {
+                    // the common case: all eight neighbours inside, no boundary rule needed
+                    int x0 = (int) px;
+                    int y0 = (int) py;
+                    int z0 = (int) pz;
+                    double fx = px - x0;
+                    double fy = py - y0;
+                    double fz = pz - z0;
+                    int i = z0 * strideZ + y0 * strideY + x0;
+                    for (int c = 0; c < in.length; c++) {
+                        float[] d = in[c];
+                        double v00 = d[i] + fx * (d[i + 1] - d[i]);
+                        double v10 = d[i + strideY] + fx * (d[i + strideY + 1] - d[i + strideY]);
+                        double v01 = d[i + strideZ] + fx * (d[i + strideZ + 1] - d[i + strideZ]);
+                        double v11 = d[i + strideZ + strideY]
+                                + fx * (d[i + strideZ + strideY + 1] - d[i + strideZ + strideY]);
+                        double v0 = v00 + fy * (v10 - v00);
+                        double v1 = v01 + fy * (v11 - v01);
+                        out[c][row + x] = (float) (v0 + fz * (v1 - v0));
+                    }
+                    continue;
+                }
+                neighbours(px, sourceNx, 1, clamp, 0, lower, upper, fraction);
+                neighbours(py, sourceNy, strideY, clamp, 1, lower, upper, fraction);
+                neighbours(pz, sourceNz, strideZ, clamp, 2, lower, upper, fraction);
                 double fx = fraction[0];
                 double fy = fraction[1];
                 double fz = fraction[2];

@@ -32,7 +32,7 @@ public final class TransformChain implements GeometricTransform {
 
     /** This chain followed by {@code step}, which must have been planned on this chain's {@link #target()}. */
     public TransformChain then(GeometricTransform step) {
-        GeometricTransform.requireGrid(target(), step.source(), "the next step's source");
+        Grids.require(target(), step.source(), "the next step's source");
         List<GeometricTransform> longer = new ArrayList<>(steps);
         longer.add(step);
         return new TransformChain(source, Collections.unmodifiableList(longer));
@@ -74,7 +74,7 @@ public final class TransformChain implements GeometricTransform {
 
     @Override
     public Volume apply(Volume image) {
-        GeometricTransform.requireGrid(source, image.geometry(), "the image");
+        Grids.require(source, image.geometry(), "the image");
         Volume current = image;
         for (GeometricTransform step : stepsOrIdentity()) {
             current = step.apply(current);
@@ -84,7 +84,7 @@ public final class TransformChain implements GeometricTransform {
 
     @Override
     public LabelMap apply(LabelMap labels) {
-        GeometricTransform.requireGrid(source, labels.geometry(), "the labels");
+        Grids.require(source, labels.geometry(), "the labels");
         LabelMap current = labels;
         for (GeometricTransform step : stepsOrIdentity()) {
             current = step.apply(current);

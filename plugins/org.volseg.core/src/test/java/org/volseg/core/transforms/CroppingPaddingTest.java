@@ -1,9 +1,11 @@
 package org.volseg.core.transforms;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
+import org.volseg.core.volume.Affine;
 import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
@@ -60,6 +62,35 @@ class CroppingPaddingTest {
         }
         LabelMap labelsBack = crop.invert(crop.apply(labels));
         assertThat(TestVolumes.labelsOf(labelsBack)).isEqualTo(TestVolumes.labelsOf(labels));
+    }
+
+    @Test
+    void aCropIsFoundAgainFromTheTwoGridsAlone() {
+        AxisAlignedTransform crop = Cropping.crop(GRID, new Box(3, 5, 2, 10, 12, 9));
+        AxisAlignedTransform reorientedCrop = Reorientation.to(crop.target(), "SPR");
+        // as if the cropped, reoriented grid had been written to a file and read back in single precision
+        double[] stored = reorientedCrop.target().affine().toArray();
+        for (int k = 0; k < 12; k++) {
+            stored[k] = (float) stored[k];
+        }
+        Geometry readBack = new Geometry(reorientedCrop.target().nx(), reorientedCrop.target().ny(),
+                reorientedCrop.target().nz(), Affine.of(stored));
+        AxisAlignedTransform found = AxisAlignedTransform.between(GRID, readBack);
+        assertThat(found.targetToSourceVoxels()).isEqualTo(
+                crop.targetToSourceVoxels().times(reorientedCrop.targetToSourceVoxels()));
+        Volume image = TestVolumes.noise(GRID, 4);
+        Volume onCrop = TransformChain.startingAt(GRID).then(crop).then(reorientedCrop).apply(image)
+                .withGeometry(readBack);
+        Volume back = found.invert(onCrop);
+        assertThat(back.geometry()).isEqualTo(GRID);
+        assertThat(back.get(0, 3, 5, 2)).isEqualTo(image.get(0, 3, 5, 2));
+        assertThat(back.get(0, 12, 16, 10)).isEqualTo(image.get(0, 12, 16, 10));
+        assertThat(back.get(0, 13, 16, 10)).isZero();
+
+        Geometry halfVoxelOff = new Geometry(4, 4, 4, GRID.affine().times(
+                Affine.of(1, 0, 0, 0.5, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1)));
+        assertThatThrownBy(() -> AxisAlignedTransform.between(GRID, halfVoxelOff))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -113,6 +113,23 @@ class IntensityNormalizationTest {
     }
 
     @Test
+    void percentilesInAnyOrderOnDataFullOfTiesMatchNumpy() {
+        Volume image = Volume.zeros(GRID, 1);
+        SplittableRandom random = new SplittableRandom(8);
+        float[] values = image.channel(0);
+        for (int i = 0; i < values.length; i++) {
+            // mostly air at exactly −1000, the rest a few hundred distinct levels
+            values[i] = random.nextDouble() < 0.6 ? -1000f : random.nextInt(300) - 100.5f;
+        }
+        double[] asked = {99.5, 0, 60, 59.99, 0.5, 100, 60};
+        double[] got = IntensityNormalization.percentiles(image, 0, null, asked);
+        for (int k = 0; k < asked.length; k++) {
+            assertThat(got[k]).as("percentile %s", asked[k]).isCloseTo(numpyPercentile(values, asked[k]),
+                    within(1e-9));
+        }
+    }
+
+    @Test
     void percentilesWithinAMaskSeeOnlyTheForeground() {
         Volume image = ct();
         LabelMap mask = TestVolumes.blobs(GRID);

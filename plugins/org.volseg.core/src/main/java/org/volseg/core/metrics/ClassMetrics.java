@@ -8,8 +8,11 @@ package org.volseg.core.metrics;
  * <li>{@code iou} (Jaccard) = TP / |R ∪ P|</li>
  * <li>{@code sensitivity} (recall) = TP / |R|</li>
  * <li>{@code precision} = TP / |P|</li>
- * <li>{@code hd95Mm}: the 95th percentile of the symmetric surface distances, both directed sets pooled
- * ({@link SurfaceDistances#symmetricPercentileMm}, linear interpolation as numpy's default)</li>
+ * <li>{@code hd95Mm}: the 95th percentile of the symmetric surface distances, that is of both directed sets pooled
+ * into one ({@link SurfaceDistances#symmetricPercentileMm}, linear interpolation as numpy's default), as medpy's
+ * {@code hd95} defines it. MONAI's {@code compute_hausdorff_distance(percentile=95)} instead reports the larger of
+ * the two directed 95th percentiles, which can differ either way; {@link SurfaceDistances#maxDirectedPercentileMm}
+ * gives that figure.</li>
  * <li>{@code assdMm}: the mean of the symmetric surface distances, both directed sets pooled
  * ({@link SurfaceDistances#averageSymmetricMm})</li>
  * <li>{@code volumeDifferenceMm3} = (|P| − |R|) · voxel volume</li>

@@ -1,6 +1,5 @@
 package org.volseg.core.metrics;
 
-import java.util.Arrays;
 import org.volseg.core.volume.Geometry;
 
 /**
@@ -46,17 +45,38 @@ public final class DistanceTransform {
     /** As {@link #squaredDistancesMm(byte[], int, int, int, double, double, double)}, into {@code out}. */
     public static void squaredDistancesMm(byte[] features, int nx, int ny, int nz, double sx, double sy, double sz,
             double[] out) {
+        squaredDistancesMm(features, null, nx, ny, nz, sx, sy, sz, out);
+    }
+
+    /**
+     * As {@link #squaredDistancesMm(byte[], int, int, int, double, double, double, double[])}, but exact only where
+     * {@code wanted[i] != 0} (everywhere when null): the last pass skips the z-lines without a wanted voxel, which
+     * leaves partial values there. Surface distances want the transform at the other surface's voxels only.
+     */
+    static void squaredDistancesMm(byte[] features, byte[] wanted, int nx, int ny, int nz, double sx, double sy,
+            double sz, double[] out) {
         int voxels = checkedVoxels(features, nx, ny, nz, sx, sy, sz);
         if (out.length != voxels) {
             throw new IllegalArgumentException("the output holds " + out.length + " values, the grid " + voxels);
         }
         passX(features, nx, ny * nz, sx, out);
         if (ny > 1) {
-            passStrided(out, nx, ny, nz, sy, true);
+            passStrided(out, nx, ny, nz, sy, true, null);
         }
         if (nz > 1) {
-            passStrided(out, nx, ny, nz, sz, false);
+            passStrided(out, nx, ny, nz, sz, false, wanted == null ? null : columnsWanted(wanted, nx * ny));
         }
+    }
+
+    /** Per (x, y): whether its z-line holds a wanted voxel. */
+    private static boolean[] columnsWanted(byte[] wanted, int planeVoxels) {
+        boolean[] columns = new boolean[planeVoxels];
+        for (int i = 0; i < wanted.length; i++) {
+            if (wanted[i] != 0) {
+                columns[i % planeVoxels] = true;
+            }
+        }
+        return columns;
     }
 
     private static int checkedVoxels(byte[] features, int nx, int ny, int nz, double sx, double sy, double sz) {
@@ -112,9 +132,11 @@ public final class DistanceTransform {
 
     /**
      * One pass of the lower envelope along y ({@code alongY}) or z. Lines are gathered {@link #TILE} columns at a
-     * time into contiguous scratch, transformed, and scattered back.
+     * time into contiguous scratch, transformed, and scattered back. With {@code columns} (z pass only), the
+     * z-lines at (x, y) where {@code columns[y·nx + x]} is false are left as they are.
      */
-    private static void passStrided(double[] data, int nx, int ny, int nz, double spacing, boolean alongY) {
+    private static void passStrided(double[] data, int nx, int ny, int nz, double spacing, boolean alongY,
+            boolean[] columns) {
         int length = alongY ? ny : nz;
         int stride = alongY ? nx : nx * ny;
         int outer = alongY ? nz : ny; // the third axis, neither x nor the pass axis
@@ -123,28 +145,50 @@ public final class DistanceTransform {
         int tasks = outer * tilesPerRow;
         Chunks.run(tasks, (long) nx * ny * nz, (from, to) -> {
             double[] lines = new double[TILE * length];
+            boolean[] changed = new boolean[TILE];
             double[] result = new double[length];
-            int[] parabolaAt = new int[length];
+            int[] apex = new int[length];
+            double[] height = new double[length];
             double[] boundary = new double[length + 1];
             for (int task = from; task < to; task++) {
                 int o = task / tilesPerRow;
                 int x0 = (task % tilesPerRow) * TILE;
                 int width = Math.min(TILE, nx - x0);
                 int base = o * outerStride + x0;
+                boolean any = false;
+                for (int t = 0; t < width; t++) {
+                    changed[t] = columns == null || columns[o * nx + x0 + t];
+                    any |= changed[t];
+                }
+                if (!any) {
+                    continue;
+                }
                 for (int q = 0; q < length; q++) {
                     int at = base + q * stride;
                     for (int t = 0; t < width; t++) {
                         lines[t * length + q] = data[at + t];
                     }
                 }
+                any = false;
                 for (int t = 0; t < width; t++) {
-                    lowerEnvelope(lines, t * length, length, spacing, result, parabolaAt, boundary);
-                    System.arraycopy(result, 0, lines, t * length, length);
+                    // a line without finite samples stays +Infinity: nothing to write back
+                    if (changed[t] && lowerEnvelope(lines, t * length, length, spacing, result, apex, height,
+                            boundary)) {
+                        System.arraycopy(result, 0, lines, t * length, length);
+                        any = true;
+                    } else {
+                        changed[t] = false;
+                    }
+                }
+                if (!any) {
+                    continue;
                 }
                 for (int q = 0; q < length; q++) {
                     int at = base + q * stride;
                     for (int t = 0; t < width; t++) {
-                        data[at + t] = lines[t * length + q];
+                        if (changed[t]) {
+                            data[at + t] = lines[t * length + q];
+                        }
                     }
                 }
             }
@@ -154,53 +198,52 @@ public final class DistanceTransform {
     /**
      * {@code result[q] = min over v of (spacing·(q − v))² + f[v]} for the line {@code f[offset .. offset+n)}: the
      * lower envelope of one parabola per finite sample. Positions are in mm so that anisotropy needs no special
-     * case. Samples at +Infinity (no feature yet) contribute no parabola; a line without any stays +Infinity.
+     * case. Samples at +Infinity (no feature yet) contribute no parabola.
+     *
+     * @return false, with {@code result} untouched, when the line has no finite sample (it is all +Infinity)
      */
-    static void lowerEnvelope(double[] f, int offset, int n, double spacing, double[] result, int[] parabolaAt,
-            double[] boundary) {
-        int k = -1; // index of the rightmost parabola of the envelope so far
+    static boolean lowerEnvelope(double[] f, int offset, int n, double spacing, double[] result, int[] apex,
+            double[] height, double[] boundary) {
+        // parabola k of the envelope has its apex at sample apex[k]; height[k] = f + (apex position)² decides
+        // where parabolas cross; it is lowest from boundary[k] to boundary[k + 1] (mm)
+        int k = -1;
         for (int q = 0; q < n; q++) {
             double fq = f[offset + q];
             if (fq == Double.POSITIVE_INFINITY) {
                 continue;
             }
             double pq = q * spacing;
-            if (k < 0) {
-                k = 0;
-                parabolaAt[0] = q;
-                boundary[0] = Double.NEGATIVE_INFINITY;
-                boundary[1] = Double.POSITIVE_INFINITY;
-                continue;
-            }
-            double crossing;
-            while (true) {
-                int v = parabolaAt[k];
-                double pv = v * spacing;
-                // where the parabolas of v and q meet; q's is lower to the right of it
-                crossing = ((fq + pq * pq) - (f[offset + v] + pv * pv)) / (2 * (pq - pv));
+            double hq = fq + pq * pq;
+            double crossing = Double.NEGATIVE_INFINITY;
+            while (k >= 0) {
+                // where the parabolas of k and q meet; q's is lower to the right of it
+                crossing = (hq - height[k]) / (2 * (pq - apex[k] * spacing));
                 if (crossing > boundary[k]) {
                     break;
                 }
-                k--; // v's parabola is nowhere lowest any more; boundary[0] = −∞ stops this at k = 0
+                k--; // k's parabola is nowhere lowest any more
+                crossing = Double.NEGATIVE_INFINITY;
             }
             k++;
-            parabolaAt[k] = q;
+            apex[k] = q;
+            height[k] = hq;
             boundary[k] = crossing;
-            boundary[k + 1] = Double.POSITIVE_INFINITY;
         }
         if (k < 0) {
-            Arrays.fill(result, 0, n, Double.POSITIVE_INFINITY);
-            return;
+            return false;
         }
+        boundary[k + 1] = Double.POSITIVE_INFINITY;
         int j = 0;
         for (int q = 0; q < n; q++) {
             double pq = q * spacing;
             while (boundary[j + 1] < pq) {
                 j++;
             }
-            int v = parabolaAt[j];
+            int v = apex[j];
+            // (spacing·(q − v))² + f(v): the gap in samples first, so that an axis distance comes out exactly
             double mm = (q - v) * spacing;
             result[q] = mm * mm + f[offset + v];
         }
+        return true;
     }
 }

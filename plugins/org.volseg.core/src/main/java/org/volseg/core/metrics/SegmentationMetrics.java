@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
 
@@ -13,14 +14,18 @@ import org.volseg.core.volume.LabelMap;
  * surface distances (HD95, ASSD) in mm, and volume difference. The definitions, empty classes included, are those of
  * {@link ClassMetrics} and {@link SurfaceDistances}.
  *
- * <p>One parallel pass over z-slabs counts all classes at once. Surface distances are then computed class by class,
- * each inside the block that holds the class in either map, with an exact anisotropic distance transform whose lines
- * run on all cores. No per-voxel objects are allocated.
+ * <p>One parallel pass over z-slabs counts all classes at once. Surface distances are then computed per class,
+ * inside the block that holds the class in either map, with an exact anisotropic distance transform whose lines run
+ * on all cores; small classes run side by side. No per-voxel objects are allocated. Results do not depend on the
+ * number of threads.
  */
 public final class SegmentationMetrics {
 
     /** How far (mm, per affine element) two grids may differ and still count as one. */
     public static final double GRID_TOLERANCE_MM = 1e-4;
+
+    /** Blocks above this many voxels (20 MB of buffers) are done one at a time. */
+    private static final int LARGE_BLOCK_VOXELS = 1 << 21;
 
     private SegmentationMetrics() {
     }
@@ -39,12 +44,22 @@ public final class SegmentationMetrics {
         requireSameGrid(reference, predicted);
         int[] assessed = classes.length == 0 ? labelsPresent(reference, predicted) : checkedClasses(classes);
         OverlapCounts counts = OverlapCounts.count(reference, predicted, assessed);
+        SurfaceDistances[] distances = new SurfaceDistances[assessed.length];
+        // Small classes side by side, as one class's block is too small to keep all cores busy; large ones one at
+        // a time, all cores inside each, so that at most one large block's buffers are alive.
+        IntStream.range(0, assessed.length).parallel().filter(k -> !large(counts.box(k)))
+                .forEach(k -> distances[k] = SurfaceDistances.within(reference, predicted, assessed[k],
+                        counts.box(k)));
+        for (int k = 0; k < assessed.length; k++) {
+            if (large(counts.box(k))) {
+                distances[k] = SurfaceDistances.within(reference, predicted, assessed[k], counts.box(k));
+            }
+        }
         double voxelVolume = reference.geometry().voxelVolume();
         List<ClassMetrics> out = new ArrayList<>(assessed.length);
         for (int k = 0; k < assessed.length; k++) {
-            SurfaceDistances distances = SurfaceDistances.within(reference, predicted, assessed[k], counts.box(k));
             out.add(ClassMetrics.of(assessed[k], counts.reference(k), counts.predicted(k), counts.both(k),
-                    voxelVolume, distances));
+                    voxelVolume, distances[k]));
         }
         return List.copyOf(out);
     }
@@ -68,6 +83,11 @@ public final class SegmentationMetrics {
                     + "equal, affines within " + GRID_TOLERANCE_MM + " mm), but the reference is " + r + " with affine "
                     + r.affine() + " and the prediction " + p + " with affine " + p.affine());
         }
+    }
+
+    /** Whether a class's block is worth all cores by itself (its buffers take 10 bytes a voxel). */
+    private static boolean large(Box box) {
+        return box != null && box.voxels() > LARGE_BLOCK_VOXELS;
     }
 
     private static int[] checkedClasses(int[] classes) {

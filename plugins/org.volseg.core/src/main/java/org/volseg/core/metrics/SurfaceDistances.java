@@ -18,8 +18,9 @@ import org.volseg.core.volume.LabelMap;
  * {@link DistanceTransform}.
  *
  * <p><b>Empty surfaces.</b> A class present in neither map has no surfaces: every statistic here is 0. A class
- * present in one map only has one empty surface: there is nothing to measure the other against, and every
- * statistic is {@code +Infinity} (MONAI gives NaN or infinity here, with a warning).
+ * present in one map only has one empty surface: there is nothing to measure the other against, each directed
+ * distance from the other surface is {@code +Infinity}, and so is every statistic (MONAI gives NaN or infinity
+ * here, with a warning).
  */
 public final class SurfaceDistances {
 
@@ -63,11 +64,12 @@ public final class SurfaceDistances {
         markSurfaces(reference, predicted, label, box, referenceSurface, predictedSurface);
         Geometry g = reference.geometry();
         double[] squared = new double[voxels];
-        DistanceTransform.squaredDistancesMm(referenceSurface, box.nx(), box.ny(), box.nz(), g.spacingX(),
-                g.spacingY(), g.spacingZ(), squared);
+        // each transform is wanted at the other surface only
+        DistanceTransform.squaredDistancesMm(referenceSurface, predictedSurface, box.nx(), box.ny(), box.nz(),
+                g.spacingX(), g.spacingY(), g.spacingZ(), squared);
         double[] predictedToReference = sample(squared, predictedSurface);
-        DistanceTransform.squaredDistancesMm(predictedSurface, box.nx(), box.ny(), box.nz(), g.spacingX(),
-                g.spacingY(), g.spacingZ(), squared);
+        DistanceTransform.squaredDistancesMm(predictedSurface, referenceSurface, box.nx(), box.ny(), box.nz(),
+                g.spacingX(), g.spacingY(), g.spacingZ(), squared);
         double[] referenceToPredicted = sample(squared, referenceSurface);
         return new SurfaceDistances(referenceToPredicted, predictedToReference);
     }

@@ -31,6 +31,20 @@ class DistanceTransformTest {
         return out;
     }
 
+    /** Squared distance (mm²) from voxel i to the nearest feature, the slow way. */
+    private static double bruteForceAt(int i, byte[] features, int nx, int ny, double sx, double sy, double sz) {
+        double best = Double.POSITIVE_INFINITY;
+        for (int j = 0; j < features.length; j++) {
+            if (features[j] != 0) {
+                double dx = (j % nx - i % nx) * sx;
+                double dy = (j / nx % ny - i / nx % ny) * sy;
+                double dz = (j / (nx * ny) - i / (nx * ny)) * sz;
+                best = Math.min(best, dx * dx + dy * dy + dz * dz);
+            }
+        }
+        return best;
+    }
+
     private static byte[] random(Random random, int voxels, double density) {
         byte[] features = new byte[voxels];
         for (int i = 0; i < voxels; i++) {
@@ -78,16 +92,28 @@ class DistanceTransformTest {
         double[] actual = DistanceTransform.squaredDistancesMm(features, nx, ny, nz, sx, sy, sz);
         for (int sample = 0; sample < 400; sample++) {
             int i = random.nextInt(actual.length);
-            double best = Double.POSITIVE_INFINITY;
-            for (int j = 0; j < features.length; j++) {
-                if (features[j] != 0) {
-                    double dx = (j % nx - i % nx) * sx;
-                    double dy = (j / nx % ny - i / nx % ny) * sy;
-                    double dz = (j / (nx * ny) - i / (nx * ny)) * sz;
-                    best = Math.min(best, dx * dx + dy * dy + dz * dz);
+            double best = bruteForceAt(i, features, nx, ny, sx, sy, sz);
+            assertThat(actual[i]).isCloseTo(best, within(1e-9 * (1 + best)));
+        }
+    }
+
+    @Test
+    void exactWhereWantedWhenTheLastPassSkipsLines() {
+        Random random = new Random(99);
+        int nx = 37;
+        int ny = 21;
+        int nz = 19; // several column tiles, some without a wanted voxel
+        for (double density : new double[] {0.001, 0.02}) {
+            byte[] features = random(random, nx * ny * nz, density);
+            byte[] wanted = random(random, nx * ny * nz, 0.01);
+            double[] actual = new double[features.length];
+            DistanceTransform.squaredDistancesMm(features, wanted, nx, ny, nz, 1.1, 0.6, 1.9, actual);
+            for (int i = 0; i < actual.length; i++) {
+                if (wanted[i] != 0) {
+                    double expected = bruteForceAt(i, features, nx, ny, 1.1, 0.6, 1.9);
+                    assertThat(actual[i]).isCloseTo(expected, within(1e-9 * (1 + expected)));
                 }
             }
-            assertThat(actual[i]).isCloseTo(best, within(1e-9 * (1 + best)));
         }
     }
 

@@ -30,6 +30,7 @@ public record TableSpec(PortKind kind, List<Column> columns) implements PortSpec
         return switch (kind) {
             case VOLUME_TABLE -> VolumeTable.SPEC;
             case IMAGE_TABLE -> ImageTable.SPEC;
+            case METRICS_TABLE -> MetricsTable.SPEC;
             default -> throw new IllegalArgumentException("no table spec for " + kind + " yet");
         };
     }

@@ -1,0 +1,18 @@
+package org.volseg.ops.scorer;
+
+import org.volseg.ops.api.Setting;
+
+/**
+ * @param classes       the labels scored, comma-separated; blank: every label present in either map
+ * @param minimumDice   the quality gate: fail when the mean Dice over cases and classes is lower (0 = no gate)
+ */
+public record SegmentationScorerSettings(
+        @Setting(key = "classes", label = "Classes", defaultValue = "",
+                description = "The labels to score, comma-separated (e.g. 1,2,3); blank scores every label present "
+                        + "in the reference or the prediction. Background (0) is never scored.")
+        String classes,
+        @Setting(key = "fail_below_mean_dice", label = "Fail below mean Dice", defaultValue = "0", min = 0, max = 1,
+                description = "A quality gate for batch runs: the node fails when the mean Dice over all cases and "
+                        + "classes is below this value. 0 turns the gate off.")
+        double minimumDice) {
+}

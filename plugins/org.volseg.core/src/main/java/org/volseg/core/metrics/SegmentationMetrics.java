@@ -24,8 +24,8 @@ public final class SegmentationMetrics {
     /** How far (mm, per affine element) two grids may differ and still count as one. */
     public static final double GRID_TOLERANCE_MM = 1e-4;
 
-    /** Blocks above this many voxels (20 MB of buffers) are done one at a time. */
-    private static final int LARGE_BLOCK_VOXELS = 1 << 21;
+    /** Blocks above this many voxels (10 MB of buffers: 10 bytes a voxel) are done one at a time. */
+    private static final int LARGE_BLOCK_VOXELS = 1 << 20;
 
     private SegmentationMetrics() {
     }
@@ -85,7 +85,7 @@ public final class SegmentationMetrics {
         }
     }
 
-    /** Whether a class's block is worth all cores by itself (its buffers take 10 bytes a voxel). */
+    /** Whether a class's block is worth all cores by itself. */
     private static boolean large(Box box) {
         return box != null && box.voxels() > LARGE_BLOCK_VOXELS;
     }

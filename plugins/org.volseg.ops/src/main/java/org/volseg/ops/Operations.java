@@ -4,13 +4,15 @@ import java.util.List;
 import java.util.Optional;
 import org.volseg.ops.api.Operation;
 import org.volseg.ops.overlay.SegmentationOverlay;
+import org.volseg.ops.phantoms.SyntheticPhantoms;
 import org.volseg.ops.scorer.SegmentationScorer;
 import org.volseg.ops.volumereader.VolumeReader;
 
 /** Every operation VolSeg has: one list for the command line, the KNIME adapter and the workflow runner. */
 public final class Operations {
 
-    private static final List<Operation<?>> ALL = List.of(new VolumeReader(), new SegmentationScorer(), new SegmentationOverlay());
+    private static final List<Operation<?>> ALL = List.of(new VolumeReader(), new SyntheticPhantoms(),
+            new SegmentationScorer(), new SegmentationOverlay());
 
     private Operations() {
     }

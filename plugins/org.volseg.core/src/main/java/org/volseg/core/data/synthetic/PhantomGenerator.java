@@ -3,6 +3,7 @@ package org.volseg.core.data.synthetic;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
+import java.util.function.IntPredicate;
 import java.util.stream.IntStream;
 import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
@@ -51,6 +52,9 @@ public final class PhantomGenerator {
     /** The main blob's smallest sigma, so that its inner region covers voxels even on a 16³ grid. */
     private static final double MIN_TUMOUR_SIGMA_VOXELS = 2;
 
+    /** How far inside the brain surface the thresholded tumour stops, in voxels, to leave room for enclose(). */
+    private static final double ENCLOSING_MARGIN_VOXELS = 2.5;
+
     /** Noise is relative to white matter's T1 intensity. */
     private static final double NOISE_REFERENCE = 750;
 
@@ -69,6 +73,11 @@ public final class PhantomGenerator {
         int slabs = Math.min(nz, 4 * ForkJoinPool.getCommonPoolParallelism());
         IntStream.range(0, slabs).parallel().forEach(s -> anatomy.render(s * nz / slabs, (s + 1) * nz / slabs,
                 channels, labels, tissues));
+        int inner = spec.enhancingRim() ? TumourLabels.NECROTIC_CORE : TumourLabels.ENHANCING;
+        int shell = spec.enhancingRim() ? TumourLabels.ENHANCING : TumourLabels.NECROTIC_CORE;
+        // thresholds of differently perturbed fields nest only approximately on a coarse grid; make it exact
+        enclose(labels, slabs, label -> label == inner, shell);
+        enclose(labels, slabs, TumourLabels::isTumourCore, TumourLabels.EDEMA);
         return new Phantom(id, seed, new Volume(grid, channels), labels, MrContrast.CHANNEL_NAMES,
                 TumourLabels.NAMES, tissues);
     }
@@ -187,6 +196,8 @@ public final class PhantomGenerator {
             }
             double sigmaNoise = spec.noiseLevel() * NOISE_REFERENCE;
             Geometry grid = labels.geometry();
+            // room for the two one-voxel dilations of enclose(): the tumour ends up inside the brain
+            double tumourLimit = BRAIN_SURFACE - ENCLOSING_MARGIN_VOXELS * headEdge;
 
             for (int z = z0; z < z1; z++) {
                 GaussianSource noise = new GaussianSource(new SplittableRandom(sliceSeed(noiseSeed, z)));
@@ -227,9 +238,10 @@ public final class PhantomGenerator {
                         double innerField = field + innerShift[x];
                         double coreField = field + coreShift[x];
                         double edemaField = field + spread[x] + edemaShift[x];
-                        boolean inner = inBrain && innerField > INNER_LEVEL;
-                        boolean core = inner || inBrain && coreField > CORE_LEVEL;
-                        boolean whole = core || inBrain && edemaField > EDEMA_LEVEL;
+                        boolean tumourAllowed = rho < tumourLimit;
+                        boolean inner = tumourAllowed && innerField > INNER_LEVEL;
+                        boolean core = inner || tumourAllowed && coreField > CORE_LEVEL;
+                        boolean whole = core || tumourAllowed && edemaField > EDEMA_LEVEL;
                         labels.set(index, !whole ? TumourLabels.BACKGROUND : !core ? TumourLabels.EDEMA
                                 : inner ? innerLabel : shellLabel);
 
@@ -240,9 +252,10 @@ public final class PhantomGenerator {
                         double brain = inside(rho, BRAIN_SURFACE, headEdge);
                         double whiteShare = inside(whiteRho, WHITE_SURFACE, headEdge);
                         double ventricleShare = inside(ventricleRho, 1, ventricleEdge);
-                        double innerShare = ramp(innerField - INNER_LEVEL) * brain;
-                        double coreShare = Math.max(ramp(coreField - CORE_LEVEL) * brain, innerShare);
-                        double wholeShare = Math.max(ramp(edemaField - EDEMA_LEVEL) * brain, coreShare);
+                        double allowed = inside(rho, tumourLimit, headEdge);
+                        double innerShare = ramp(innerField - INNER_LEVEL) * allowed;
+                        double coreShare = Math.max(ramp(coreField - CORE_LEVEL) * allowed, innerShare);
+                        double wholeShare = Math.max(ramp(edemaField - EDEMA_LEVEL) * allowed, coreShare);
                         double tumourFactor = 1 + tumourTex[x];
                         double biasFactor = StrictMath.exp(logBias[x]);
 
@@ -269,6 +282,36 @@ public final class PhantomGenerator {
                 }
             }
         }
+    }
+
+    /**
+     * Gives {@code label} to every voxel outside {@code region} that has a 6-neighbour inside it (a one-voxel
+     * dilation of the region, read from a snapshot so that it does not cascade): afterwards the region touches
+     * only itself and {@code label}, so the next region out encloses it.
+     */
+    private static void enclose(LabelMap labels, int slabs, IntPredicate region, int label) {
+        Geometry g = labels.geometry();
+        int nx = g.nx();
+        int ny = g.ny();
+        int nz = g.nz();
+        byte[] before = new byte[g.voxels()];
+        for (int i = 0; i < before.length; i++) {
+            before[i] = (byte) labels.get(i);
+        }
+        IntPredicate in = i -> region.test(before[i] & 0xFF);
+        IntStream.range(0, slabs).parallel().forEach(s -> {
+            for (int z = s * nz / slabs; z < (s + 1) * nz / slabs; z++) {
+                for (int y = 0; y < ny; y++) {
+                    for (int x = 0, i = g.index(0, y, z); x < nx; x++, i++) {
+                        if (!in.test(i) && (x > 0 && in.test(i - 1) || x < nx - 1 && in.test(i + 1)
+                                || y > 0 && in.test(i - nx) || y < ny - 1 && in.test(i + nx)
+                                || z > 0 && in.test(i - nx * ny) || z < nz - 1 && in.test(i + nx * ny))) {
+                            labels.set(i, label);
+                        }
+                    }
+                }
+            }
+        });
     }
 
     /** Smoothstep from 1 (r well below the boundary) to 0 (well above), 0.5 at the boundary, one edge wide. */

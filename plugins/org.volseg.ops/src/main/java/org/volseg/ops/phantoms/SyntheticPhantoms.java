@@ -2,9 +2,10 @@ package org.volseg.ops.phantoms;
 
 import java.nio.file.Path;
 import java.util.List;
-import org.volseg.core.data.Case;
-import org.volseg.core.data.Dataset;
-import org.volseg.core.data.synthetic.PhantomGenerator;
+import org.volseg.core.data.synthetic.MrContrast;
+import org.volseg.core.data.synthetic.PhantomDataset;
+import org.volseg.core.data.synthetic.PhantomFiles;
+import org.volseg.core.data.synthetic.PhantomSpec;
 import org.volseg.ops.api.Operation;
 import org.volseg.ops.api.Port;
 import org.volseg.ops.api.PortData;
@@ -34,11 +35,12 @@ public final class SyntheticPhantoms implements Operation<SyntheticPhantomsSetti
 
     @Override
     public String description() {
-        return "Writes labeled cases that look like a brain-tumour task: a head with scalp and grey/white texture, a "
-                + "smooth bias field, and nested lesions of random shape (1 tumour core, 2 edema, 3 enhancing rim, "
-                + "as BraTS numbers them), in four channels with BraTS-like contrasts (T1, T1ce, T2, FLAIR) and "
-                + "noise. Files are laid out as nnU-Net's imagesTr/ and labelsTr/. The same seed gives the same cases "
-                + "on every machine, so workflows built on them are reproducible tests.";
+        return "Writes labeled cases that look like a brain-tumour task: a head with scalp, grey and white matter, a "
+                + "smooth bias field, and nested lesions of random shape labelled as BraTS 2023 does (1 necrotic "
+                + "core, 2 edema, 3 enhancing tumour), in four channels with BraTS-like contrasts (T1, T1ce, T2, "
+                + "FLAIR) and Rician noise. Each case is a folder <id>/ with <id>_t1.nii.gz ... <id>_seg.nii.gz, as "
+                + "BraTS lays them out. The same seed gives the same cases on every machine, so workflows built on "
+                + "them are reproducible tests.";
     }
 
     @Override
@@ -72,11 +74,18 @@ public final class SyntheticPhantoms implements Operation<SyntheticPhantomsSetti
         Path folder = s.folder() != null ? s.folder() : Path.of(System.getProperty("java.io.tmpdir"),
                 "volseg-phantoms-" + s.count() + "x" + s.size() + "-seed" + s.seed());
         progress.report(0, "generating " + s.count() + " cases in " + folder);
-        progress.checkCanceled();
-        Dataset dataset = PhantomGenerator.writeDataset(folder, s.count(), s.size(), s.spacing(), s.seed());
+        PhantomDataset dataset = new PhantomDataset(s.seed(), PhantomSpec.of(s.size(), s.size(), s.size(),
+                s.spacing(), s.spacing(), s.spacing()));
         Table.Builder table = new Table.Builder(VolumeTable.SPEC);
-        for (Case c : dataset.cases()) {
-            table.add(c.id(), c.images().get(0).toString(), c.label().toString(), PhantomGenerator.CHANNELS.size(),
+        for (int i = 0; i < s.count(); i++) {
+            progress.checkCanceled();
+            progress.report((double) i / s.count(), "case " + (i + 1) + " of " + s.count());
+            String id = PhantomDataset.id(i);
+            Path caseFolder = PhantomFiles.write(dataset.generate(i), folder);
+            String images = java.util.Arrays.stream(MrContrast.values())
+                    .map(c -> PhantomFiles.channelFile(caseFolder, id, c).toString())
+                    .collect(java.util.stream.Collectors.joining(";"));
+            table.add(id, images, PhantomFiles.labelFile(caseFolder, id).toString(), MrContrast.values().length,
                     s.size(), s.size(), s.size(), s.spacing(), s.spacing(), s.spacing(), "RAS");
         }
         progress.report(1, s.count() + " cases");

@@ -24,7 +24,7 @@ public record SyntheticPhantomsSettings(
                 description = "The same seed gives the same cases, bit for bit, on every machine.")
         int seed,
         @Setting(key = "folder", label = "Output folder", defaultValue = "", widget = Setting.Widget.FOLDER,
-                description = "Where the NIfTI files are written (imagesTr/, labelsTr/); blank for a folder in "
-                        + "the system's temporary directory named after the settings.")
+                description = "Where the case folders are written; blank for a folder in the system's temporary "
+                        + "directory named after the settings.")
         Path folder) {
 }

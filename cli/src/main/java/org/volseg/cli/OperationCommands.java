@@ -12,7 +12,6 @@ import org.volseg.ops.api.InvalidSettingsException;
 import org.volseg.ops.api.Operation;
 import org.volseg.ops.api.Port;
 import org.volseg.ops.api.PortData;
-import org.volseg.ops.api.PortSpec;
 import org.volseg.ops.api.SettingSpec;
 import org.volseg.ops.api.Table;
 import org.volseg.ops.api.TableFiles;
@@ -74,7 +73,7 @@ final class OperationCommands {
         return run.cli;
     }
 
-    private static <S extends Record> int run(Operation<S> operation, CommandLine.ParseResult parsed,
+    private static int run(Operation<?> operation, CommandLine.ParseResult parsed,
             CommandLine cli) {
         PrintWriter err = cli.getErr();
         try {
@@ -84,21 +83,16 @@ final class OperationCommands {
                     values.put(s.key(), parsed.matchedOptionValue(s.option(), ""));
                 }
             }
-            S settings = operation.schema().parse(values);
             List<PortData> inputs = new ArrayList<>();
             Path[] files = parsed.matchedOptionValue("--in", new Path[0]);
             if (files.length != operation.inputs().size()) {
                 throw new InvalidSettingsException(operation.id() + " takes " + operation.inputs().size()
                         + " input table(s) with --in, got " + files.length);
             }
-            List<PortSpec> specs = new ArrayList<>();
             for (int i = 0; i < files.length; i++) {
-                Table table = TableFiles.read(files[i], TableSpec.of(operation.inputs().get(i).kind()));
-                inputs.add(table);
-                specs.add(table.spec());
+                inputs.add(TableFiles.read(files[i], TableSpec.of(operation.inputs().get(i).kind())));
             }
-            operation.configure(settings, specs);
-            List<PortData> outputs = operation.execute(settings, inputs, new TerminalProgress(err));
+            List<PortData> outputs = operation.run(values, inputs, new TerminalProgress(err));
             Path out = parsed.matchedOptionValue("--out", Path.of("."));
             Files.createDirectories(out);
             for (int i = 0; i < outputs.size(); i++) {

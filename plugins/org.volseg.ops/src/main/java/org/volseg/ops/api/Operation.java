@@ -52,4 +52,15 @@ public interface Operation<S extends Record> {
     default SettingsSchema<S> schema() {
         return SettingsSchema.of(settingsType());
     }
+
+    /**
+     * Runs the operation headless from text settings (a command line's options, a workflow's settings.xml):
+     * parses and validates them, configures with the inputs' specs, executes.
+     */
+    default List<PortData> run(java.util.Map<String, String> settings, List<PortData> inputs, Progress progress)
+            throws Exception {
+        S parsed = schema().parse(settings);
+        configure(parsed, inputs.stream().map(d -> d instanceof Table t ? (PortSpec) t.spec() : null).toList());
+        return execute(parsed, inputs, progress);
+    }
 }

@@ -15,7 +15,6 @@ import org.volseg.core.io.VolumeFormatException;
 import org.volseg.ops.Operations;
 import org.volseg.ops.api.Operation;
 import org.volseg.ops.api.PortData;
-import org.volseg.ops.api.PortSpec;
 import org.volseg.ops.api.Progress;
 import org.volseg.ops.api.Table;
 import org.volseg.ops.api.TableFiles;
@@ -142,7 +141,7 @@ public final class WorkflowRunner {
             }
             long start = System.nanoTime();
             try {
-                List<PortData> out = execute(node.operation(), node.settings(), inputs, slice);
+                List<PortData> out = node.operation().run(node.settings(), inputs, slice);
                 outputs.put(node.id(), out);
                 for (int p = 0; p < out.size(); p++) {
                     if (out.get(p) instanceof Table table) {
@@ -171,14 +170,6 @@ public final class WorkflowRunner {
             }
         }
         return List.of(inputs);
-    }
-
-    private static <S extends Record> List<PortData> execute(Operation<S> operation, Map<String, String> values,
-            List<PortData> inputs, Progress progress) throws Exception {
-        S settings = operation.schema().parse(values);
-        List<PortSpec> specs = inputs.stream().map(d -> d instanceof Table t ? (PortSpec) t.spec() : null).toList();
-        operation.configure(settings, specs);
-        return operation.execute(settings, inputs, progress);
     }
 
     // ---------------------------------------------------------------- KNIME's XMLConfig

@@ -170,115 +170,186 @@ public final class PhantomGenerator {
 
         /** Renders slices [z0, z1). */
         void render(int z0, int z1, float[][] channels, LabelMap labels, LabelMap tissues) {
-            int nx = spec.nx();
-            double[] wobble = new double[nx];
-            double[] gyrus = new double[nx];
-            double[] grey = new double[nx];
-            double[] white = new double[nx];
-            double[] tumourTex = new double[nx];
-            double[] logBias = new double[nx];
-            double[] tumourField = new double[nx];
-            double[] spread = new double[nx];
-            double[] innerShift = new double[nx];
-            double[] coreShift = new double[nx];
-            double[] edemaShift = new double[nx];
-            double[][] rows = {wobble, gyrus, grey, white, tumourTex, logBias, tumourField, spread, innerShift,
-                coreShift, edemaShift};
-            MrContrast[] contrasts = MrContrast.values();
-            int innerLabel = spec.enhancingRim() ? TumourLabels.NECROTIC_CORE : TumourLabels.ENHANCING;
-            int shellLabel = spec.enhancingRim() ? TumourLabels.ENHANCING : TumourLabels.NECROTIC_CORE;
-            float[][] intensity = new float[contrasts.length][];
-            for (MrContrast c : contrasts) {
-                intensity[c.channel()] = new float[] {
-                    c.intensity(Tissue.AIR), c.intensity(Tissue.SCALP), c.intensity(Tissue.SKULL),
-                    c.intensity(Tissue.CSF), c.intensity(Tissue.GREY_MATTER), c.intensity(Tissue.WHITE_MATTER),
-                    c.intensity(TumourLabels.EDEMA), c.intensity(shellLabel), c.intensity(innerLabel)};
-            }
-            double sigmaNoise = spec.noiseLevel() * NOISE_REFERENCE;
-            Geometry grid = labels.geometry();
-            // room for the two one-voxel dilations of enclose(): the tumour ends up inside the brain
-            double tumourLimit = BRAIN_SURFACE - ENCLOSING_MARGIN_VOXELS * headEdge;
-
+            SlabRenderer renderer = new SlabRenderer(channels, labels, tissues);
             for (int z = z0; z < z1; z++) {
                 GaussianSource noise = new GaussianSource(new SplittableRandom(sliceSeed(noiseSeed, z)));
                 for (int y = 0; y < spec.ny(); y++) {
-                    for (double[] row : rows) {
-                        Arrays.fill(row, 0);
-                    }
-                    headWobble.addRow(y, z, HEAD_WOBBLE, wobble);
-                    gyri.addRow(y, z, GYRUS_DEPTH, gyrus);
-                    greyTexture.addRow(y, z, TISSUE_TEXTURE, grey);
-                    whiteTexture.addRow(y, z, TISSUE_TEXTURE, white);
-                    tumourTexture.addRow(y, z, TUMOUR_TEXTURE, tumourTex);
-                    bias.addRow(y, z, spec.biasStrength(), logBias);
-                    tumour.addRow(y, z, tumourField);
-                    edemaSpread.addRow(y, z, spread);
-                    innerJitter.addRow(y, z, LEVEL_JITTER, innerShift);
-                    coreJitter.addRow(y, z, LEVEL_JITTER, coreShift);
-                    edemaJitter.addRow(y, z, LEVEL_JITTER, edemaShift);
-                    double headRow = head.rowPart(y, z);
-                    double leftRow = leftVentricle.rowPart(y, z);
-                    double rightRow = rightVentricle.rowPart(y, z);
-                    int index = grid.index(0, y, z);
+                    renderer.row(y, z, noise);
+                }
+            }
+        }
 
-                    for (int x = 0; x < nx; x++, index++) {
-                        double rho = Math.sqrt(headRow + head.xPart(x)) * (1 + wobble[x]);
-                        double whiteRho = rho + gyrus[x];
-                        double ventricleRho = Math.sqrt(Math.min(leftRow + leftVentricle.xPart(x),
-                                rightRow + rightVentricle.xPart(x)));
-                        boolean inBrain = rho < BRAIN_SURFACE;
-                        boolean inVentricle = ventricleRho < 1;
+        /**
+         * Renders one row at a time into row buffers; split into small methods so that the JIT compiles each
+         * early (one huge loop nest would run interpreted until on-stack replacement).
+         */
+        private final class SlabRenderer {
 
-                        Tissue tissue = rho >= 1 ? Tissue.AIR : rho >= SKULL_OUTER ? Tissue.SCALP
-                                : rho >= SKULL_INNER ? Tissue.SKULL : !inBrain || inVentricle ? Tissue.CSF
-                                : whiteRho < WHITE_SURFACE ? Tissue.WHITE_MATTER : Tissue.GREY_MATTER;
-                        tissues.set(index, tissue.ordinal());
+            private final float[][] channels;
+            private final LabelMap labels;
+            private final LabelMap tissues;
+            private final int nx;
+            private final double[] wobble;
+            private final double[] gyrus;
+            private final double[] grey;
+            private final double[] white;
+            private final double[] tumourTex;
+            private final double[] biasFactor;
+            private final double[] tumourField;
+            private final double[] spread;
+            private final double[] innerShift;
+            private final double[] coreShift;
+            private final double[] edemaShift;
+            private final double[][] rows;
+            /** Per channel, the mean intensities: the six tissues, then edema, shell, inner tumour region. */
+            private final double[][] intensity;
+            private final double[][] clean;
+            private final int innerLabel;
+            private final int shellLabel;
+            private final double tumourLimit;
+            private final double sigmaNoise;
 
-                        double field = tumourField[x];
-                        double innerField = field + innerShift[x];
-                        double coreField = field + coreShift[x];
-                        double edemaField = field + spread[x] + edemaShift[x];
-                        boolean tumourAllowed = rho < tumourLimit;
-                        boolean inner = tumourAllowed && innerField > INNER_LEVEL;
-                        boolean core = inner || tumourAllowed && coreField > CORE_LEVEL;
-                        boolean whole = core || tumourAllowed && edemaField > EDEMA_LEVEL;
-                        labels.set(index, !whole ? TumourLabels.BACKGROUND : !core ? TumourLabels.EDEMA
-                                : inner ? innerLabel : shellLabel);
+            SlabRenderer(float[][] channels, LabelMap labels, LabelMap tissues) {
+                this.channels = channels;
+                this.labels = labels;
+                this.tissues = tissues;
+                nx = spec.nx();
+                wobble = new double[nx];
+                gyrus = new double[nx];
+                grey = new double[nx];
+                white = new double[nx];
+                tumourTex = new double[nx];
+                biasFactor = new double[nx];
+                tumourField = new double[nx];
+                spread = new double[nx];
+                innerShift = new double[nx];
+                coreShift = new double[nx];
+                edemaShift = new double[nx];
+                rows = new double[][] {wobble, gyrus, grey, white, tumourTex, biasFactor, tumourField, spread,
+                    innerShift, coreShift, edemaShift};
+                innerLabel = spec.enhancingRim() ? TumourLabels.NECROTIC_CORE : TumourLabels.ENHANCING;
+                shellLabel = spec.enhancingRim() ? TumourLabels.ENHANCING : TumourLabels.NECROTIC_CORE;
+                MrContrast[] contrasts = MrContrast.values();
+                intensity = new double[contrasts.length][];
+                clean = new double[contrasts.length][nx];
+                for (MrContrast c : contrasts) {
+                    intensity[c.channel()] = new double[] {
+                        c.intensity(Tissue.AIR), c.intensity(Tissue.SCALP), c.intensity(Tissue.SKULL),
+                        c.intensity(Tissue.CSF), c.intensity(Tissue.GREY_MATTER), c.intensity(Tissue.WHITE_MATTER),
+                        c.intensity(TumourLabels.EDEMA), c.intensity(shellLabel), c.intensity(innerLabel)};
+                }
+                // room for the two one-voxel dilations of enclose(): the tumour ends up inside the brain
+                tumourLimit = BRAIN_SURFACE - ENCLOSING_MARGIN_VOXELS * headEdge;
+                sigmaNoise = spec.noiseLevel() * NOISE_REFERENCE;
+            }
 
-                        // soft memberships for partial-volume edges; each is 0.5 where its hard boundary lies
-                        double inHead = inside(rho, 1, headEdge);
-                        double insideScalp = inside(rho, SKULL_OUTER, headEdge);
-                        double insideSkull = inside(rho, SKULL_INNER, headEdge);
-                        double brain = inside(rho, BRAIN_SURFACE, headEdge);
-                        double whiteShare = inside(whiteRho, WHITE_SURFACE, headEdge);
-                        double ventricleShare = inside(ventricleRho, 1, ventricleEdge);
-                        double allowed = inside(rho, tumourLimit, headEdge);
-                        double innerShare = ramp(innerField - INNER_LEVEL) * allowed;
-                        double coreShare = Math.max(ramp(coreField - CORE_LEVEL) * allowed, innerShare);
-                        double wholeShare = Math.max(ramp(edemaField - EDEMA_LEVEL) * allowed, coreShare);
-                        double tumourFactor = 1 + tumourTex[x];
-                        double biasFactor = StrictMath.exp(logBias[x]);
+            void row(int y, int z, GaussianSource noise) {
+                fields(y, z);
+                voxels(y, z);
+                int start = labels.geometry().index(0, y, z);
+                for (int c = 0; c < clean.length; c++) {
+                    degrade(clean[c], channels[c], start, noise);
+                }
+            }
 
-                        for (int c = 0; c < intensity.length; c++) {
-                            float[] t = intensity[c];
-                            double v = lerp(t[4] * (1 + grey[x]), t[5] * (1 + white[x]), whiteShare);
-                            v = lerp(v, t[3], ventricleShare);
-                            v = lerp(t[3], v, brain);
-                            v = lerp(t[2], v, insideSkull);
-                            v = lerp(t[1], v, insideScalp);
-                            v = lerp(t[0], v, inHead);
-                            v = lerp(v, t[6] * tumourFactor, wholeShare);
-                            v = lerp(v, t[7] * tumourFactor, coreShare);
-                            v = lerp(v, t[8] * tumourFactor, innerShare);
-                            v *= biasFactor;
-                            if (sigmaNoise > 0) {
-                                double real = v + sigmaNoise * noise.next();
-                                v = spec.rician() ? Math.sqrt(real * real + square(sigmaNoise * noise.next()))
-                                        : real;
-                            }
-                            channels[c][index] = (float) v;
+            /** The smooth fields along the row. */
+            private void fields(int y, int z) {
+                for (double[] row : rows) {
+                    Arrays.fill(row, 0);
+                }
+                headWobble.addRow(y, z, HEAD_WOBBLE, wobble);
+                gyri.addRow(y, z, GYRUS_DEPTH, gyrus);
+                greyTexture.addRow(y, z, TISSUE_TEXTURE, grey);
+                whiteTexture.addRow(y, z, TISSUE_TEXTURE, white);
+                tumourTexture.addRow(y, z, TUMOUR_TEXTURE, tumourTex);
+                bias.addRow(y, z, spec.biasStrength(), biasFactor);
+                for (int x = 0; x < nx; x++) {
+                    biasFactor[x] = StrictMath.exp(biasFactor[x]);
+                }
+                tumour.addRow(y, z, tumourField);
+                edemaSpread.addRow(y, z, spread);
+                innerJitter.addRow(y, z, LEVEL_JITTER, innerShift);
+                coreJitter.addRow(y, z, LEVEL_JITTER, coreShift);
+                edemaJitter.addRow(y, z, LEVEL_JITTER, edemaShift);
+            }
+
+            /** Tissue, label and noiseless, bias-free intensities of each voxel of the row. */
+            private void voxels(int y, int z) {
+                double headRow = head.rowPart(y, z);
+                double leftRow = leftVentricle.rowPart(y, z);
+                double rightRow = rightVentricle.rowPart(y, z);
+                int index = labels.geometry().index(0, y, z);
+                for (int x = 0; x < nx; x++, index++) {
+                    double rho = Math.sqrt(headRow + head.xPart(x)) * (1 + wobble[x]);
+                    if (rho >= 1 + 0.5 * headEdge) {
+                        // in the air beyond the scalp's soft edge (most of the grid): nothing to blend
+                        tissues.set(index, Tissue.AIR.ordinal());
+                        labels.set(index, TumourLabels.BACKGROUND);
+                        for (int c = 0; c < clean.length; c++) {
+                            clean[c][x] = intensity[c][Tissue.AIR.ordinal()];
                         }
+                        continue;
                     }
+                    double whiteRho = rho + gyrus[x];
+                    double ventricleRho = Math.sqrt(Math.min(leftRow + leftVentricle.xPart(x),
+                            rightRow + rightVentricle.xPart(x)));
+                    boolean inBrain = rho < BRAIN_SURFACE;
+                    boolean inVentricle = ventricleRho < 1;
+
+                    Tissue tissue = rho >= 1 ? Tissue.AIR : rho >= SKULL_OUTER ? Tissue.SCALP
+                            : rho >= SKULL_INNER ? Tissue.SKULL : !inBrain || inVentricle ? Tissue.CSF
+                            : whiteRho < WHITE_SURFACE ? Tissue.WHITE_MATTER : Tissue.GREY_MATTER;
+                    tissues.set(index, tissue.ordinal());
+
+                    double field = tumourField[x];
+                    double innerField = field + innerShift[x];
+                    double coreField = field + coreShift[x];
+                    double edemaField = field + spread[x] + edemaShift[x];
+                    boolean tumourAllowed = rho < tumourLimit;
+                    boolean inner = tumourAllowed && innerField > INNER_LEVEL;
+                    boolean core = inner || tumourAllowed && coreField > CORE_LEVEL;
+                    boolean whole = core || tumourAllowed && edemaField > EDEMA_LEVEL;
+                    labels.set(index, !whole ? TumourLabels.BACKGROUND : !core ? TumourLabels.EDEMA
+                            : inner ? innerLabel : shellLabel);
+
+                    // soft memberships for partial-volume edges; each is 0.5 where its hard boundary lies
+                    double inHead = inside(rho, 1, headEdge);
+                    double insideScalp = inside(rho, SKULL_OUTER, headEdge);
+                    double insideSkull = inside(rho, SKULL_INNER, headEdge);
+                    double brain = inside(rho, BRAIN_SURFACE, headEdge);
+                    double whiteShare = inside(whiteRho, WHITE_SURFACE, headEdge);
+                    double ventricleShare = inside(ventricleRho, 1, ventricleEdge);
+                    double allowed = inside(rho, tumourLimit, headEdge);
+                    double innerShare = ramp(innerField - INNER_LEVEL) * allowed;
+                    double coreShare = Math.max(ramp(coreField - CORE_LEVEL) * allowed, innerShare);
+                    double wholeShare = Math.max(ramp(edemaField - EDEMA_LEVEL) * allowed, coreShare);
+                    double tumourFactor = 1 + tumourTex[x];
+                    double greyFactor = 1 + grey[x];
+                    double whiteFactor = 1 + white[x];
+                    for (int c = 0; c < clean.length; c++) {
+                        double[] t = intensity[c];
+                        double v = lerp(t[4] * greyFactor, t[5] * whiteFactor, whiteShare);
+                        v = lerp(v, t[3], ventricleShare);
+                        v = lerp(t[3], v, brain);
+                        v = lerp(t[2], v, insideSkull);
+                        v = lerp(t[1], v, insideScalp);
+                        v = lerp(t[0], v, inHead);
+                        v = lerp(v, t[6] * tumourFactor, wholeShare);
+                        v = lerp(v, t[7] * tumourFactor, coreShare);
+                        clean[c][x] = lerp(v, t[8] * tumourFactor, innerShare);
+                    }
+                }
+            }
+
+            /** Bias field and noise, into the channel from {@code start}. */
+            private void degrade(double[] values, float[] channel, int start, GaussianSource noise) {
+                for (int x = 0; x < nx; x++) {
+                    double v = values[x] * biasFactor[x];
+                    if (sigmaNoise > 0) {
+                        double real = v + sigmaNoise * noise.next();
+                        v = spec.rician() ? Math.sqrt(real * real + square(sigmaNoise * noise.next())) : real;
+                    }
+                    channel[start + x] = (float) v;
                 }
             }
         }

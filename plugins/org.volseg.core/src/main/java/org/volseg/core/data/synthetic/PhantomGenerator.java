@@ -19,9 +19,10 @@ import org.volseg.core.volume.Volume;
  * lateral ventricles;</li>
  * <li>a tumour at a random place in the brain: one smooth scalar field (a main Gaussian blob and a few satellites)
  * thresholded at three levels, each level perturbed by its own low-frequency noise, so the regions have random
- * smooth shapes yet nest by construction (each region is also the union with the one inside it);</li>
+ * smooth shapes; each region is the union with the one inside it, and a final one-voxel dilation of the inner
+ * regions makes each surround the next exactly, even where a coarse grid samples the thresholds unevenly;</li>
  * <li>per-tissue intensities per contrast ({@link MrContrast}) with smooth textures, soft partial-volume edges, a
- * multiplicative bias field shared by the channels, and Rician or Gaussian noise.</li>
+ * multiplicative bias field shared by the channels, and Rician or Gaussian noise ({@link PhantomSpec}).</li>
  * </ul>
  *
  * <p>Every random choice comes from the seed: the shape parameters from one {@link SplittableRandom} in a fixed

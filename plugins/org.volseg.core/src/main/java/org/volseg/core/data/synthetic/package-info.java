@@ -14,7 +14,10 @@
  * The regions nest as BraTS evaluates them: whole tumour {1, 2, 3} &supe; tumour core {1, 3} &supe; enhancing
  * tumour {3}. By default the edema (2) surrounds the core (1), which surrounds the enhancing part (3); with
  * {@link org.volseg.core.data.synthetic.PhantomSpec#withEnhancingRim(boolean)} the enhancing part is instead a
- * rim around a necrotic centre, as in real glioblastoma. Either way every tumour voxel is inside the brain.
+ * rim around a necrotic centre, as in real glioblastoma. The nesting is exact on the voxel grid: a voxel of the
+ * inner region has 6-neighbours only in the tumour core {1, 3}, and a voxel of the core only in the whole tumour
+ * {1, 2, 3} (neighbours outside the grid aside). Every tumour voxel is inside the brain.
+ * {@link org.volseg.core.data.synthetic.Phantom#tissues()} gives the healthy tissue of each voxel as well.
  *
  * <h2>Channels</h2>
  * Channel 0..3 = T1, T1ce (enhancing tumour bright), T2 (CSF and edema bright), FLAIR (CSF dark, edema bright);

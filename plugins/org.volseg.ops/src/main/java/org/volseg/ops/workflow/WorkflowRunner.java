@@ -60,16 +60,19 @@ public final class WorkflowRunner {
         this.workflow = workflow;
         Path file = workflow.resolve("workflow.knime");
         Element root = read(file);
-        for (Element node : children(child(root, "config", "nodes"), "config")) {
-            int id = Integer.parseInt(entry(file, node, "id"));
+        Element nodeList = child(root, "config", "nodes");
+        if (nodeList == null) {
+            throw new VolumeFormatException(file, "nodes", "is missing: this is no KNIME workflow");
+        }
+        for (Element node : children(nodeList, "config")) {
+            int id = intEntry(file, node, "id");
             Path settingsFile = workflow.resolve(entry(file, node, "node_settings_file"));
             nodes.put(id, node(id, settingsFile));
         }
         Element links = child(root, "config", "connections");
         for (Element c : links == null ? List.<Element>of() : children(links, "config")) {
-            Connection connection = new Connection(Integer.parseInt(entry(file, c, "sourceID")),
-                    Integer.parseInt(entry(file, c, "sourcePort")) - 1, Integer.parseInt(entry(file, c, "destID")),
-                    Integer.parseInt(entry(file, c, "destPort")) - 1);
+            Connection connection = new Connection(intEntry(file, c, "sourceID"), intEntry(file, c, "sourcePort") - 1,
+                    intEntry(file, c, "destID"), intEntry(file, c, "destPort") - 1);
             if (!nodes.containsKey(connection.source()) || !nodes.containsKey(connection.dest())) {
                 throw new VolumeFormatException(file, "connections", "connect node " + connection.source()
                         + " to node " + connection.dest() + ", which the workflow does not have");
@@ -175,12 +178,18 @@ public final class WorkflowRunner {
     // ---------------------------------------------------------------- KNIME's XMLConfig
 
     private static Element read(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new VolumeFormatException(file, "file", "does not exist");
+        }
         try {
-            Document d = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(file.toFile());
+            DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+            // workflows travel between people: no DOCTYPE, so no external entities and no entity expansion bombs
+            factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+            factory.setFeature(javax.xml.XMLConstants.FEATURE_SECURE_PROCESSING, true);
+            Document d = factory.newDocumentBuilder().parse(file.toFile());
             return d.getDocumentElement();
-        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
-            throw new VolumeFormatException(file, "file", "does not exist", e);
-        } catch (org.xml.sax.SAXException | javax.xml.parsers.ParserConfigurationException e) {
+        } catch (IOException | org.xml.sax.SAXException | javax.xml.parsers.ParserConfigurationException e) {
+            // the parser reports bad encodings and broken markup alike, some of them as IOExceptions
             throw new VolumeFormatException(file, "xml", "is not valid XML (" + e.getMessage() + ")", e);
         }
     }
@@ -198,6 +207,15 @@ public final class WorkflowRunner {
     private static Element child(Element parent, String tag, String key) {
         return children(parent, tag).stream().filter(e -> key.equals(e.getAttribute("key"))).findFirst()
                 .orElse(null);
+    }
+
+    private static int intEntry(Path file, Element parent, String key) throws VolumeFormatException {
+        String value = entry(file, parent, key);
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new VolumeFormatException(file, key, "is '" + value + "'; expected a whole number", e);
+        }
     }
 
     private static String entry(Path file, Element parent, String key) throws VolumeFormatException {

@@ -41,13 +41,13 @@ class SegmentTapeTest {
         List<InvertibleBlock> body = List.of(new AdditiveCoupling(m, 4, type), new HouseholderMixing(m, 4, 4, type),
                 new AdditiveCoupling(m, 4, type));
         List<Segment> segments = List.of(
-                new Segment.Plain(x -> {
+                Segment.Plain.onTop(x -> {
                     NDArray c = Conv3d.conv3d(x, stemW, stemB, new Shape(1, 1, 1), new Shape(1, 1, 1))
                             .singletonOrThrow();
                     return c.maximum(c.mul(0.01));
                 }, List.of(stemW, stemB)),
                 new Segment.Reversible(new ReversibleSequence(body)),
-                new Segment.Plain(x -> Conv3d.conv3d(x, headW, headB).singletonOrThrow(), List.of(headW, headB)));
+                Segment.Plain.onTop(x -> Conv3d.conv3d(x, headW, headB).singletonOrThrow(), List.of(headW, headB)));
         return new Net(new SegmentTape(segments), segments);
     }
 
@@ -87,7 +87,7 @@ class SegmentTapeTest {
                             h = b.forward(h);
                         }
                     } else {
-                        h = ((Segment.Plain) s).function().apply(h);
+                        h = ((Segment.Plain) s).function().apply(List.of(h)).get(0);
                     }
                 }
                 NDArray loss = SegmentationLosses.diceCrossEntropy(h, data[1]);

@@ -66,19 +66,23 @@ class ReversibleSequenceTest {
                 ReversibleSequence seq = chain(m, 4, DataType.FLOAT32);
                 NDArray x = m.randomNormal(new Shape(1, 4, 8, 8, 8));
                 NDArray target = m.randomNormal(new Shape(1, 32, 4, 4, 4));
-                long after100 = 0;
+                // resident memory breathes (allocator and heap), so compare the lowest of several samples around
+                // step 100 with the lowest around step 1000: a leak raises the floor, breathing does not
+                long around100 = Long.MAX_VALUE;
+                long around1000 = Long.MAX_VALUE;
                 for (int step = 1; step <= 1000; step++) {
                     NDArray out = seq.forward(x);
                     seq.backward(out, target).close();
                     out.close();
                     seq.zeroGradients();
-                    if (step == 100) {
-                        after100 = residentBytes();
+                    if (step % 25 == 0 && step >= 100 && step <= 300) {
+                        around100 = Math.min(around100, residentBytes());
+                    } else if (step % 25 == 0 && step >= 800) {
+                        around1000 = Math.min(around1000, residentBytes());
                     }
                 }
-                long after1000 = residentBytes();
-                assertThat((double) after1000).as("resident memory after 1000 steps vs after 100")
-                        .isLessThanOrEqualTo(after100 * 1.05);
+                assertThat((double) around1000).as("resident memory around step 1000 vs around step 100")
+                        .isLessThanOrEqualTo(around100 * 1.05);
                 assertThat(m.getManagedArrays()).as("arrays left in the caller's manager").hasSizeLessThan(40);
             }
             return null;

@@ -18,10 +18,14 @@ public final class HouseholderMixing implements InvertibleBlock {
 
     /** @param reflections how many reflections (the channel count gives every orthogonal matrix) */
     public HouseholderMixing(NDManager manager, int channels, int reflections, DataType type) {
-        this.channels = channels;
-        this.vectors = manager.randomNormal(0, 1, new Shape(reflections, channels), DataType.FLOAT32)
-                .toType(type, false);
+        this(manager.randomNormal(0, 1, new Shape(reflections, channels), DataType.FLOAT32).toType(type, false));
         vectors.setRequiresGradient(true);
+    }
+
+    /** @param vectors the reflections' vectors, R × C, a trainable parameter (gradient attached by the caller) */
+    public HouseholderMixing(NDArray vectors) {
+        this.channels = (int) vectors.getShape().get(1);
+        this.vectors = vectors;
     }
 
     /**

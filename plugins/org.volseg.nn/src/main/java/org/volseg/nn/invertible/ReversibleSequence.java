@@ -112,16 +112,22 @@ public final class ReversibleSequence {
         }
     }
 
-    /** top → (skip below, rest on top); copies, so that the top's storage is freed once it is downsampled. */
+    /**
+     * top → (skip below, rest on top). Unrecorded, the halves are copies, so that the top's storage is freed once it
+     * is downsampled; recorded, they are slices (DJL's duplicate() is not differentiable).
+     */
     private static void split(List<NDArray> stack, int skipChannels) {
+        boolean recorded = ai.djl.pytorch.jni.JniUtils.isGradMode();
         NDArray t = stack.remove(stack.size() - 1);
         long channels = t.getShape().get(1);
         if (skipChannels >= channels) {
             throw new IllegalArgumentException("cannot keep " + skipChannels + " of " + channels
                     + " channels as a skip code: some must go down");
         }
-        stack.add(t.get(":, 0:" + skipChannels).duplicate());
-        stack.add(t.get(":, " + skipChannels + ":").duplicate());
+        NDArray skip = t.get(":, 0:" + skipChannels);
+        NDArray rest = t.get(":, " + skipChannels + ":");
+        stack.add(recorded ? skip : skip.duplicate());
+        stack.add(recorded ? rest : rest.duplicate());
     }
 
     /** (skip, top) → concat(skip, top). */

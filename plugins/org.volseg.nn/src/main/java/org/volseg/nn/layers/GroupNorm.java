@@ -16,7 +16,7 @@ public final class GroupNorm {
     /**
      * @param x      the activations
      * @param groups G, dividing C
-     * @param gamma  per-channel scale (length C)
+     * @param gamma  per-channel scale (length C, or shaped 1 × C × 1 × 1 × 1)
      * @param beta   per-channel shift (length C)
      * @param eps    added to the variance
      */
@@ -33,7 +33,11 @@ public final class GroupNorm {
         NDArray variance = centred.square().mean(new int[] {2}, true);
         NDArray normalised = centred.div(variance.add(eps).sqrt()).reshape(s);
         Shape perChannel = new Shape(1, c, 1, 1, 1);
-        return normalised.mul(gamma.reshape(perChannel)).add(beta.reshape(perChannel));
+        // parameters already shaped per channel are used as they are: an op whose first operand is a parameter
+        // would leave its result in the parameters' manager, alive as long as the model
+        NDArray scale = gamma.getShape().equals(perChannel) ? gamma : gamma.reshape(perChannel);
+        NDArray shift = beta.getShape().equals(perChannel) ? beta : beta.reshape(perChannel);
+        return normalised.mul(scale).add(shift);
     }
 
     /** Instance normalisation: one group per channel. */

@@ -97,6 +97,50 @@ class ReversibleSequenceTest {
     }
 
 
+    /** A U-shaped chain: a skip code parked on the stack while the rest goes down and back up. */
+    private static ReversibleSequence uChain(NDManager m, DataType type) {
+        return new ReversibleSequence(List.of(new AdditiveCoupling(m, 4, type), new SkipSplit(2), new Squeeze(),
+                new AdditiveCoupling(m, 16, type), new HouseholderMixing(m, 16, 4, type),
+                new Inverted(new HouseholderMixing(m, 16, 4, type)), new Inverted(new Squeeze()), new SkipMerge(2),
+                new HouseholderMixing(m, 4, 4, type), new AdditiveCoupling(m, 4, type)));
+    }
+
+    @Test
+    void aUShapedChainsGradientsEqualAutograd() {
+        DjlContext.call(() -> {
+            Engine.getEngine("PyTorch").setRandomSeed(13);
+            for (DataType type : List.of(DataType.FLOAT64, DataType.FLOAT32)) {
+                try (NDManager m = NDManager.newBaseManager()) {
+                    ReversibleSequence seq = uChain(m, type);
+                    NDArray x = m.randomNormal(new Shape(1, 4, 8, 8, 8)).toType(type, false);
+                    NDArray target = m.randomNormal(new Shape(1, 4, 8, 8, 8)).toType(type, false);
+                    NDArray xPlain = x.duplicate();
+                    xPlain.setRequiresGradient(true);
+                    NDArray y = seq.forwardRecorded(List.of(xPlain)).get(0);
+                    org.volseg.nn.engine.GradMode.backward(y, target);
+                    assertThat(maxAbs(y.sub(seq.forward(x)))).as("recorded = unrecorded forward").isLessThan(1e-5);
+                    NDArray plainInputGrad = xPlain.getGradient().duplicate();
+                    List<NDArray> plainParamGrads = new ArrayList<>();
+                    for (NDArray p : seq.parameters()) {
+                        plainParamGrads.add(p.getGradient().duplicate());
+                    }
+                    seq.zeroGradients();
+                    NDArray reversibleInputGrad = seq.backward(seq.forward(x), target);
+                    double tolerance = type == DataType.FLOAT64 ? 1e-8 : 1e-3;
+                    assertThat(maxAbs(reversibleInputGrad.sub(plainInputGrad)) / maxAbs(plainInputGrad))
+                            .as("input gradient, %s", type).isLessThan(tolerance);
+                    List<NDArray> params = seq.parameters();
+                    for (int i = 0; i < params.size(); i++) {
+                        double scale = Math.max(maxAbs(plainParamGrads.get(i)), 1e-30);
+                        assertThat(maxAbs(params.get(i).getGradient().sub(plainParamGrads.get(i))) / scale)
+                                .as("parameter %d, %s", i, type).isLessThan(tolerance);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     /** max over input and parameters of max|reversible − plain| / max|plain|. */
     private static double relativeGradientError(DataType type) {
         return DjlContext.call(() -> {

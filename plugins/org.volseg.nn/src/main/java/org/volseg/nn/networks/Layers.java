@@ -1,0 +1,114 @@
+package org.volseg.nn.networks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.convolutional.Conv3d;
+import ai.djl.nn.pooling.Pool;
+import java.util.List;
+import org.volseg.nn.invertible.Residual;
+import org.volseg.nn.layers.GroupNorm;
+
+/**
+ * The ordinary layers the networks are made of, as functions of NDArrays. Every operation takes the activation as
+ * its first operand, so results land in the caller's (per-step) manager, never in the parameters' one.
+ */
+final class Layers {
+
+    static final double EPS = 1e-5;
+    private static final float LEAK = 0.01f;
+
+    private Layers() {
+    }
+
+    /** Convolution with stride 1 and "same" padding. */
+    static NDArray conv(NDArray x, NDArray weight, NDArray bias) {
+        int pad = (int) weight.getShape().get(2) / 2;
+        return Conv3d.conv3d(x, weight, bias, new Shape(1, 1, 1), new Shape(pad, pad, pad)).singletonOrThrow();
+    }
+
+    static NDArray conv(NDArray x, NDArray weight, NDArray bias, int stride) {
+        int pad = (int) weight.getShape().get(2) / 2;
+        return Conv3d.conv3d(x, weight, bias, new Shape(stride, stride, stride), new Shape(pad, pad, pad))
+                .singletonOrThrow();
+    }
+
+    static NDArray activate(NDArray x, NetworkConfig.Activation activation) {
+        return activation == NetworkConfig.Activation.RELU ? Activation.relu(x) : Activation.leakyRelu(x, LEAK);
+    }
+
+    static NDArray normalise(NDArray x, NetworkConfig.Norm norm, NDArray gamma, NDArray beta) {
+        int channels = (int) x.getShape().get(1);
+        return switch (norm) {
+            case NONE -> x;
+            case INSTANCE -> GroupNorm.apply(x, channels, gamma, beta, EPS);
+            case GROUP -> GroupNorm.apply(x, groups(channels), gamma, beta, EPS);
+        };
+    }
+
+    /** The most groups up to {@link NetworkConfig#GROUPS} that divide the channels. */
+    static int groups(int channels) {
+        int g = Math.min(NetworkConfig.GROUPS, channels);
+        while (channels % g != 0) {
+            g--;
+        }
+        return g;
+    }
+
+    static NDArray maxPool(NDArray x) {
+        Shape two = new Shape(2, 2, 2);
+        return Pool.maxPool3d(x, two, two, new Shape(0, 0, 0), false);
+    }
+
+    /**
+     * Trilinear ×2 upsampling (PyTorch's align_corners=False, edges clamped), separable: along each axis the new
+     * voxels are ¾ of their nearest source voxel plus ¼ of the next nearest.
+     */
+    static NDArray upsample(NDArray x) {
+        NDArray h = x;
+        for (int axis = 2; axis <= 4; axis++) {
+            h = upsampleAxis(h, axis);
+        }
+        return h;
+    }
+
+    private static NDArray upsampleAxis(NDArray x, int axis) {
+        long n = x.getShape().get(axis);
+        String all = ":, ".repeat(axis);
+        NDArray first = x.get(all + "0:1");
+        NDArray last = x.get(all + (n - 1) + ":" + n);
+        NDArray previous = n > 1 ? first.concat(x.get(all + "0:" + (n - 1)), axis) : first;
+        NDArray next = n > 1 ? x.get(all + "1:" + n).concat(last, axis) : last;
+        NDArray even = x.mul(0.75).add(previous.mul(0.25));
+        NDArray odd = x.mul(0.75).add(next.mul(0.25));
+        Shape s = x.getShape();
+        long[] dims = s.getShape().clone();
+        dims[axis] = 2 * n;
+        return even.expandDims(axis + 1).concat(odd.expandDims(axis + 1), axis + 1).reshape(new Shape(dims));
+    }
+
+    /** Norm → activation → convolution (pre-activation unit): the body of residual blocks and of couplings. */
+    record Unit(NetworkConfig.Norm norm, NetworkConfig.Activation activation, NDArray gamma, NDArray beta,
+            NDArray weight, NDArray bias) implements Residual {
+
+        static Unit create(Parameters p, String name, NetworkConfig config, int in, int out, int kernel,
+                double gain) {
+            Shape perChannel = new Shape(1, in, 1, 1, 1);
+            boolean normed = config.norm() != NetworkConfig.Norm.NONE;
+            return new Unit(config.norm(), config.activation(),
+                    normed ? p.ones(name + ".norm.gamma", perChannel) : null,
+                    normed ? p.zeros(name + ".norm.beta", perChannel) : null,
+                    p.kernel(name + ".conv.weight", out, in, kernel, gain), p.zeros(name + ".conv.bias", new Shape(out)));
+        }
+
+        @Override
+        public NDArray apply(NDArray x) {
+            return conv(activate(normalise(x, norm, gamma, beta), activation), weight, bias);
+        }
+
+        @Override
+        public List<NDArray> parameters() {
+            return norm == NetworkConfig.Norm.NONE ? List.of(weight, bias) : List.of(gamma, beta, weight, bias);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package org.volseg.nn.networks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.volseg.nn.engines.Segment;
+import org.volseg.nn.engines.SegmentTape;
+import org.volseg.nn.invertible.AdditiveCoupling;
+import org.volseg.nn.invertible.ChainStep;
+import org.volseg.nn.invertible.HouseholderMixing;
+import org.volseg.nn.invertible.Inverted;
+import org.volseg.nn.invertible.ReversibleSequence;
+import org.volseg.nn.invertible.SkipMerge;
+import org.volseg.nn.invertible.SkipSplit;
+import org.volseg.nn.invertible.Squeeze;
+import org.volseg.nn.losses.SegmentationLosses;
+
+/**
+ * A segmenter built from a {@link NetworkConfig}: its segments for the {@link SegmentTape} (stem, levels,
+ * down/upsampling, head) and, when configured, the VAE branch fed from a tap at the bottleneck. Training steps
+ * use the memory-saving backward for every invertible segment; prediction runs the segments without a graph.
+ */
+public final class Network {
+
+    /** Weight of the VAE's L2 and KL terms (Myronenko's 0.1 each). */
+    public static final double VAE_WEIGHT = 0.1;
+    /** Householder reflections per learned channel mixing. */
+    static final int REFLECTIONS = 8;
+
+    private final NetworkConfig config;
+    private final SegmentTape tape;
+    private final VaeBranch vae;
+    private final List<NDArray> parameters;
+
+    private Network(NetworkConfig config, SegmentTape tape, VaeBranch vae, List<NDArray> parameters) {
+        this.config = config;
+        this.tape = tape;
+        this.vae = vae;
+        this.parameters = parameters;
+    }
+
+    /** A freshly initialised float32 network; the same seed gives the same weights anywhere. */
+    public static Network build(NetworkConfig config, NDManager manager, long seed) {
+        return build(config, manager, seed, DataType.FLOAT32);
+    }
+
+    /** A freshly initialised network of the given precision (float64 for gradient checks). */
+    public static Network build(NetworkConfig config, NDManager manager, long seed, DataType type) {
+        Parameters p = new Parameters(manager, seed, type);
+        List<Integer> widths = config.levelWidths();
+        int levels = config.levels();
+        List<Segment> segments = new ArrayList<>();
+        Layers.Unit stem = new Layers.Unit(NetworkConfig.Norm.NONE, config.activation(), null, null,
+                p.kernel("stem.weight", widths.get(0), config.inputChannels(), 3, 1),
+                p.zeros("stem.bias", new Shape(widths.get(0))));
+        segments.add(Segment.Plain.onTop(x -> Layers.conv(x, stem.weight(), stem.bias()), stem.parameters()));
+        if (config.architecture() == Architecture.FULLY_INVRES) {
+            fullyInvertibleCore(p, config, segments);
+        } else {
+            uNetCore(p, config, segments);
+        }
+        Layers.Unit head = Layers.Unit.create(p, "head", config, widths.get(0), config.classes(), 1, 1);
+        segments.add(Segment.Plain.onTop(head::apply, head.parameters()));
+        VaeBranch vae = config.vae() ? new VaeBranch(p, config, widths.get(levels - 1)) : null;
+        return new Network(config, new SegmentTape(segments), vae, p.all());
+    }
+
+    /** Stem → [blocks, pool + 1×1 conv] per level → [1×1 conv + trilinear ×2, add skip, blocks] per level. */
+    private static void uNetCore(Parameters p, NetworkConfig config, List<Segment> segments) {
+        List<Integer> widths = config.levelWidths();
+        int levels = config.levels();
+        for (int i = 0; i < levels; i++) {
+            segments.add(blocks(p, config, "encoder" + i, widths.get(i)));
+            if (i + 1 < levels) {
+                NDArray w = p.kernel("down" + i + ".weight", widths.get(i + 1), widths.get(i), 1, 1);
+                NDArray b = p.zeros("down" + i + ".bias", new Shape(widths.get(i + 1)));
+                // the level's output stays on the stack as the skip; its pooled projection goes on top
+                segments.add(new Segment.Plain(stack -> {
+                    List<NDArray> out = new ArrayList<>(stack);
+                    out.add(Layers.conv(Layers.maxPool(stack.get(stack.size() - 1)), w, b));
+                    return out;
+                }, List.of(w, b)));
+            }
+        }
+        if (config.vae()) {
+            segments.add(new Segment.Tap());
+        }
+        for (int i = levels - 2; i >= 0; i--) {
+            NDArray w = p.kernel("up" + i + ".weight", widths.get(i), widths.get(i + 1), 1, 1);
+            NDArray b = p.zeros("up" + i + ".bias", new Shape(widths.get(i)));
+            // Brügger's merge: project, upsample, add to the skip (no concatenation, so widths stay)
+            segments.add(new Segment.Plain(stack -> {
+                List<NDArray> out = new ArrayList<>(stack);
+                NDArray below = out.remove(out.size() - 1);
+                NDArray skip = out.remove(out.size() - 1);
+                out.add(skip.add(Layers.upsample(Layers.conv(below, w, b))));
+                return out;
+            }, List.of(w, b)));
+            segments.add(blocks(p, config, "decoder" + i, widths.get(i)));
+        }
+    }
+
+    /** A level's blocks: residual (UNet3d) or additive couplings run reversibly (InvRes). */
+    private static Segment blocks(Parameters p, NetworkConfig config, String name, int channels) {
+        if (config.architecture() == Architecture.UNET3D) {
+            List<Layers.Unit[]> units = new ArrayList<>();
+            List<NDArray> params = new ArrayList<>();
+            for (int k = 0; k < config.blocksPerLevel(); k++) {
+                Layers.Unit a = Layers.Unit.create(p, name + ".block" + k + ".a", config, channels, channels, 3, 1);
+                Layers.Unit b = Layers.Unit.create(p, name + ".block" + k + ".b", config, channels, channels, 3, 1);
+                units.add(new Layers.Unit[] {a, b});
+                params.addAll(a.parameters());
+                params.addAll(b.parameters());
+            }
+            return Segment.Plain.onTop(x -> {
+                NDArray h = x;
+                for (Layers.Unit[] u : units) {
+                    h = h.add(u[1].apply(u[0].apply(h)));
+                }
+                return h;
+            }, params);
+        }
+        return new Segment.Reversible(new ReversibleSequence(couplings(p, config, name, channels)));
+    }
+
+    private static List<ChainStep> couplings(Parameters p, NetworkConfig config, String name, int channels) {
+        List<ChainStep> steps = new ArrayList<>();
+        int half = channels / 2;
+        for (int k = 0; k < config.blocksPerLevel(); k++) {
+            steps.add(new AdditiveCoupling(
+                    Layers.Unit.create(p, name + ".block" + k + ".f", config, half, half, 3, 1),
+                    Layers.Unit.create(p, name + ".block" + k + ".g", config, half, half, 3, 1)));
+        }
+        return steps;
+    }
+
+    /**
+     * iUNets' layout: per level couplings, then the skip code is split off and the rest squeezed (2×2×2 → 8
+     * channels) and mixed by a learned orthogonal matrix; the decoder undoes the squeeze with its own mixing,
+     * merges the skip back, mixes, and runs couplings. One reversible chain (two around a VAE tap).
+     */
+    private static void fullyInvertibleCore(Parameters p, NetworkConfig config, List<Segment> segments) {
+        List<Integer> widths = config.levelWidths();
+        List<Integer> skips = config.skipChannels();
+        int levels = config.levels();
+        List<ChainStep> encoder = new ArrayList<>();
+        for (int i = 0; i < levels; i++) {
+            encoder.addAll(couplings(p, config, "encoder" + i, widths.get(i)));
+            if (i + 1 < levels) {
+                encoder.add(new SkipSplit(skips.get(i)));
+                encoder.add(new Squeeze());
+                encoder.add(mixing(p, "down" + i + ".mixing", widths.get(i + 1)));
+            }
+        }
+        List<ChainStep> decoder = new ArrayList<>();
+        for (int i = levels - 2; i >= 0; i--) {
+            decoder.add(new Inverted(mixing(p, "up" + i + ".mixing", widths.get(i + 1))));
+            decoder.add(new Inverted(new Squeeze()));
+            decoder.add(new SkipMerge(skips.get(i)));
+            decoder.add(mixing(p, "merge" + i + ".mixing", widths.get(i)));
+            decoder.addAll(couplings(p, config, "decoder" + i, widths.get(i)));
+        }
+        if (config.vae()) {
+            segments.add(new Segment.Reversible(new ReversibleSequence(encoder)));
+            segments.add(new Segment.Tap());
+            segments.add(new Segment.Reversible(new ReversibleSequence(decoder)));
+        } else {
+            List<ChainStep> all = new ArrayList<>(encoder);
+            all.addAll(decoder);
+            segments.add(new Segment.Reversible(new ReversibleSequence(all)));
+        }
+    }
+
+    private static HouseholderMixing mixing(Parameters p, String name, int channels) {
+        return new HouseholderMixing(p.normal(name, new Shape(Math.min(REFLECTIONS, channels), channels), 1));
+    }
+
+    public NetworkConfig config() {
+        return config;
+    }
+
+    public SegmentTape tape() {
+        return tape;
+    }
+
+    public int classes() {
+        return config.classes();
+    }
+
+    /** Every trainable parameter, named, in a fixed order (the VAE's last). */
+    public List<NDArray> parameters() {
+        return parameters;
+    }
+
+    /** The parameters a predicting bundle keeps: everything but the VAE branch. */
+    public List<NDArray> predictingParameters() {
+        return tape.parameters();
+    }
+
+    /** Logits N × K × D × H × W of images N × C × D × H × W, without recording a graph. */
+    public NDArray logits(NDArray image) {
+        return tape.predict(image);
+    }
+
+    /** One training step with the memory-saving backward: gradients accumulate, the loss is returned. */
+    public double step(NDArray image, NDArray oneHot, long stepSeed) {
+        return step(image, oneHot, stepSeed, SegmentTape.Backprop.REVERSIBLE);
+    }
+
+    /**
+     * One training step: Dice + cross-entropy on the segmentation, plus 0.1 · (L2 + KL) of the VAE branch when
+     * configured (its noise drawn from {@code stepSeed}).
+     */
+    public double step(NDArray image, NDArray oneHot, long stepSeed, SegmentTape.Backprop mode) {
+        try (NDManager scope = image.getManager().newSubManager()) {
+            if (vae != null) {
+                vae.parameters().forEach(q -> q.tempAttach(scope));
+            }
+            return tape.step(List.of(image), (outputs, taps) -> {
+                NDArray loss = SegmentationLosses.diceCrossEntropy(outputs.get(outputs.size() - 1), oneHot);
+                return vae == null ? loss : loss.add(vae.loss(taps.get(0), image, stepSeed, VAE_WEIGHT).total());
+            }, mode);
+        }
+    }
+
+    /** Copies parameter values from a list of named arrays (a bundle's or a checkpoint's), checking every shape. */
+    public void load(NDList named, boolean withVae) {
+        Map<String, NDArray> byName = new HashMap<>();
+        for (NDArray a : named) {
+            byName.put(a.getName(), a);
+        }
+        for (NDArray p : withVae ? parameters : predictingParameters()) {
+            NDArray source = byName.get(p.getName());
+            if (source == null) {
+                throw new IllegalArgumentException("the parameters lack " + p.getName() + " of " + config.architecture());
+            }
+            if (!source.getShape().equals(p.getShape())) {
+                throw new IllegalArgumentException("parameter " + p.getName() + " has shape " + source.getShape()
+                        + "; the network needs " + p.getShape());
+            }
+            p.set(source.toType(p.getDataType(), false).toByteBuffer());
+        }
+    }
+
+    /** The named parameters (predicting ones, or all) for a bundle or checkpoint. */
+    public NDList namedParameters(boolean withVae) {
+        return new NDList(withVae ? parameters : predictingParameters());
+    }
+}

@@ -13,7 +13,8 @@ public final class Bench {
     }
 
     private static final Map<String, Benchmark> BENCHMARKS = new TreeMap<>(Map.of(
-            "io", IoBenchmark::run));
+            "io", IoBenchmark::run,
+            "memory", MemoryBenchmark::run));
 
     private Bench() {
     }

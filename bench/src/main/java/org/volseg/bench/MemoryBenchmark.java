@@ -35,8 +35,12 @@ final class MemoryBenchmark {
     }
 
     static Probe probe(Architecture a, int edge, int blocks, SegmentTape.Backprop backprop) throws Exception {
-        Process process = new ProcessBuilder(MemoryProbe.command(a, edge, blocks, backprop, STEPS))
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(MemoryProbe.command(a, edge, blocks, backprop, STEPS))
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        // PyTorch's CPU tensors come from glibc malloc; with a fixed mmap threshold every large tensor is mapped and
+        // unmapped on its own, so the high-water mark is the peak of live memory, not of heap fragmentation
+        builder.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
+        Process process = builder.start();
         String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (process.waitFor() != 0) {
             throw new IOException("the probe for " + a + " " + edge + "³ failed (exit " + process.exitValue() + ")");
@@ -54,6 +58,7 @@ final class MemoryBenchmark {
                 .setting("machine", Machine.describe())
                 .setting("network", "4 input channels, 3 classes, widths " + WIDTHS + ", instance norm, batch 1")
                 .setting("patch edges", EDGES + ", depth table at " + DEPTH_EDGE + "³ with " + DEPTHS + " blocks")
+                .setting("allocator", "glibc, MALLOC_MMAP_THRESHOLD_=131072 (peak = live tensors)")
                 .setting("steps per probe", STEPS + " (first is warm-up for time; every probe a fresh JVM)");
         for (int edge : EDGES) {
             Probe unet = probe(Architecture.UNET3D, edge, 2, SegmentTape.Backprop.REVERSIBLE);

@@ -12,11 +12,22 @@ import java.util.function.Supplier;
  */
 public final class GradMode {
 
+    private static volatile boolean engineLoaded;
+
     private GradMode() {
+    }
+
+    /** PyTorch's natives load with the engine; before that, the switches below are unlinked native methods. */
+    private static void ensureEngine() {
+        if (!engineLoaded) {
+            DjlContext.call(() -> ai.djl.engine.Engine.getEngine(DjlContext.ENGINE));
+            engineLoaded = true;
+        }
     }
 
     /** Runs {@code work} with autograd recording on or off, restoring the previous mode. */
     public static <T> T with(boolean on, Supplier<T> work) {
+        ensureEngine();
         boolean before = JniUtils.isGradMode();
         JniUtils.setGradMode(on);
         try {

@@ -1,0 +1,70 @@
+package org.volseg.nn.networks;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.volseg.nn.bundle.BundleFormatException;
+import org.volseg.nn.bundle.BundleManifest;
+import org.volseg.nn.bundle.ModelBundle;
+
+/**
+ * A trained {@link Network} as a predicting model bundle: the manifest's architecture is the network's config
+ * (VAE off: the branch is train-time only and its parameters are left out), the parameters are the predicting
+ * ones by name. Reading rebuilds the network and loads them, shapes checked.
+ */
+public final class NetworkBundle {
+
+    /** A bundle as read: the rebuilt network and what the manifest says about inputs, labels and training. */
+    public record Loaded(Network network, BundleManifest manifest) {
+    }
+
+    private NetworkBundle() {
+    }
+
+    /** What a bundle records beside the network: input channel names, label names, preprocessing, provenance. */
+    public record Description(List<String> channelNames, Map<Integer, String> labelNames,
+            Map<String, Object> preprocessing, Map<String, Object> provenance, Map<String, Double> metrics) {
+    }
+
+    /** Writes {@code network} (without its VAE branch) as a bundle, atomically. */
+    public static void write(Path file, Network network, Description description) throws IOException {
+        NetworkConfig predicting = network.config().withVae(false);
+        if (description.channelNames().size() != predicting.inputChannels()) {
+            throw new IllegalArgumentException(description.channelNames().size() + " channel names for a network of "
+                    + predicting.inputChannels() + " input channels");
+        }
+        if (description.labelNames().size() != predicting.classes()) {
+            throw new IllegalArgumentException(description.labelNames().size() + " label names for a network of "
+                    + predicting.classes() + " classes");
+        }
+        BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT_VERSION, predicting.toMap(),
+                description.channelNames(), description.labelNames(), description.preprocessing(),
+                List.of(predicting.patch().x(), predicting.patch().y(), predicting.patch().z()),
+                description.provenance(), description.metrics(), null);
+        ModelBundle.write(file, manifest, network.namedParameters(false));
+    }
+
+    /** Reads a bundle and rebuilds its network in {@code manager}. */
+    public static Loaded read(Path file, NDManager manager) throws IOException {
+        ModelBundle.Contents contents = ModelBundle.read(file, manager);
+        NetworkConfig config;
+        try {
+            config = NetworkConfig.fromMap(contents.manifest().architecture());
+        } catch (IllegalArgumentException e) {
+            throw new BundleFormatException(file, "architecture", "does not describe a VolSeg network ("
+                    + e.getMessage() + ")", e);
+        }
+        Network network = Network.build(config, manager, 0);
+        try {
+            network.load(contents.parameters(), false);
+        } catch (IllegalArgumentException e) {
+            throw new BundleFormatException(file, "parameters.bin", "does not fit the architecture (" + e.getMessage()
+                    + ")", e);
+        } finally {
+            contents.parameters().close();
+        }
+        return new Loaded(network, contents.manifest());
+    }
+}

@@ -26,7 +26,7 @@ import org.volseg.nn.losses.SegmentationLosses;
  * down/upsampling, head) and, when configured, the VAE branch fed from a tap at the bottleneck. Training steps
  * use the memory-saving backward for every invertible segment; prediction runs the segments without a graph.
  */
-public final class Network {
+public final class Network implements org.volseg.nn.engines.Trainable {
 
     /** Weight of the VAE's L2 and KL terms (Myronenko's 0.1 each). */
     public static final double VAE_WEIGHT = 0.1;
@@ -189,11 +189,13 @@ public final class Network {
         return tape;
     }
 
+    @Override
     public int classes() {
         return config.classes();
     }
 
     /** Every trainable parameter, named, in a fixed order (the VAE's last). */
+    @Override
     public List<NDArray> parameters() {
         return parameters;
     }
@@ -204,11 +206,13 @@ public final class Network {
     }
 
     /** Logits N × K × D × H × W of images N × C × D × H × W, without recording a graph. */
+    @Override
     public NDArray logits(NDArray image) {
         return tape.predict(image);
     }
 
     /** One training step with the memory-saving backward: gradients accumulate, the loss is returned. */
+    @Override
     public double step(NDArray image, NDArray oneHot, long stepSeed) {
         return step(image, oneHot, stepSeed, SegmentTape.Backprop.REVERSIBLE);
     }

@@ -14,7 +14,8 @@ public final class Bench {
 
     private static final Map<String, Benchmark> BENCHMARKS = new TreeMap<>(Map.of(
             "io", IoBenchmark::run,
-            "memory", MemoryBenchmark::run));
+            "memory", MemoryBenchmark::run,
+            "learning", LearningBenchmark::run));
 
     private Bench() {
     }

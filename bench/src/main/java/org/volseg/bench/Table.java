@@ -35,6 +35,11 @@ final class Table {
         return this;
     }
 
+    /** A figure with its unit; unitless ones (Dice, fractions) keep three decimals. */
+    private static String figure(double value, String unit) {
+        return unit.isEmpty() ? String.format("%.3f", value) : String.format("%.1f %s", value, unit);
+    }
+
     void print() throws Exception {
         System.out.println();
         System.out.println(title);
@@ -45,8 +50,8 @@ final class Table {
         System.out.printf(format, "-".repeat(34), "-".repeat(12), "-".repeat(28), "-".repeat(12), "-".repeat(7),
                 "-".repeat(8));
         for (Row r : rows) {
-            System.out.printf(format, r.what(), String.format("%.1f %s", r.ours(), r.unit()), r.reference(),
-                    String.format("%.1f %s", r.theirs(), r.unit()), String.format("%.2f×", r.ratio()), r.target());
+            System.out.printf(format, r.what(), figure(r.ours(), r.unit()), r.reference(), figure(r.theirs(), r.unit()),
+                    String.format("%.2f×", r.ratio()), r.target());
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("benchmark", title);

@@ -70,8 +70,8 @@ public final class Adam implements Optimizer {
     @Override
     public void step(double lr) {
         steps++;
-        double correction1 = 1 - Math.pow(beta1, steps);
-        double correction2 = 1 - Math.pow(beta2, steps);
+        double correction1 = 1 - StrictMath.pow(beta1, steps);
+        double correction2 = 1 - StrictMath.pow(beta2, steps);
         GradMode.with(false, () -> {
             for (int i = 0; i < parameters.size(); i++) {
                 NDArray p = parameters.get(i);

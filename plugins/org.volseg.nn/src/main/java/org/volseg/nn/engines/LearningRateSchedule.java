@@ -58,9 +58,9 @@ public record LearningRateSchedule(Kind kind, double base, long totalSteps, long
         double progress = Math.min(1.0, (double) (step - warmupSteps) / span);
         switch (kind) {
             case POLY:
-                return base * Math.pow(1 - progress, POLY_EXPONENT);
+                return base * StrictMath.pow(1 - progress, POLY_EXPONENT);
             case COSINE:
-                return base * 0.5 * (1 + Math.cos(Math.PI * progress));
+                return base * 0.5 * (1 + StrictMath.cos(Math.PI * progress));
             case CONSTANT:
             default:
                 return base;

@@ -52,7 +52,7 @@ public final class AdditiveCoupling implements InvertibleBlock {
             public NDArray apply(NDArray x) {
                 NDArray conv = Conv3d.conv3d(x, weight, bias, new Shape(1, 1, 1), new Shape(1, 1, 1))
                         .singletonOrThrow();
-                return conv.maximum(conv.mul(LEAK));
+                return ai.djl.nn.Activation.leakyRelu(conv, LEAK);
             }
 
             @Override

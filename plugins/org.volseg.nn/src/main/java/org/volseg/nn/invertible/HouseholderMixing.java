@@ -1,5 +1,6 @@
 package org.volseg.nn.invertible;
 
+import org.volseg.nn.engine.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -39,7 +40,7 @@ public final class HouseholderMixing implements InvertibleBlock {
             row.attach(manager);
             NDArray v = row.reshape(channels, 1);
             NDArray reflection = manager.eye(channels).toType(vectors.getDataType(), false)
-                    .sub(v.matMul(v.transpose()).mul(2).div(v.transpose().matMul(v)));
+                    .sub(Scalars.times(v.matMul(v.transpose()), 2).div(v.transpose().matMul(v)));
             w = w.matMul(reflection);
         }
         return w;

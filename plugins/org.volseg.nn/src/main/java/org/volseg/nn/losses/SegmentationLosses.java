@@ -1,5 +1,6 @@
 package org.volseg.nn.losses;
 
+import org.volseg.nn.engine.Scalars;
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -21,7 +22,7 @@ public final class SegmentationLosses {
         int[] voxels = {2, 3, 4};
         NDArray intersection = probabilities.mul(oneHot).sum(voxels);
         NDArray denominator = probabilities.sum(voxels).add(oneHot.sum(voxels));
-        return intersection.mul(2).add(DICE_SMOOTHING).div(denominator.add(DICE_SMOOTHING));
+        return Scalars.times(intersection, 2).add(DICE_SMOOTHING).div(denominator.add(DICE_SMOOTHING));
     }
 
     /** 1 − mean soft Dice, over the classes from {@code firstClass} (1 leaves the background out). */
@@ -44,7 +45,7 @@ public final class SegmentationLosses {
 
     /** Mean KL divergence of N(mean, exp(logVariance)) from N(0, 1), the VAE branch's regulariser. */
     public static NDArray gaussianKl(NDArray mean, NDArray logVariance) {
-        return mean.square().add(logVariance.exp()).sub(logVariance).sub(1).mul(0.5).mean();
+        return Scalars.times(mean.square().add(logVariance.exp()).sub(logVariance).sub(1), 0.5).mean();
     }
 
     /** Mean squared error, the VAE branch's reconstruction term. */

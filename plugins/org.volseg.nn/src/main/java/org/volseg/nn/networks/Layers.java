@@ -1,5 +1,6 @@
 package org.volseg.nn.networks;
 
+import org.volseg.nn.engine.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -79,8 +80,8 @@ final class Layers {
         NDArray last = x.get(all + (n - 1) + ":" + n);
         NDArray previous = n > 1 ? first.concat(x.get(all + "0:" + (n - 1)), axis) : first;
         NDArray next = n > 1 ? x.get(all + "1:" + n).concat(last, axis) : last;
-        NDArray even = x.mul(0.75).add(previous.mul(0.25));
-        NDArray odd = x.mul(0.75).add(next.mul(0.25));
+        NDArray even = Scalars.times(x, 0.75).add(Scalars.times(previous, 0.25));
+        NDArray odd = Scalars.times(x, 0.75).add(Scalars.times(next, 0.25));
         Shape s = x.getShape();
         long[] dims = s.getShape().clone();
         dims[axis] = 2 * n;

@@ -1,5 +1,6 @@
 package org.volseg.nn.networks;
 
+import org.volseg.nn.engine.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ final class VaeBranch {
             noise[i] = (float) random.nextGaussian();
         }
         NDArray epsilon = b.getManager().create(noise, new Shape(n, LATENT)).toType(b.getDataType(), false);
-        NDArray z = logVariance.mul(0.5).exp().mul(epsilon).add(mean);
+        NDArray z = Scalars.times(logVariance, 0.5).exp().mul(epsilon).add(mean);
         NDArray expanded = Layers.activate(z.matMul(expandWeight).add(expandBias), config.activation())
                 .reshape(new Shape(n).addAll(reduced));
         NDArray r = Layers.upsample(widen.apply(expanded));
@@ -99,7 +100,7 @@ final class VaeBranch {
         NDArray reconstruction = output.apply(r);
         NDArray l2 = SegmentationLosses.meanSquaredError(reconstruction, image);
         NDArray kl = SegmentationLosses.gaussianKl(mean, logVariance);
-        return new Terms(l2.add(kl).mul(weight), l2, kl);
+        return new Terms(Scalars.times(l2.add(kl), weight), l2, kl);
     }
 
     List<NDArray> parameters() {

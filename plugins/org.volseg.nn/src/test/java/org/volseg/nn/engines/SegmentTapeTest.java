@@ -44,7 +44,7 @@ class SegmentTapeTest {
                 Segment.Plain.onTop(x -> {
                     NDArray c = Conv3d.conv3d(x, stemW, stemB, new Shape(1, 1, 1), new Shape(1, 1, 1))
                             .singletonOrThrow();
-                    return c.maximum(c.mul(0.01));
+                    return ai.djl.nn.Activation.leakyRelu(c, 0.01f);
                 }, List.of(stemW, stemB)),
                 new Segment.Reversible(new ReversibleSequence(body)),
                 Segment.Plain.onTop(x -> Conv3d.conv3d(x, headW, headB).singletonOrThrow(), List.of(headW, headB)));

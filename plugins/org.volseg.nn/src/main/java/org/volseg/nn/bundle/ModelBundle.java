@@ -6,9 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -16,6 +14,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
@@ -68,18 +67,13 @@ public final class ModelBundle {
 
     /** Reads and checks a bundle; the parameters are created in {@code manager}. */
     public static Contents read(Path file, NDManager manager) throws IOException {
-        byte[] manifestBytes = null;
-        byte[] parameterBytes = null;
-        try (InputStream raw = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(raw)) {
-            for (ZipEntry entry; (entry = zip.getNextEntry()) != null;) {
-                switch (entry.getName()) {
-                    case MANIFEST -> manifestBytes = bounded(file, zip, MANIFEST, MAX_MANIFEST_BYTES);
-                    case PARAMETERS -> parameterBytes = bounded(file, zip, PARAMETERS, MAX_PARAMETER_BYTES);
-                    default -> {
-                        // other entries (a future format's, or planted ones such as "../x") are never read
-                    }
-                }
-            }
+        byte[] manifestBytes;
+        byte[] parameterBytes;
+        try {
+            Map<String, byte[]> entries = BoundedZip.read(file, Map.of(MANIFEST, MAX_MANIFEST_BYTES, PARAMETERS,
+                    MAX_PARAMETER_BYTES), "bundle", BundleFormatException::new);
+            manifestBytes = entries.get(MANIFEST);
+            parameterBytes = entries.get(PARAMETERS);
         } catch (NoSuchFileException e) {
             throw new BundleFormatException(file, "file", "does not exist", e);
         } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
@@ -117,21 +111,6 @@ public final class ModelBundle {
             throw new BundleFormatException(file, PARAMETERS, "cannot be decoded as parameters (" + e.getMessage()
                     + ")", e);
         }
-    }
-
-    private static byte[] bounded(Path file, InputStream in, String entry, long limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[1 << 16];
-        long total = 0;
-        for (int n; (n = in.read(buffer)) > 0;) {
-            total += n;
-            if (total > limit) {
-                throw new BundleFormatException(file, entry, "is larger than the " + limit + " bytes a bundle's "
-                        + entry + " may have");
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
     }
 
     static String sha256(byte[] bytes) {

@@ -7,23 +7,22 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.reflect.RecordComponent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.volseg.core.io.AtomicFiles;
 import org.volseg.core.io.VolumeFormatException;
+import org.volseg.nn.bundle.BoundedZip;
 
 /**
  * A training run's state in one zip, written atomically: {@code checkpoint.json} (settings, label values, history,
@@ -107,20 +106,15 @@ final class TrainingCheckpoint {
 
     /** Reads a checkpoint; its arrays are made in {@code manager}. */
     static Contents read(Path file, NDManager manager) throws IOException {
-        byte[] json = null;
-        byte[] parameters = null;
-        byte[] optimizer = null;
-        try (InputStream raw = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(raw)) {
-            for (ZipEntry entry; (entry = zip.getNextEntry()) != null;) {
-                switch (entry.getName()) {
-                    case STATE -> json = bounded(file, zip, STATE, MAX_STATE_BYTES);
-                    case PARAMETERS -> parameters = bounded(file, zip, PARAMETERS, MAX_ARRAY_BYTES);
-                    case OPTIMIZER -> optimizer = bounded(file, zip, OPTIMIZER, MAX_ARRAY_BYTES);
-                    default -> {
-                        // entries of a later format are not read
-                    }
-                }
-            }
+        byte[] json;
+        byte[] parameters;
+        byte[] optimizer;
+        try {
+            Map<String, byte[]> entries = BoundedZip.read(file, Map.of(STATE, MAX_STATE_BYTES, PARAMETERS,
+                    MAX_ARRAY_BYTES, OPTIMIZER, MAX_ARRAY_BYTES), "training checkpoint", VolumeFormatException::new);
+            json = entries.get(STATE);
+            parameters = entries.get(PARAMETERS);
+            optimizer = entries.get(OPTIMIZER);
         } catch (ZipException | EOFException | IllegalArgumentException e) {
             throw new VolumeFormatException(file, "zip", "is not a complete training checkpoint (" + e.getMessage()
                     + ")", e);
@@ -157,20 +151,6 @@ final class TrainingCheckpoint {
         } catch (RuntimeException e) {
             throw new VolumeFormatException(file, entry, "cannot be decoded as arrays (" + e.getMessage() + ")", e);
         }
-    }
-
-    private static byte[] bounded(Path file, InputStream in, String entry, long limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[1 << 16];
-        long total = 0;
-        for (int n; (n = in.read(buffer)) > 0;) {
-            total += n;
-            if (total > limit) {
-                throw new VolumeFormatException(file, entry, "is larger than the " + limit + " bytes it may have");
-            }
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
     }
 
     /**

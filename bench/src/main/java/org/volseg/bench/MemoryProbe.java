@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.engine.ProcessMemory;
 import org.volseg.nn.engines.SegmentTape;
 import org.volseg.nn.networks.Architecture;
 import org.volseg.nn.networks.Network;
@@ -80,20 +81,13 @@ public final class MemoryProbe {
         });
     }
 
-    /** A /proc/self/status field in bytes. */
+    /** A /proc/self/status field in bytes (this benchmark measures on Linux only). */
     static long status(String field) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(Path.of("/proc/self/status"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        long bytes = field.equals("VmHWM") ? ProcessMemory.peakBytes() : ProcessMemory.residentBytes();
+        if (bytes == 0) {
+            throw new IllegalStateException("no " + field + " in /proc/self/status (not Linux?)");
         }
-        for (String line : lines) {
-            if (line.startsWith(field + ":")) {
-                return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException("no " + field + " in /proc/self/status (not Linux?)");
+        return bytes;
     }
 
     static List<String> command(Architecture a, int edge, int blocks, SegmentTape.Backprop backprop, int steps) {

@@ -293,7 +293,7 @@ public final class Trainer {
                 meanDice = dice.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             }
             EpochRecord record = new EpochRecord(epoch, epochLossSum / steps, dice, meanDice, epochLearningRate,
-                    secondsSoFar(), peakMemoryBytes());
+                    secondsSoFar(), org.volseg.nn.engine.ProcessMemory.peakBytes());
             history.add(record);
             stepsInEpoch = 0;
             epochLossSum = 0;
@@ -494,24 +494,5 @@ public final class Trainer {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return z ^ (z >>> 31);
-    }
-
-    /** VmHWM of /proc/self/status in bytes, or 0 where there is none (not Linux). */
-    static long peakMemoryBytes() {
-        Path status = Path.of("/proc/self/status");
-        try {
-            if (!Files.isReadable(status)) {
-                return 0;
-            }
-            for (String line : Files.readAllLines(status)) {
-                if (line.startsWith("VmHWM:")) {
-                    String digits = line.replaceAll("\\D", "");
-                    return digits.isEmpty() ? 0 : Long.parseLong(digits) * 1024;
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            return 0;
-        }
-        return 0;
     }
 }

@@ -1,11 +1,7 @@
 package org.volseg.nn.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * Native memory of this process for leak tests: resident memory (Linux) less what the JVM itself has committed
@@ -20,19 +16,10 @@ public final class NativeMemory {
         System.gc();
         MemoryMXBean jvm = ManagementFactory.getMemoryMXBean();
         long committed = jvm.getHeapMemoryUsage().getCommitted() + jvm.getNonHeapMemoryUsage().getCommitted();
-        return residentBytes() - committed;
-    }
-
-    private static long residentBytes() {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        long resident = org.volseg.nn.engine.ProcessMemory.residentBytes();
+        if (resident == 0) {
+            throw new IllegalStateException("no VmRSS in /proc/self/status: these tests need Linux");
         }
-        throw new IllegalStateException("no VmRSS in /proc/self/status");
+        return resident - committed;
     }
 }

@@ -1,10 +1,12 @@
 package org.volseg.nn.networks;
 
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.volseg.core.transforms.Preprocessing;
 import org.volseg.nn.bundle.BundleFormatException;
 import org.volseg.nn.bundle.BundleManifest;
 import org.volseg.nn.bundle.ModelBundle;
@@ -16,8 +18,11 @@ import org.volseg.nn.bundle.ModelBundle;
  */
 public final class NetworkBundle {
 
-    /** A bundle as read: the rebuilt network and what the manifest says about inputs, labels and training. */
-    public record Loaded(Network network, BundleManifest manifest) {
+    /**
+     * A bundle as read: the rebuilt network, what the manifest says about inputs, labels and training, and the
+     * preprocessing a new image must get before the network sees it.
+     */
+    public record Loaded(Network network, BundleManifest manifest, Preprocessing preprocessing) {
     }
 
     private NetworkBundle() {
@@ -25,7 +30,7 @@ public final class NetworkBundle {
 
     /** What a bundle records beside the network: input channel names, label names, preprocessing, provenance. */
     public record Description(List<String> channelNames, Map<Integer, String> labelNames,
-            Map<String, Object> preprocessing, Map<String, Object> provenance, Map<String, Double> metrics) {
+            Preprocessing preprocessing, Map<String, Object> provenance, Map<String, Double> metrics) {
     }
 
     /** Writes {@code network} (without its VAE branch) as a bundle, atomically. */
@@ -40,7 +45,7 @@ public final class NetworkBundle {
                     + predicting.classes() + " classes");
         }
         BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT_VERSION, predicting.toMap(),
-                description.channelNames(), description.labelNames(), description.preprocessing(),
+                description.channelNames(), description.labelNames(), description.preprocessing().toMap(),
                 List.of(predicting.patch().x(), predicting.patch().y(), predicting.patch().z()),
                 description.provenance(), description.metrics(), null);
         ModelBundle.write(file, manifest, network.namedParameters(false));
@@ -49,22 +54,28 @@ public final class NetworkBundle {
     /** Reads a bundle and rebuilds its network in {@code manager}. */
     public static Loaded read(Path file, NDManager manager) throws IOException {
         ModelBundle.Contents contents = ModelBundle.read(file, manager);
-        NetworkConfig config;
-        try {
-            config = NetworkConfig.fromMap(contents.manifest().architecture());
-        } catch (IllegalArgumentException e) {
-            throw new BundleFormatException(file, "architecture", "does not describe a VolSeg network ("
-                    + e.getMessage() + ")", e);
+        try (NDList parameters = contents.parameters()) {
+            NetworkConfig config;
+            Preprocessing preprocessing;
+            try {
+                config = NetworkConfig.fromMap(contents.manifest().architecture());
+            } catch (IllegalArgumentException e) {
+                throw new BundleFormatException(file, "architecture", "does not describe a VolSeg network ("
+                        + e.getMessage() + ")", e);
+            }
+            try {
+                preprocessing = Preprocessing.fromMap(contents.manifest().preprocessing());
+            } catch (IllegalArgumentException e) {
+                throw new BundleFormatException(file, "preprocessing", e.getMessage(), e);
+            }
+            Network network = Network.build(config, manager, 0);
+            try {
+                network.load(parameters, false);
+            } catch (IllegalArgumentException e) {
+                throw new BundleFormatException(file, "parameters.bin", "does not fit the architecture ("
+                        + e.getMessage() + ")", e);
+            }
+            return new Loaded(network, contents.manifest(), preprocessing);
         }
-        Network network = Network.build(config, manager, 0);
-        try {
-            network.load(contents.parameters(), false);
-        } catch (IllegalArgumentException e) {
-            throw new BundleFormatException(file, "parameters.bin", "does not fit the architecture (" + e.getMessage()
-                    + ")", e);
-        } finally {
-            contents.parameters().close();
-        }
-        return new Loaded(network, contents.manifest());
     }
 }

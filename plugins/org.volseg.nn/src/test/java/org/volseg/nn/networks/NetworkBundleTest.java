@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.core.transforms.Preprocessing;
 import org.volseg.nn.bundle.BundleFormatException;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engines.Adam;
@@ -20,7 +21,7 @@ import org.volseg.nn.engines.Adam;
 class NetworkBundleTest {
 
     private static final NetworkBundle.Description DESCRIPTION = new NetworkBundle.Description(List.of("T1", "T1²"),
-            Map.of(0, "background", 1, "shell", 2, "core"), Map.of("normalisation", "z-score"),
+            Map.of(0, "background", 1, "shell", 2, "core"), new Preprocessing("LPS", List.of(1.0, 1.0, 2.5), Preprocessing.Normalization.ZSCORE_NONZERO),
             Map.of("seed", 3), Map.of("mean_dice", 0.5));
 
     @Test
@@ -41,6 +42,7 @@ class NetworkBundleTest {
                 assertThat(loaded.network().config()).isEqualTo(net.config().withVae(false));
                 assertThat(loaded.network().parameters()).hasSize(net.predictingParameters().size());
                 assertThat(loaded.manifest().labelNames()).containsEntry(2, "core");
+                assertThat(loaded.preprocessing()).isEqualTo(DESCRIPTION.preprocessing());
                 NDArray before = net.logits(data[0]);
                 NDArray after = loaded.network().logits(data[0]);
                 assertThat(after.sub(before).abs().max().getFloat()).isEqualTo(0f);
@@ -79,6 +81,15 @@ class NetworkBundleTest {
                         null), contents.parameters());
                 assertThatThrownBy(() -> NetworkBundle.read(bigger, m)).isInstanceOf(BundleFormatException.class)
                         .hasMessageContaining("architecture");
+                Map<String, Object> preprocessing = new java.util.HashMap<>(manifest.preprocessing());
+                preprocessing.put("spacing_mm", List.of(1, 0, 1));
+                org.volseg.nn.bundle.ModelBundle.write(bigger, new org.volseg.nn.bundle.BundleManifest(
+                        manifest.formatVersion(), manifest.architecture(), manifest.channelNames(),
+                        manifest.labelNames(), preprocessing, manifest.patchSize(), manifest.provenance(),
+                        manifest.metrics(), null), contents.parameters());
+                assertThatThrownBy(() -> NetworkBundle.read(bigger, m)).isInstanceOf(BundleFormatException.class)
+                        .hasMessageContaining("bigger.volseg").hasMessageContaining("preprocessing")
+                        .hasMessageContaining("spacing");
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

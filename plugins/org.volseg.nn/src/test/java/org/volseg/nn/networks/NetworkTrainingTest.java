@@ -14,6 +14,7 @@ import org.volseg.core.data.synthetic.PhantomDataset;
 import org.volseg.core.data.synthetic.PhantomSpec;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.transforms.IntensityNormalization;
+import org.volseg.core.transforms.Preprocessing;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
@@ -58,7 +59,7 @@ class NetworkTrainingTest {
                 }
                 NetworkBundle.write(bundle, net, new NetworkBundle.Description(List.of("t1", "t1ce", "t2",
                         "flair"), Map.of(0, "background", 1, "core",
-                        2, "edema", 3, "enhancing"), Map.of("normalisation", "z-score per channel"), Map.of("seed", 5),
+                        2, "edema", 3, "enhancing"), Preprocessing.defaults(), Map.of("seed", 5),
                         Map.of("mean_dice", result.history().get(1).meanDice())));
                 NetworkBundle.Loaded loaded = NetworkBundle.read(bundle, m);
                 SlidingWindow window = new SlidingWindow(SlidingWindow.Settings.defaults(patch));

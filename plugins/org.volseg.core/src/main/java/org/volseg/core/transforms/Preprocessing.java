@@ -1,0 +1,143 @@
+package org.volseg.core.transforms;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.LabelMap;
+import org.volseg.core.volume.Volume;
+
+/**
+ * How a model sees its images, decided once at training and replayed at prediction: reorient to a code, resample
+ * to a spacing, normalise intensities per case. A model bundle records it ({@link #toMap()}), so that prediction
+ * prepares a new image exactly as the training images were, and {@link Prepared#transform()} puts the prediction
+ * back on the input's own grid.
+ *
+ * @param orientation   voxel-axis code to reorient to ("RAS"), or null to keep each image's own
+ * @param spacing       spacing (mm) along x, y, z to resample to, or empty to keep each image's own
+ * @param normalization per-case intensity normalisation
+ */
+public record Preprocessing(String orientation, List<Double> spacing, Normalization normalization) {
+
+    /** Per-case, per-channel intensity normalisation. */
+    public enum Normalization {
+        /** Values as they are (already normalised, or a CT window applied upstream). */
+        NONE,
+        /** z-score over the whole grid (nnU-Net's default for MR). */
+        ZSCORE,
+        /** z-score over the non-zero voxels, zeros stay 0 (skull-stripped MR, MONAI's {@code nonzero=True}). */
+        ZSCORE_NONZERO
+    }
+
+    public Preprocessing {
+        if (orientation != null) {
+            Reorientation.to(Geometry.of(1, 1, 1, 1, 1, 1), orientation); // a bad code fails here, not at prediction
+        }
+        spacing = List.copyOf(spacing);
+        if (!spacing.isEmpty() && (spacing.size() != 3 || spacing.stream().anyMatch(s -> !(s > 0)
+                || !Double.isFinite(s)))) {
+            throw new IllegalArgumentException("spacing is three positive sizes in mm (x, y, z) or none, got "
+                    + spacing);
+        }
+        if (normalization == null) {
+            throw new IllegalArgumentException("normalization is one of " + List.of(Normalization.values()));
+        }
+    }
+
+    /** RAS, each image's own spacing, z-score: what suits most MR data without resampling. */
+    public static Preprocessing defaults() {
+        return new Preprocessing("RAS", List.of(), Normalization.ZSCORE);
+    }
+
+    /** The same with every image resampled to {@code mm} isotropic voxels. */
+    public Preprocessing withSpacing(double mm) {
+        return new Preprocessing(orientation, List.of(mm, mm, mm), normalization);
+    }
+
+    /** An image ready for the network, and the change of grid that made it (its inverse undoes it). */
+    public record Prepared(Volume image, GeometricTransform transform) {
+    }
+
+    /** The change of grid this preprocessing makes from {@code source}: reorientation, then resampling. */
+    public GeometricTransform plan(Geometry source) {
+        TransformChain chain = TransformChain.startingAt(source);
+        if (orientation != null) {
+            chain = chain.then(g -> Reorientation.to(g, orientation));
+        }
+        if (!spacing.isEmpty()) {
+            chain = chain.then(g -> Resampling.toSpacing(g, spacing.get(0), spacing.get(1), spacing.get(2)));
+        }
+        return chain;
+    }
+
+    /** The image on the planned grid, normalised. */
+    public Prepared prepare(Volume image) {
+        GeometricTransform transform = plan(image.geometry());
+        return new Prepared(normalize(transform.apply(image)), transform);
+    }
+
+    /** Image and labels on the planned grid (labels by nearest voxel), the image normalised. */
+    public ImageAndLabels prepare(Volume image, LabelMap labels) {
+        GeometricTransform transform = plan(image.geometry());
+        return new ImageAndLabels(normalize(transform.apply(image)), transform.apply(labels));
+    }
+
+    /** Intensities normalised as {@link #normalization()} says. */
+    public Volume normalize(Volume image) {
+        return switch (normalization) {
+            case NONE -> image;
+            case ZSCORE -> IntensityNormalization.zScore(image);
+            case ZSCORE_NONZERO -> IntensityNormalization.zScoreNonZero(image);
+        };
+    }
+
+    /** As a bundle manifest records it. */
+    public Map<String, Object> toMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        map.put("orientation", orientation == null ? "keep" : orientation);
+        map.put("spacing_mm", spacing.isEmpty() ? "keep" : spacing);
+        map.put("normalization", normalization.name().toLowerCase(Locale.ROOT));
+        return map;
+    }
+
+    /**
+     * Reads what {@link #toMap()} wrote.
+     *
+     * @throws IllegalArgumentException naming the field and what it should hold
+     */
+    public static Preprocessing fromMap(Map<String, ?> map) {
+        Object o = map.get("orientation");
+        if (!(o instanceof String orientationText)) {
+            throw new IllegalArgumentException("preprocessing.orientation should be a code such as \"RAS\" or "
+                    + "\"keep\", got " + o);
+        }
+        Object s = map.get("spacing_mm");
+        List<Double> spacing = new ArrayList<>();
+        if (s instanceof List<?> list) {
+            for (Object v : list) {
+                if (!(v instanceof Number n)) {
+                    throw new IllegalArgumentException("preprocessing.spacing_mm should hold numbers, got " + list);
+                }
+                spacing.add(n.doubleValue());
+            }
+        } else if (!"keep".equals(s)) {
+            throw new IllegalArgumentException("preprocessing.spacing_mm should be [x, y, z] in mm or \"keep\", got "
+                    + s);
+        }
+        Object n = map.get("normalization");
+        Normalization normalization;
+        try {
+            normalization = Normalization.valueOf(String.valueOf(n).toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("preprocessing.normalization should be one of none, zscore, "
+                    + "zscore_nonzero, got " + n, e);
+        }
+        try {
+            return new Preprocessing("keep".equals(orientationText) ? null : orientationText, spacing, normalization);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("preprocessing: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package org.volseg.core.transforms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.Volume;
+
+class PreprocessingTest {
+
+    @Test
+    void reorientsResamplesNormalisesAndKnowsItsWayBack() {
+        Geometry lps = Reorientation.to(Geometry.of(20, 10, 6, 1, 1, 2), "LPS").target();
+        float[] ramp = new float[lps.voxels()];
+        for (int i = 0; i < ramp.length; i++) {
+            ramp[i] = 100 + i % 20;
+        }
+        Preprocessing p = Preprocessing.defaults().withSpacing(2);
+
+        Preprocessing.Prepared prepared = p.prepare(new Volume(lps, ramp));
+
+        Geometry g = prepared.image().geometry();
+        assertThat(g.orientation()).isEqualTo("RAS");
+        assertThat(new int[] {g.nx(), g.ny(), g.nz()}).containsExactly(10, 5, 6);
+        assertThat(g.spacingX()).isEqualTo(2.0);
+        double sum = 0;
+        for (float v : prepared.image().channel(0)) {
+            sum += v;
+        }
+        assertThat(sum / g.voxels()).isCloseTo(0, org.assertj.core.data.Offset.offset(1e-5));
+        assertThat(prepared.transform().inverse().target()).isEqualTo(lps);
+        assertThat(prepared.transform().exact()).isFalse();
+        assertThat(Preprocessing.defaults().plan(lps).exact()).isTrue();
+    }
+
+    @Test
+    void aManifestRoundTripGivesTheSamePreprocessing() {
+        for (Preprocessing p : List.of(Preprocessing.defaults(), Preprocessing.defaults().withSpacing(1.5),
+                new Preprocessing(null, List.of(0.8, 0.8, 3.0), Preprocessing.Normalization.NONE))) {
+            assertThat(Preprocessing.fromMap(p.toMap())).isEqualTo(p);
+        }
+        assertThat(Preprocessing.defaults().toMap()).containsEntry("orientation", "RAS")
+                .containsEntry("spacing_mm", "keep").containsEntry("normalization", "zscore");
+    }
+
+    @Test
+    void badFieldsAreNamed() {
+        Map<String, Object> map = new HashMap<>(Preprocessing.defaults().toMap());
+        map.put("normalization", "minmax");
+        assertThatThrownBy(() -> Preprocessing.fromMap(map)).hasMessageContaining("normalization")
+                .hasMessageContaining("minmax");
+        map.put("normalization", "zscore");
+        map.put("spacing_mm", List.of(1, -1, 1));
+        assertThatThrownBy(() -> Preprocessing.fromMap(map)).hasMessageContaining("spacing");
+        map.put("spacing_mm", "keep");
+        map.put("orientation", "RAR");
+        assertThatThrownBy(() -> Preprocessing.fromMap(map)).hasMessageContaining("RAR");
+        map.remove("orientation");
+        assertThatThrownBy(() -> Preprocessing.fromMap(map)).hasMessageContaining("orientation");
+    }
+}

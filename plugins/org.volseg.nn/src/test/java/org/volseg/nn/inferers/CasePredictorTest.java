@@ -1,0 +1,151 @@
+package org.volseg.nn.inferers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.volseg.core.data.Case;
+import org.volseg.core.data.synthetic.Phantom;
+import org.volseg.core.data.synthetic.PhantomDataset;
+import org.volseg.core.data.synthetic.PhantomSpec;
+import org.volseg.core.io.NiftiReader;
+import org.volseg.core.io.NiftiWriter;
+import org.volseg.core.sampling.PatchSize;
+import org.volseg.core.transforms.GeometricTransform;
+import org.volseg.core.transforms.Preprocessing;
+import org.volseg.core.transforms.Reorientation;
+import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.LabelMap;
+import org.volseg.core.volume.Volume;
+import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.engine.Monitor;
+import org.volseg.nn.networks.Architecture;
+import org.volseg.nn.networks.Network;
+import org.volseg.nn.networks.NetworkBundle;
+import org.volseg.nn.networks.NetworkConfig;
+
+/**
+ * A case segmented from a bundle lands on the case's own grid, whatever the bundle's preprocessing did to it on the
+ * way: reorientation is undone exactly, resampling by resampling the probabilities back.
+ */
+class CasePredictorTest {
+
+    private static final Map<Integer, String> LABELS = Map.of(0, "background", 1, "core", 2, "edema", 4,
+            "enhancing");
+
+    /** A small untrained network (its labels still follow the image) as a bundle with the given preprocessing. */
+    private static void writeBundle(Path file, Preprocessing preprocessing) throws Exception {
+        NetworkConfig config = new NetworkConfig(Architecture.UNET3D, 4, 4, List.of(4, 8), 1,
+                NetworkConfig.Norm.INSTANCE, NetworkConfig.Activation.LEAKY_RELU, false, PatchSize.cube(16));
+        DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                NetworkBundle.write(file, Network.build(config, m, 11), new NetworkBundle.Description(
+                        List.of("t1", "t1ce", "t2", "flair"), LABELS, preprocessing, Map.of(), Map.of()));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return null;
+        });
+    }
+
+    /** A phantom written as one 4D file on an LPS grid with 1 × 1 × 2 mm voxels. */
+    private static Case lpsCase(Path dir) throws Exception {
+        Phantom p = new PhantomDataset(3, PhantomSpec.of(20, 22, 12, 1, 1, 2)).generate(0);
+        GeometricTransform toLps = Reorientation.to(p.image().geometry(), "LPS");
+        Path image = dir.resolve("case_lps.nii.gz");
+        NiftiWriter.write(image, toLps.apply(p.image()), NiftiWriter.Options.defaults());
+        return new Case("case_lps", List.of(image), null);
+    }
+
+    private static LabelMap predict(Path bundle, Case c, Path output, Monitor monitor) throws Exception {
+        DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                new CasePredictor(NetworkBundle.read(bundle, m)).predict(c, output, m, monitor);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return null;
+        });
+        return NiftiReader.readLabels(output);
+    }
+
+    @Test
+    void aResampledPredictionComesBackOnTheInputsGridAndHeader(@TempDir Path dir) throws Exception {
+        Path bundle = dir.resolve("model.volseg");
+        writeBundle(bundle, Preprocessing.defaults().withSpacing(1.5));
+        Case c = lpsCase(dir);
+        Path output = dir.resolve("out").resolve("case_lps_seg.nii.gz");
+        Files.createDirectories(output.getParent());
+
+        LabelMap labels = predict(bundle, c, output, Monitor.SILENT);
+
+        Geometry input = NiftiReader.readHeader(c.images().get(0)).header().geometry();
+        assertThat(labels.geometry().sameGrid(input, 1e-6)).as("%s vs %s", labels.geometry(), input).isTrue();
+        assertThat(labels.geometry().orientation()).isEqualTo("LPS");
+        assertThat(Arrays.stream(labels.labels()).boxed().toList()).isSubsetOf(LABELS.keySet()).hasSizeGreaterThan(1);
+        assertThat(NiftiReader.readHeader(output).header().datatype().name()).isEqualTo("UINT8");
+        assertThat(output.getParent().toFile().list()).containsExactly("case_lps_seg.nii.gz");
+    }
+
+    @Test
+    void reorientationIsUndoneExactly(@TempDir Path dir) throws Exception {
+        Path bundle = dir.resolve("model.volseg");
+        writeBundle(bundle, Preprocessing.defaults());
+        Case lps = lpsCase(dir);
+        Volume lpsImage = NiftiReader.read(lps.images().get(0)).volume();
+        GeometricTransform toRas = Reorientation.to(lpsImage.geometry(), "RAS");
+        Path rasFile = dir.resolve("case_ras.nii.gz");
+        NiftiWriter.write(rasFile, toRas.apply(lpsImage), NiftiWriter.Options.defaults());
+
+        LabelMap fromLps = predict(bundle, lps, dir.resolve("lps_seg.nii.gz"), Monitor.SILENT);
+        LabelMap fromRas = predict(bundle, new Case("case_ras", List.of(rasFile), null),
+                dir.resolve("ras_seg.nii.gz"), Monitor.SILENT);
+
+        LabelMap rasBack = toRas.invert(fromRas);
+        assertThat(fromLps.labels()).hasSizeGreaterThan(1);
+        assertThat(rasBack.geometry().sameGrid(fromLps.geometry(), 1e-6)).isTrue();
+        for (int i = 0; i < fromLps.geometry().voxels(); i++) {
+            assertThat(fromLps.get(i)).as("voxel %d", i).isEqualTo(rasBack.get(i));
+        }
+    }
+
+    @Test
+    void aCaseWithTheWrongChannelsOrACancelLeavesNoFile(@TempDir Path dir) throws Exception {
+        Path bundle = dir.resolve("model.volseg");
+        writeBundle(bundle, Preprocessing.defaults());
+        Phantom p = new PhantomDataset(3, PhantomSpec.cube(16)).generate(0);
+        Path oneChannel = dir.resolve("t1.nii.gz");
+        NiftiWriter.write(oneChannel, new Volume(p.image().geometry(), p.image().channel(0)),
+                NiftiWriter.Options.defaults());
+        Path output = dir.resolve("seg.nii.gz");
+
+        assertThatThrownBy(() -> predict(bundle, new Case("only_t1", List.of(oneChannel), null), output,
+                Monitor.SILENT)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("only_t1")
+                .hasMessageContaining("1 channel").hasMessageContaining("[t1, t1ce, t2, flair]");
+        assertThat(output).doesNotExist();
+
+        Monitor cancelled = new Monitor() {
+            @Override
+            public void progress(double fraction, String message) {
+            }
+
+            @Override
+            public void checkCanceled() {
+                throw new CancellationException("cancelled by the test");
+            }
+        };
+        assertThatThrownBy(() -> predict(bundle, lpsCase(dir), output, cancelled))
+                .isInstanceOf(CancellationException.class);
+        assertThat(output).doesNotExist();
+    }
+}

@@ -15,7 +15,8 @@ public final class Bench {
     private static final Map<String, Benchmark> BENCHMARKS = new TreeMap<>(Map.of(
             "io", IoBenchmark::run,
             "memory", MemoryBenchmark::run,
-            "learning", LearningBenchmark::run));
+            "learning", LearningBenchmark::run,
+            "brain", BrainBenchmark::run));
 
     private Bench() {
     }

@@ -502,7 +502,7 @@ class TrainerTest {
             int arrays = m.getManagedArrays().size();
             new Trainer().train(net, trainingCases(), validationCases(), LABELS, settings, dir.resolve("memory.zip"),
                     Monitor.SILENT, record -> {
-                        // native memory settles over some 75 steps, then breathes by ±4 % (measured): after a
+                        // native memory settles over some 75 steps, then breathes by a few MB: after a
                         // warm-up, compare the lowest of several samples with the lowest of several later ones. The
                         // arrays' count above catches leaked handles exactly; this catches leaks of the size of a
                         // step's graph (some 0.5 MB a step here, 60 MB over the 125 steps between the samples)

@@ -66,9 +66,9 @@ class ReversibleSequenceTest {
                 ReversibleSequence seq = chain(m, 4, DataType.FLOAT32);
                 NDArray x = m.randomNormal(new Shape(1, 4, 8, 8, 8));
                 NDArray target = m.randomNormal(new Shape(1, 32, 4, 4, 4));
-                // native memory breathes and PyTorch's allocator settles over a few hundred steps (measured: up to
-                // ~15 KB/step early, flat later), so warm up first, then compare the lowest of several samples
-                // around step 100 with the lowest around step 1000: a leak raises the floor, breathing does not
+                // live native allocations (tensors, and the JVM's own malloc use, which breathes by a few MB while
+                // the JIT works): warm up first, then compare the lowest of several samples around step 100 with the
+                // lowest around step 1000; a leak raises the floor, breathing does not
                 for (int warm = 0; warm < 300; warm++) {
                     NDArray out = seq.forward(x);
                     seq.backward(out, target).close();

@@ -58,10 +58,8 @@ public final class MemoryProbe {
                 net.parameters().forEach(org.volseg.nn.engine.GradMode::zeroGradient);
                 System.gc();
                 long before = status("VmRSS");
-                try {
-                    Files.writeString(Path.of("/proc/self/clear_refs"), "5");
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException("cannot reset the high-water mark", e);
+                if (!org.volseg.nn.engine.ProcessMemory.resetPeak()) {
+                    throw new IllegalStateException("cannot reset the high-water mark (/proc/self/clear_refs)");
                 }
                 double[] seconds = new double[steps];
                 for (int s = 0; s < steps; s++) {

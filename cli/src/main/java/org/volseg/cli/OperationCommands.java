@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.Map;
 import org.volseg.ops.Operations;
 import org.volseg.ops.api.InvalidSettingsException;
+import org.volseg.ops.api.ModelPort;
 import org.volseg.ops.api.Operation;
 import org.volseg.ops.api.Port;
 import org.volseg.ops.api.PortData;
+import org.volseg.ops.api.PortKind;
 import org.volseg.ops.api.SettingSpec;
 import org.volseg.ops.api.Table;
 import org.volseg.ops.api.TableFiles;
@@ -63,9 +65,9 @@ final class OperationCommands {
         }
         List<Port> inputs = operation.inputs();
         if (!inputs.isEmpty()) {
-            spec.addOption(OptionSpec.builder("--in").paramLabel("TABLE.csv").type(Path[].class).arity("1")
-                    .required(true).description("input tables as CSV, in this order: " + inputs.stream()
-                            .map(Port::name).toList()).build());
+            spec.addOption(OptionSpec.builder("--in").paramLabel("TABLE.csv|MODEL.volseg").type(Path[].class)
+                    .arity("1").required(true).description("inputs in this order (tables as CSV, models as "
+                            + ".volseg): " + inputs.stream().map(Port::name).toList()).build());
         }
         spec.addOption(OptionSpec.builder("--out").paramLabel("DIR").type(Path.class).defaultValue(".")
                 .description("folder for the output tables (CSV). Default: the current folder.").build());
@@ -90,17 +92,24 @@ final class OperationCommands {
                         + " input table(s) with --in, got " + files.length);
             }
             for (int i = 0; i < files.length; i++) {
-                inputs.add(TableFiles.read(files[i], TableSpec.of(operation.inputs().get(i).kind())));
+                PortKind kind = operation.inputs().get(i).kind();
+                inputs.add(kind == PortKind.MODEL ? ModelPort.read(files[i]) : TableFiles.read(files[i],
+                        TableSpec.of(kind)));
             }
             List<PortData> outputs = operation.run(values, inputs, new TerminalProgress(err));
             Path out = parsed.matchedOptionValue("--out", Path.of("."));
             Files.createDirectories(out);
             for (int i = 0; i < outputs.size(); i++) {
+                String name = operation.id() + "-" + operation.outputs().get(i).name().toLowerCase(
+                        java.util.Locale.ROOT).replace(' ', '-');
                 if (outputs.get(i) instanceof Table table) {
-                    Path file = out.resolve(operation.id() + "-" + operation.outputs().get(i).name().toLowerCase(
-                            java.util.Locale.ROOT).replace(' ', '-') + ".csv");
+                    Path file = out.resolve(name + ".csv");
                     TableFiles.write(table, file);
                     cli.getOut().println("wrote " + file + " (" + table.rows().size() + " rows)");
+                } else if (outputs.get(i) instanceof ModelPort model) {
+                    Path file = out.resolve(name + ModelPort.EXTENSION);
+                    model.copyTo(file);
+                    cli.getOut().println("wrote " + file + " (" + model.spec().summary() + ")");
                 }
             }
             return 0;

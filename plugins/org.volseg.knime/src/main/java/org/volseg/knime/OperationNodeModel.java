@@ -15,6 +15,7 @@ import org.knime.core.node.NodeSettingsWO;
 import org.knime.core.node.port.PortObject;
 import org.knime.core.node.port.PortObjectSpec;
 import org.knime.core.node.port.PortType;
+import org.volseg.ops.api.ModelPort;
 import org.volseg.ops.api.Operation;
 import org.volseg.ops.api.Port;
 import org.volseg.ops.api.PortData;
@@ -42,12 +43,8 @@ public final class OperationNodeModel<S extends Record> extends NodeModel {
     }
 
     private static PortType[] portTypes(List<Port> ports) {
-        return ports.stream().map(p -> {
-            if (p.kind() != PortKind.MODEL) {
-                return BufferedDataTable.TYPE;
-            }
-            throw new IllegalStateException("model ports arrive with the segmenter nodes");
-        }).toArray(PortType[]::new);
+        return ports.stream().map(p -> p.kind() == PortKind.MODEL ? ModelPortObject.TYPE : BufferedDataTable.TYPE)
+                .toArray(PortType[]::new);
     }
 
     private S current() throws InvalidSettingsException {
@@ -62,7 +59,9 @@ public final class OperationNodeModel<S extends Record> extends NodeModel {
     protected PortObjectSpec[] configure(PortObjectSpec[] inSpecs) throws InvalidSettingsException {
         List<PortSpec> inputs = new ArrayList<>();
         for (int i = 0; i < inSpecs.length; i++) {
-            inputs.add(inSpecs[i] == null ? null : TableSpec.of(operation.inputs().get(i).kind()));
+            PortKind kind = operation.inputs().get(i).kind();
+            inputs.add(inSpecs[i] == null ? null : kind == PortKind.MODEL ? ((ModelPortObjectSpec) inSpecs[i]).spec()
+                    : TableSpec.of(kind));
         }
         try {
             return toKnime(operation.configure(current(), inputs));
@@ -72,16 +71,17 @@ public final class OperationNodeModel<S extends Record> extends NodeModel {
     }
 
     private static PortObjectSpec[] toKnime(List<PortSpec> specs) {
-        return specs.stream().map(s -> s instanceof TableSpec t ? (PortObjectSpec) KnimeTables.spec(t) : null)
-                .toArray(PortObjectSpec[]::new);
+        return specs.stream().map(s -> s instanceof TableSpec t ? (PortObjectSpec) KnimeTables.spec(t)
+                : s instanceof ModelPort.Spec m ? new ModelPortObjectSpec(m) : null).toArray(PortObjectSpec[]::new);
     }
 
     @Override
     protected PortObject[] execute(PortObject[] inObjects, ExecutionContext exec) throws Exception {
         List<PortData> inputs = new ArrayList<>();
         for (int i = 0; i < inObjects.length; i++) {
-            TableSpec spec = TableSpec.of(operation.inputs().get(i).kind());
-            inputs.add(KnimeTables.fromKnime((BufferedDataTable) inObjects[i], spec));
+            PortKind kind = operation.inputs().get(i).kind();
+            inputs.add(kind == PortKind.MODEL ? ((ModelPortObject) inObjects[i]).model()
+                    : KnimeTables.fromKnime((BufferedDataTable) inObjects[i], TableSpec.of(kind)));
         }
         List<PortData> outputs;
         try {
@@ -91,7 +91,8 @@ public final class OperationNodeModel<S extends Record> extends NodeModel {
         }
         PortObject[] out = new PortObject[outputs.size()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = KnimeTables.toKnime((Table) outputs.get(i), exec);
+            out[i] = outputs.get(i) instanceof ModelPort model ? new ModelPortObject(model)
+                    : KnimeTables.toKnime((Table) outputs.get(i), exec);
         }
         return out;
     }

@@ -3,8 +3,10 @@ package org.volseg.ops;
 import java.util.List;
 import java.util.Optional;
 import org.volseg.ops.api.Operation;
+import org.volseg.ops.learner.SegmenterLearner;
 import org.volseg.ops.overlay.SegmentationOverlay;
 import org.volseg.ops.phantoms.SyntheticPhantoms;
+import org.volseg.ops.predictor.SegmenterPredictor;
 import org.volseg.ops.scorer.SegmentationScorer;
 import org.volseg.ops.volumereader.VolumeReader;
 
@@ -12,7 +14,7 @@ import org.volseg.ops.volumereader.VolumeReader;
 public final class Operations {
 
     private static final List<Operation<?>> ALL = List.of(new VolumeReader(), new SyntheticPhantoms(),
-            new SegmentationScorer(), new SegmentationOverlay());
+            new SegmenterLearner(), new SegmenterPredictor(), new SegmentationScorer(), new SegmentationOverlay());
 
     private Operations() {
     }

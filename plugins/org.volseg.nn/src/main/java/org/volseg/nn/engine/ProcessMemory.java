@@ -23,6 +23,20 @@ public final class ProcessMemory {
         return field("VmHWM");
     }
 
+    /**
+     * Resets VmHWM to the current resident size (Linux: {@code clear_refs} 5), so that {@link #peakBytes()} tells
+     * the peak of what runs from now on. Returns false where the kernel does not allow it (the peak then stays the
+     * process's).
+     */
+    public static boolean resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+            return true;
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
     /** A /proc/self/status field given in kB, in bytes; 0 when unreadable or absent. */
     static long field(String name) {
         Path status = Path.of("/proc/self/status");

@@ -60,7 +60,8 @@ public interface Operation<S extends Record> {
     default List<PortData> run(java.util.Map<String, String> settings, List<PortData> inputs, Progress progress)
             throws Exception {
         S parsed = schema().parse(settings);
-        configure(parsed, inputs.stream().map(d -> d instanceof Table t ? (PortSpec) t.spec() : null).toList());
+        configure(parsed, inputs.stream().map(d -> d instanceof Table t ? (PortSpec) t.spec()
+                : d instanceof ModelPort m ? m.spec() : null).toList());
         return execute(parsed, inputs, progress);
     }
 }

@@ -11,7 +11,9 @@ public enum PortKind {
     /** Scores per case and class, plus a summary row. */
     METRICS_TABLE("Metrics"),
     /** PNG images, one row per case. */
-    IMAGE_TABLE("Images");
+    IMAGE_TABLE("Images"),
+    /** A training run's history, one row per epoch. */
+    HISTORY_TABLE("Training history");
 
     private final String title;
 

@@ -40,6 +40,44 @@ public interface Progress {
         };
     }
 
+    /**
+     * This progress as the networks' {@link org.volseg.nn.engine.Monitor}: a cancel surfaces there as a
+     * {@link java.util.concurrent.CancellationException}, which {@link #callNetworks} turns back into ours.
+     */
+    default org.volseg.nn.engine.Monitor monitor() {
+        Progress self = this;
+        return new org.volseg.nn.engine.Monitor() {
+            @Override
+            public void progress(double fraction, String message) {
+                self.report(fraction, message);
+            }
+
+            @Override
+            public void checkCanceled() {
+                try {
+                    self.checkCanceled();
+                } catch (CanceledException e) {
+                    throw new java.util.concurrent.CancellationException("cancelled");
+                }
+            }
+        };
+    }
+
+    /**
+     * Runs network work (which reports through {@link #monitor()} and cannot throw checked exceptions), turning
+     * its cancellation back into a {@link CanceledException} and an {@link java.io.UncheckedIOException} back into
+     * the IOException it carries, so that callers see the exceptions every operation throws.
+     */
+    static <T> T callNetworks(java.util.concurrent.Callable<T> work) throws Exception {
+        try {
+            return work.call();
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new CanceledException();
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
     /** Reports nothing, never cancels, collects no warnings. */
     static Progress silent() {
         return new Progress() {

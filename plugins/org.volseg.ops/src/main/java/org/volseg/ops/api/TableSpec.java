@@ -31,6 +31,7 @@ public record TableSpec(PortKind kind, List<Column> columns) implements PortSpec
             case VOLUME_TABLE -> VolumeTable.SPEC;
             case IMAGE_TABLE -> ImageTable.SPEC;
             case METRICS_TABLE -> MetricsTable.SPEC;
+            case HISTORY_TABLE -> HistoryTable.SPEC;
             default -> throw new IllegalArgumentException("no table spec for " + kind + " yet");
         };
     }

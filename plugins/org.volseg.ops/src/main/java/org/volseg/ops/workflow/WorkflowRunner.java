@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.volseg.core.io.VolumeFormatException;
 import org.volseg.ops.Operations;
+import org.volseg.ops.api.ModelPort;
 import org.volseg.ops.api.Operation;
 import org.volseg.ops.api.PortData;
 import org.volseg.ops.api.Progress;
@@ -149,6 +150,8 @@ public final class WorkflowRunner {
                 for (int p = 0; p < out.size(); p++) {
                     if (out.get(p) instanceof Table table) {
                         TableFiles.write(table, results.resolve(label).resolve("port_" + (p + 1) + ".csv"));
+                    } else if (out.get(p) instanceof ModelPort model) {
+                        model.copyTo(results.resolve(label).resolve("port_" + (p + 1) + ModelPort.EXTENSION));
                     }
                 }
                 reports.add(new NodeReport(label, "executed", (System.nanoTime() - start) / 1e9));

@@ -1,0 +1,258 @@
+package org.volseg.ops.learner;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.volseg.core.data.Case;
+import org.volseg.core.data.CaseVolumes;
+import org.volseg.core.data.Splits;
+import org.volseg.core.io.NiftiFiles;
+import org.volseg.core.sampling.PatchSize;
+import org.volseg.core.transforms.ImageAndLabels;
+import org.volseg.core.transforms.Preprocessing;
+import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.engine.ProcessMemory;
+import org.volseg.nn.engines.EpochRecord;
+import org.volseg.nn.engines.Trainer;
+import org.volseg.nn.engines.TrainingCase;
+import org.volseg.nn.engines.TrainingResult;
+import org.volseg.nn.engines.TrainingSettings;
+import org.volseg.nn.networks.Network;
+import org.volseg.nn.networks.NetworkBundle;
+import org.volseg.nn.networks.NetworkConfig;
+import org.volseg.ops.api.HistoryTable;
+import org.volseg.ops.api.InvalidSettingsException;
+import org.volseg.ops.api.ModelPort;
+import org.volseg.ops.api.Operation;
+import org.volseg.ops.api.Port;
+import org.volseg.ops.api.PortData;
+import org.volseg.ops.api.PortKind;
+import org.volseg.ops.api.PortSpec;
+import org.volseg.ops.api.Progress;
+import org.volseg.ops.api.Table;
+import org.volseg.ops.api.VolumeTable;
+
+/**
+ * The Segmenter Learner node: trains a 3D segmenter (UNet3d, Partially-InvRes or Fully-InvRes) on labeled cases and
+ * writes it as a model bundle that records everything prediction needs (preprocessing, channels, labels).
+ */
+public final class SegmenterLearner implements Operation<SegmenterLearnerSettings> {
+
+    @Override
+    public String id() {
+        return "segmenter-learner";
+    }
+
+    @Override
+    public String name() {
+        return "Segmenter Learner";
+    }
+
+    @Override
+    public String summary() {
+        return "Trains a memory-efficient 3D segmenter (UNet3d, Partially-InvRes, Fully-InvRes) on labeled volumes.";
+    }
+
+    @Override
+    public String description() {
+        return "Trains a 3D segmentation network on the labeled cases of a volume table, the way nnU-Net does: "
+                + "images reoriented to RAS (and resampled if asked), normalised per case, class-balanced random "
+                + "patches with flips, rotations, intensity and noise augmentation, SGD with Nesterov momentum and a "
+                + "polynomial learning-rate decay, Dice + cross-entropy loss; a share of the cases is held out and "
+                + "segmented whole by sliding window to report the validation Dice. The invertible architectures "
+                + "recompute activations in the backward pass instead of storing them, so a training step needs "
+                + "about half (Partially-InvRes) or less (Fully-InvRes) of the U-Net's memory at the same patch "
+                + "size. Label values are taken from the training labels (0 is background). The model is saved as "
+                + "one bundle file with its preprocessing, channel names and label values; a checkpoint beside it "
+                + "makes a cancelled or crashed run resume. The history table has one row per epoch with the loss, "
+                + "validation Dice, time and peak memory.";
+    }
+
+    @Override
+    public String nodeType() {
+        return "Learner";
+    }
+
+    @Override
+    public Class<SegmenterLearnerSettings> settingsType() {
+        return SegmenterLearnerSettings.class;
+    }
+
+    @Override
+    public List<Port> inputs() {
+        return List.of(new Port(PortKind.VOLUME_TABLE, "Volumes", "Labeled cases to train and validate on."));
+    }
+
+    @Override
+    public List<Port> outputs() {
+        return List.of(new Port(PortKind.MODEL, "Model", "The trained model bundle."),
+                new Port(PortKind.HISTORY_TABLE, "History", "One row per epoch: loss, validation Dice, seconds, "
+                        + "peak memory."));
+    }
+
+    @Override
+    public List<PortSpec> configure(SegmenterLearnerSettings s, List<PortSpec> inputs)
+            throws InvalidSettingsException {
+        config(s, 1, 2); // refuses bad widths and patch sizes before any data is read
+        return Arrays.asList(null, HistoryTable.SPEC); // the model's channels and labels come from the data
+    }
+
+    /** The network config these settings describe, or the reason they describe none. */
+    static NetworkConfig config(SegmenterLearnerSettings s, int channels, int classes)
+            throws InvalidSettingsException {
+        List<Integer> widths;
+        try {
+            widths = Arrays.stream(s.widths().split(",")).map(String::trim).map(Integer::valueOf).toList();
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingsException("Widths (widths) is '" + s.widths() + "'; allowed: whole numbers "
+                    + "separated by commas, e.g. 16,32,64,128");
+        }
+        try {
+            return new NetworkConfig(s.architecture(), channels, classes, widths, s.blocksPerLevel(),
+                    NetworkConfig.Norm.INSTANCE, NetworkConfig.Activation.LEAKY_RELU, s.vae(),
+                    PatchSize.cube(s.patchSize()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException("the network settings do not fit together: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<PortData> execute(SegmenterLearnerSettings s, List<PortData> inputs, Progress progress)
+            throws Exception {
+        List<Case> cases = VolumeTable.cases((Table) inputs.get(0));
+        for (Case c : cases) {
+            if (!c.labeled()) {
+                throw new InvalidSettingsException("case " + c.id() + " has no label map; the learner trains on "
+                        + "labeled cases only (filter the table, or use the Predictor for unlabeled ones)");
+            }
+        }
+        if (cases.size() < 2 && s.validationShare() > 0) {
+            throw new InvalidSettingsException("one case leaves none to validate on; set Validation share "
+                    + "(validation_share) to 0 or add cases");
+        }
+        Splits.Split split = Splits.holdOut(cases, s.validationShare(), s.seed());
+        Preprocessing preprocessing = new Preprocessing("RAS", s.spacing() > 0 ? List.of(s.spacing(), s.spacing(),
+                s.spacing()) : List.of(), s.normalization());
+
+        Progress loading = progress.slice(0, 0.05);
+        List<TrainingCase> training = load(split.training(), preprocessing, loading.slice(0, 0.7));
+        List<TrainingCase> validation = load(split.validation(), preprocessing, loading.slice(0.7, 1));
+        int[] labelValues = labelValues(training);
+        int channels = training.get(0).image().channelCount();
+        for (TrainingCase c : training) {
+            if (c.image().channelCount() != channels) {
+                throw new InvalidSettingsException("case " + c.id() + " has " + c.image().channelCount()
+                        + " channel(s), case " + training.get(0).id() + " " + channels + "; all cases need the "
+                        + "same channels");
+            }
+        }
+        NetworkConfig config = config(s, channels, labelValues.length);
+        TrainingSettings settings = TrainingSettings.defaults().withPatch(config.patch()).withEpochs(s.epochs())
+                .withStepsPerEpoch(s.stepsPerEpoch())
+                .withOptimizer(s.optimizer(), s.learningRate(), TrainingSettings.defaults().weightDecay())
+                .withValidation(Math.max(1, s.epochs() / 5), 0.5, 0).withSeed(s.seed());
+
+        Path model = s.modelFile() != null ? s.modelFile() : Files.createTempDirectory("volseg-model")
+                .resolve(config.architecture().name().toLowerCase(java.util.Locale.ROOT) + ModelPort.EXTENSION);
+        if (model.getParent() != null) {
+            Files.createDirectories(model.getParent());
+        }
+        Path checkpoint = model.resolveSibling(model.getFileName() + ".checkpoint");
+        Progress train = progress.slice(0.05, 0.98);
+        Map<Integer, String> labelNames = new TreeMap<>();
+        for (int v : labelValues) {
+            labelNames.put(v, v == 0 ? "background" : "label " + v);
+        }
+        List<String> channelNames = channelNames(split.training().get(0), channels);
+        ProcessMemory.resetPeak(); // the history's peak memory is then this run's
+        TrainingResult trained = Progress.callNetworks(() -> DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network net = Network.build(config, m, s.seed());
+                TrainingResult result = new Trainer().train(net, training, validation, labelValues, settings,
+                        checkpoint, train.monitor(), null);
+                Map<String, Object> provenance = new LinkedHashMap<>();
+                provenance.put("trained", Instant.now().toString());
+                provenance.put("seed", s.seed());
+                provenance.put("training_cases", split.training().stream().map(Case::id).toList());
+                provenance.put("validation_cases", split.validation().stream().map(Case::id).toList());
+                provenance.put("epochs", s.epochs());
+                provenance.put("steps_per_epoch", s.stepsPerEpoch());
+                Map<String, Double> metrics = new LinkedHashMap<>();
+                if (!Double.isNaN(result.bestMeanDice())) {
+                    metrics.put("best_validation_mean_dice", result.bestMeanDice());
+                    metrics.put("best_epoch", (double) result.bestEpoch());
+                }
+                NetworkBundle.write(model, net, new NetworkBundle.Description(channelNames, labelNames,
+                        preprocessing, provenance, metrics));
+                return result;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }));
+        Files.deleteIfExists(checkpoint);
+        Table.Builder table = new Table.Builder(HistoryTable.SPEC);
+        for (EpochRecord r : trained.history()) { // a resumed run's history holds its earlier epochs too
+            table.add(r.epoch(), r.trainLoss(), r.validated() ? r.meanDice() : null,
+                    r.validationDice().entrySet().stream().map(e -> e.getKey() + "=" + String.format(
+                            java.util.Locale.ROOT, "%.4f", e.getValue())).collect(Collectors.joining(";")),
+                    r.learningRate(), r.seconds(), r.peakMemoryBytes() / (1024.0 * 1024.0));
+        }
+        progress.report(1, "model written to " + model);
+        return List.of(ModelPort.read(model), table.build());
+    }
+
+    private static List<TrainingCase> load(List<Case> cases, Preprocessing preprocessing, Progress progress)
+            throws Exception {
+        List<TrainingCase> out = new ArrayList<>();
+        for (int i = 0; i < cases.size(); i++) {
+            progress.checkCanceled();
+            Case c = cases.get(i);
+            progress.report((double) i / cases.size(), "reading " + c.id());
+            ImageAndLabels prepared = preprocessing.prepare(CaseVolumes.image(c), CaseVolumes.labels(c));
+            out.add(new TrainingCase(c.id(), prepared.image(), prepared.labels()));
+        }
+        return out;
+    }
+
+    /** Every label value of the training labels, 0 first (a model always has a background class). */
+    private static int[] labelValues(List<TrainingCase> training) throws InvalidSettingsException {
+        TreeSet<Integer> values = new TreeSet<>(List.of(0));
+        for (TrainingCase c : training) {
+            Arrays.stream(c.labels().labels()).forEach(values::add);
+        }
+        if (values.size() < 2) {
+            throw new InvalidSettingsException("the training labels hold only background (0); a segmenter needs at "
+                    + "least one foreground label");
+        }
+        return values.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    /**
+     * Channel names from the first case's file names with its id taken off ("phantom_000_t1.nii.gz" → "t1"), or
+     * "channel 1", ... when files hold several channels or names say nothing.
+     */
+    private static List<String> channelNames(Case c, int channels) {
+        if (c.images().size() != channels) {
+            return java.util.stream.IntStream.rangeClosed(1, channels).mapToObj(k -> "channel " + k).toList();
+        }
+        List<String> names = new ArrayList<>();
+        for (Path file : c.images()) {
+            String stem = NiftiFiles.stem(file);
+            String name = stem.startsWith(c.id()) ? stem.substring(c.id().length()).replaceFirst("^[_\\-.]+", "")
+                    : stem;
+            names.add(name.isEmpty() ? stem : name);
+        }
+        return names;
+    }
+}

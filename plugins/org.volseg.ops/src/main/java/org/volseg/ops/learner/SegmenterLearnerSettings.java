@@ -1,0 +1,84 @@
+package org.volseg.ops.learner;
+
+import java.nio.file.Path;
+import org.volseg.core.transforms.Preprocessing;
+import org.volseg.nn.engines.Optimizer;
+import org.volseg.nn.networks.Architecture;
+import org.volseg.ops.api.Setting;
+
+/**
+ * @param architecture   which network
+ * @param vae            the VAE regulariser branch during training
+ * @param widths         channels per level, comma-separated
+ * @param blocksPerLevel residual or coupling blocks per level
+ * @param patchSize      training patch edge (voxels)
+ * @param epochs         epochs
+ * @param stepsPerEpoch  steps (patches) per epoch
+ * @param optimizer      the optimiser
+ * @param learningRate   initial learning rate
+ * @param validationShare share of the cases held out for validation
+ * @param seed           the seed of everything random
+ * @param spacing        resample to this spacing (mm), 0 keeps each image's own
+ * @param normalization  intensity normalisation per case
+ * @param modelFile      where the bundle goes
+ */
+public record SegmenterLearnerSettings(
+        @Setting(key = "architecture", label = "Architecture", defaultValue = "fully-invres",
+                description = "unet3d: the residual 3D U-Net baseline. partially-invres: its blocks made invertible "
+                        + "(additive coupling), about half the activation memory. fully-invres: down- and upsampling "
+                        + "invertible too, memory that no longer grows with depth (needs a first width of at least "
+                        + "16: an invertible level cannot add channels).")
+        Architecture architecture,
+        @Setting(key = "vae", label = "VAE branch", defaultValue = "false",
+                description = "Train with a variational auto-encoder branch from the bottleneck that reconstructs the "
+                        + "input (regularises small datasets; loss weights 0.1 L2 + 0.1 KL). Dropped from the "
+                        + "saved model.")
+        boolean vae,
+        @Setting(key = "widths", label = "Widths", defaultValue = "16,32,64,128",
+                description = "Channels per resolution level, comma-separated, coarsest last (one level per "
+                        + "halving of the patch).")
+        String widths,
+        @Setting(key = "blocks_per_level", label = "Blocks per level", defaultValue = "2", min = 1, max = 16,
+                description = "Residual (UNet3d) or coupling (InvRes) blocks at each level of encoder and decoder.")
+        int blocksPerLevel,
+        @Setting(key = "patch_size", label = "Patch size (voxels)", defaultValue = "64", min = 8, max = 512,
+                description = "Edge of the cubic training patches; divisible by 2 per level below the first. "
+                        + "Prediction slides a window of the same size.")
+        int patchSize,
+        @Setting(key = "epochs", label = "Epochs", defaultValue = "50", min = 1, max = 100000,
+                description = "Training epochs; the model is validated every fifth of them and at the end.",
+                tab = "Training")
+        int epochs,
+        @Setting(key = "steps_per_epoch", label = "Steps per epoch", defaultValue = "50", min = 1, max = 100000,
+                description = "Patches (steps of batch 1) per epoch.", tab = "Training")
+        int stepsPerEpoch,
+        @Setting(key = "optimizer", label = "Optimizer", defaultValue = "sgd-nesterov",
+                description = "sgd-nesterov (momentum 0.99, nnU-Net's), adam or adamw; weight decay 3e-5.",
+                tab = "Training")
+        Optimizer.Kind optimizer,
+        @Setting(key = "learning_rate", label = "Learning rate", defaultValue = "0.01", min = 1e-7, max = 10,
+                description = "Initial learning rate, decayed polynomially to 0 over the run.", tab = "Training")
+        double learningRate,
+        @Setting(key = "validation_share", label = "Validation share", defaultValue = "0.2", min = 0, max = 0.9,
+                description = "Share of the cases held out (by seed) and segmented whole to measure the Dice; 0 "
+                        + "trains on all cases without validation.", tab = "Training")
+        double validationShare,
+        @Setting(key = "seed", label = "Seed", defaultValue = "42", min = 0, max = 2147483647,
+                description = "Seeds the split, the network's initial weights, patch sampling and augmentation: the "
+                        + "same seed on the same data gives the same model on a CPU.", tab = "Training")
+        int seed,
+        @Setting(key = "spacing", label = "Resample to (mm)", defaultValue = "0", min = 0, max = 100,
+                description = "Resample every image to this isotropic spacing before training (and prediction "
+                        + "does the same); 0 keeps each image's own spacing.", tab = "Preprocessing")
+        double spacing,
+        @Setting(key = "normalization", label = "Intensity normalisation", defaultValue = "zscore",
+                description = "zscore: per case and channel over the whole image (nnU-Net's for MR); "
+                        + "zscore-nonzero: over the non-zero voxels (skull-stripped images); none: as they are.",
+                tab = "Preprocessing")
+        Preprocessing.Normalization normalization,
+        @Setting(key = "model_file", label = "Model file", defaultValue = "", widget = Setting.Widget.FILE,
+                description = "Where the trained model bundle (.volseg) is written; blank for a new folder in the "
+                        + "system's temporary directory. A checkpoint beside it (<file>.checkpoint) lets a run "
+                        + "that was cancelled or crashed resume where it stopped (same settings and data).")
+        Path modelFile) {
+}

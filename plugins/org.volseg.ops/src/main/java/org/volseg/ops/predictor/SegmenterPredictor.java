@@ -1,0 +1,133 @@
+package org.volseg.ops.predictor;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.volseg.core.data.Case;
+import org.volseg.core.data.CaseChecks;
+import org.volseg.core.sampling.PatchSize;
+import org.volseg.core.volume.Geometry;
+import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.inferers.CasePredictor;
+import org.volseg.nn.inferers.SlidingWindow;
+import org.volseg.nn.networks.NetworkBundle;
+import org.volseg.ops.api.InvalidSettingsException;
+import org.volseg.ops.api.ModelPort;
+import org.volseg.ops.api.Operation;
+import org.volseg.ops.api.Port;
+import org.volseg.ops.api.PortData;
+import org.volseg.ops.api.PortKind;
+import org.volseg.ops.api.PortSpec;
+import org.volseg.ops.api.Progress;
+import org.volseg.ops.api.Table;
+import org.volseg.ops.api.VolumeTable;
+
+/**
+ * The Segmenter Predictor node: segments every case of a volume table with a trained model and writes the label
+ * maps, each on its own image's grid and header.
+ */
+public final class SegmenterPredictor implements Operation<SegmenterPredictorSettings> {
+
+    /** Appended to the case id to name its label map. */
+    public static final String SUFFIX = "_seg.nii.gz";
+
+    @Override
+    public String id() {
+        return "segmenter-predictor";
+    }
+
+    @Override
+    public String name() {
+        return "Segmenter Predictor";
+    }
+
+    @Override
+    public String summary() {
+        return "Segments volumes with a trained VolSeg model and writes label maps in each input's geometry.";
+    }
+
+    @Override
+    public String description() {
+        return "Prepares each case as the model's training cases were (the bundle records reorientation, "
+                + "resampling and normalisation), slides the network over it in windows of the training patch size "
+                + "with overlap and Gaussian blending, and writes the label map on the case's own grid with its "
+                + "first image's header (orientation, spacing and origin as the input's; resampled predictions are "
+                + "taken back by resampling the class probabilities, not the labels). Files are written under a "
+                + "temporary name and moved into place when complete, so a cancelled run leaves no half-written "
+                + "file. The output table lists the cases with the written label maps in the label column, ready "
+                + "for the Segmentation Scorer and Overlay.";
+    }
+
+    @Override
+    public String nodeType() {
+        return "Predictor";
+    }
+
+    @Override
+    public Class<SegmenterPredictorSettings> settingsType() {
+        return SegmenterPredictorSettings.class;
+    }
+
+    @Override
+    public List<Port> inputs() {
+        return List.of(new Port(PortKind.MODEL, "Model", "A trained model (Segmenter Learner)."),
+                new Port(PortKind.VOLUME_TABLE, "Volumes", "Cases to segment (labels, if any, are ignored)."));
+    }
+
+    @Override
+    public List<Port> outputs() {
+        return List.of(new Port(PortKind.VOLUME_TABLE, "Predictions", "The cases with their predicted label maps."));
+    }
+
+    @Override
+    public List<PortSpec> configure(SegmenterPredictorSettings s, List<PortSpec> inputs) {
+        return List.of(VolumeTable.SPEC);
+    }
+
+    @Override
+    public List<PortData> execute(SegmenterPredictorSettings s, List<PortData> inputs, Progress progress)
+            throws Exception {
+        ModelPort model = (ModelPort) inputs.get(0);
+        List<Case> cases = VolumeTable.cases((Table) inputs.get(1));
+        Path folder = s.outputFolder() != null ? s.outputFolder() : Files.createTempDirectory("volseg-predictions");
+        Files.createDirectories(folder);
+        if (s.overwrite() == SegmenterPredictorSettings.Overwrite.FAIL) {
+            for (Case c : cases) {
+                if (Files.exists(folder.resolve(c.id() + SUFFIX))) {
+                    throw new InvalidSettingsException(folder.resolve(c.id() + SUFFIX) + " exists already; set "
+                            + "Existing files (overwrite) to overwrite or skip, or choose another output folder");
+                }
+            }
+        }
+        List<Integer> p = model.spec().patch();
+        SlidingWindow.Settings window = new SlidingWindow.Settings(new PatchSize(p.get(0), p.get(1), p.get(2)),
+                s.overlap(), s.gaussian(), 1);
+        Table.Builder table = new Table.Builder(VolumeTable.SPEC);
+        Progress.callNetworks(() -> DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                CasePredictor predictor = new CasePredictor(NetworkBundle.read(model.bundle(), m), window);
+                for (int i = 0; i < cases.size(); i++) {
+                    Case c = cases.get(i);
+                    Progress slice = progress.slice((double) i / cases.size(), (double) (i + 1) / cases.size());
+                    Path output = folder.resolve(c.id() + SUFFIX);
+                    if (!(s.overwrite() == SegmenterPredictorSettings.Overwrite.SKIP && Files.exists(output))) {
+                        slice.report(0, "segmenting " + c.id() + " (" + (i + 1) + " of " + cases.size() + ")");
+                        predictor.predict(c, output, m, slice.monitor());
+                    }
+                    Geometry g = CaseChecks.checkGeometry(c);
+                    table.add(c.id(), String.join(";", c.images().stream().map(Path::toString).toList()),
+                            output.toString(), model.spec().channels().size(), g.nx(), g.ny(), g.nz(),
+                            g.spacingX(), g.spacingY(), g.spacingZ(), g.orientation());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return null;
+        }));
+        progress.report(1, cases.size() + " label maps in " + folder);
+        return List.of(table.build());
+    }
+}

@@ -1,0 +1,136 @@
+package org.volseg.ops.learner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.volseg.core.io.NiftiReader;
+import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.LabelMap;
+import org.volseg.ops.api.HistoryTable;
+import org.volseg.ops.api.InvalidSettingsException;
+import org.volseg.ops.api.ModelPort;
+import org.volseg.ops.api.PortData;
+import org.volseg.ops.api.Progress;
+import org.volseg.ops.api.Table;
+import org.volseg.ops.phantoms.SyntheticPhantoms;
+import org.volseg.ops.predictor.SegmenterPredictor;
+
+/** Learner → Predictor on tiny phantoms: a bundle with the data's channels and labels, label maps on input grids. */
+class SegmenterLearnerTest {
+
+    private static Table phantoms(Path dir, int count) throws Exception {
+        return (Table) new SyntheticPhantoms().run(Map.of("count", String.valueOf(count), "size", "20", "seed", "5",
+                "folder", dir.toString()), List.of(), Progress.silent()).get(0);
+    }
+
+    private static Map<String, String> tiny(Path model) {
+        Map<String, String> s = new HashMap<>(Map.of("architecture", "partially-invres", "widths", "4,8",
+                "blocks_per_level", "1", "patch_size", "16", "epochs", "2", "steps_per_epoch", "2",
+                "validation_share", "0.34", "seed", "3"));
+        s.put("model_file", model.toString());
+        return s;
+    }
+
+    @Test
+    void learnsAModelThatThePredictorAppliesOnEachInputsGrid(@TempDir Path dir) throws Exception {
+        Table volumes = phantoms(dir.resolve("data"), 3);
+        Path model = dir.resolve("models").resolve("tiny.volseg");
+
+        List<PortData> learned = new SegmenterLearner().run(tiny(model), List.of(volumes), Progress.silent());
+
+        ModelPort port = (ModelPort) learned.get(0);
+        assertThat(port.bundle()).isEqualTo(model).exists();
+        assertThat(port.spec().channels()).containsExactly("t1", "t1ce", "t2", "flair");
+        assertThat(port.spec().labels()).containsOnlyKeys(0, 1, 2, 3);
+        assertThat(port.spec().architecture()).isEqualTo("PARTIALLY_INVRES");
+        Table history = (Table) learned.get(1);
+        assertThat(history.spec()).isEqualTo(HistoryTable.SPEC);
+        assertThat(history.rows()).hasSize(2);
+        assertThat((Double) history.cell(1, "validation_mean_dice")).isBetween(0.0, 1.0);
+        assertThat(dir.resolve("models").toFile().list()).containsExactly("tiny.volseg");
+
+        Path out = dir.resolve("predictions");
+        Table predicted = (Table) new SegmenterPredictor().run(Map.of("output_folder", out.toString()),
+                List.of(port, volumes), Progress.silent()).get(0);
+
+        assertThat(predicted.rows()).hasSize(3);
+        for (int row = 0; row < 3; row++) {
+            Path label = Path.of((String) predicted.cell(row, "label"));
+            assertThat(label.getParent()).isEqualTo(out);
+            LabelMap labels = NiftiReader.readLabels(label);
+            Geometry input = NiftiReader.readHeader(Path.of(((String) volumes.cell(row, "images")).split(";")[0]))
+                    .header().geometry();
+            assertThat(labels.geometry().sameGrid(input, 1e-6)).isTrue();
+            assertThat(java.util.Arrays.stream(labels.labels()).boxed().toList()).isSubsetOf(0, 1, 2, 3);
+        }
+        assertThatThrownBy(() -> new SegmenterPredictor().run(Map.of("output_folder", out.toString()),
+                List.of(port, volumes), Progress.silent())).isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("exists already");
+    }
+
+    @Test
+    void badSettingsAndUnlabeledCasesAreRefusedNamingWhy(@TempDir Path dir) throws Exception {
+        Path model = dir.resolve("m.volseg");
+        Map<String, String> widths = tiny(model);
+        widths.put("widths", "4,eight");
+        assertThatThrownBy(() -> new SegmenterLearner().run(widths, List.of(phantoms(dir, 2)), Progress.silent()))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("widths")
+                .hasMessageContaining("4,eight");
+        Map<String, String> patch = tiny(model);
+        patch.put("patch_size", "17");
+        assertThatThrownBy(() -> new SegmenterLearner().run(patch, List.of(phantoms(dir, 2)), Progress.silent()))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("17");
+        Table volumes = phantoms(dir, 2);
+        Table unlabeled = new Table(volumes.spec(), volumes.rows().stream().map(r -> {
+            List<Object> row = new java.util.ArrayList<>(r);
+            row.set(volumes.spec().index("label"), null);
+            return row;
+        }).toList());
+        assertThatThrownBy(() -> new SegmenterLearner().run(tiny(model), List.of(unlabeled), Progress.silent()))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("phantom_000")
+                .hasMessageContaining("no label map");
+        assertThat(model).doesNotExist();
+    }
+
+    @Test
+    void aCancelledRunLeavesNoModelAndResumesFromItsCheckpoint(@TempDir Path dir) throws Exception {
+        Table volumes = phantoms(dir.resolve("data"), 2);
+        Path model = dir.resolve("m.volseg");
+        Map<String, String> settings = tiny(model);
+        settings.put("validation_share", "0");
+        int[] checks = {0};
+        Progress cancelLate = new Progress() {
+            @Override
+            public void report(double fraction, String message) {
+            }
+
+            @Override
+            public void checkCanceled() throws CanceledException {
+                if (++checks[0] > 4) {
+                    throw new CanceledException();
+                }
+            }
+
+            @Override
+            public void warn(String message) {
+            }
+        };
+        assertThatThrownBy(() -> new SegmenterLearner().run(settings, List.of(volumes), cancelLate))
+                .isInstanceOf(Progress.CanceledException.class);
+        assertThat(model).doesNotExist();
+        assertThat(dir.resolve("m.volseg.checkpoint")).exists();
+
+        Table history = (Table) new SegmenterLearner().run(settings, List.of(volumes), Progress.silent()).get(1);
+
+        assertThat(model).exists();
+        assertThat(history.rows()).hasSize(2);
+        assertThat(dir.resolve("m.volseg.checkpoint")).doesNotExist();
+    }
+}

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.volseg.core.data.ReferenceData;
-import org.volseg.core.io.NiftiReader;
+import org.volseg.core.data.Colin27;
 import org.volseg.core.metrics.ClassMetrics;
 import org.volseg.core.metrics.SegmentationMetrics;
 import org.volseg.core.sampling.PatchSize;
@@ -16,7 +15,6 @@ import org.volseg.core.transforms.Box;
 import org.volseg.core.transforms.Cropping;
 import org.volseg.core.transforms.ImageAndLabels;
 import org.volseg.core.transforms.Preprocessing;
-import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 import org.volseg.nn.engine.DjlContext;
@@ -51,24 +49,20 @@ final class BrainBenchmark {
     }
 
     static void run() throws Exception {
-        ReferenceData colin = ReferenceData.MRICRON_TEMPLATES;
-        Path t1 = colin.file("ch2.nii.gz").orElseThrow(() -> new IOException("Colin27 (ch2.nii.gz) is not in "
-                + colin.folder() + "; install the Debian package " + colin.debianPackage()));
-        Path bet = colin.file("ch2bet.nii.gz").orElseThrow(() -> new IOException("ch2bet.nii.gz is not in "
-                + colin.folder() + "; install the Debian package " + colin.debianPackage()));
-        Volume image = NiftiReader.read(t1).volume();
-        LabelMap mask = brainMask(NiftiReader.read(bet).volume());
+        Path t1 = Colin27.t1();
+        Volume image = Colin27.image();
+        LabelMap mask = Colin27.brainMask();
 
         Preprocessing preprocessing = Preprocessing.defaults().withSpacing(SPACING);
         ImageAndLabels prepared = preprocessing.prepare(image, mask);
-        Box[] halves = hemispheres(prepared.image().geometry());
+        Box[] halves = Colin27.hemispheres(prepared.image().geometry());
         List<TrainingCase> left = List.of(crop("left", prepared, halves[0]));
         List<TrainingCase> right = List.of(crop("right", prepared, halves[1]));
 
         PatchSize patch = PatchSize.cube(PATCH);
         TrainingSettings settings = TrainingSettings.defaults().withPatch(patch).withEpochs(EPOCHS)
                 .withStepsPerEpoch(STEPS).withValidation(Math.max(1, EPOCHS / 2), 0.25, 0).withSeed(7);
-        Box rightAtInput = hemispheres(image.geometry())[1];
+        Box rightAtInput = Colin27.hemispheres(image.geometry())[1];
         LabelMap reference = Cropping.crop(mask.geometry(), rightAtInput).apply(mask);
         Map<Architecture, double[]> outcomes = new LinkedHashMap<>();
         Path dir = Files.createTempDirectory("volseg-bench-brain");
@@ -128,28 +122,6 @@ final class BrainBenchmark {
             }
         }
         table.print();
-    }
-
-    /** Brain = any non-zero voxel of the brain-extracted T1. */
-    private static LabelMap brainMask(Volume extracted) {
-        float[] v = extracted.channel(0);
-        LabelMap mask = LabelMap.create(extracted.geometry(), 1);
-        for (int i = 0; i < v.length; i++) {
-            mask.set(i, v[i] > 0 ? 1 : 0);
-        }
-        return mask;
-    }
-
-    /** The voxels left (world x &lt; 0) and right of the midline of an RAS-like grid, as two boxes. */
-    private static Box[] hemispheres(Geometry g) {
-        int mid = (int) Math.round(g.worldToVoxel(0, 0, 0)[0]);
-        if (mid <= 0 || mid >= g.nx() - 1) {
-            throw new IllegalStateException("the midline x = 0 mm is not inside " + g);
-        }
-        boolean xTowardsRight = g.voxelToWorld(1, 0, 0)[0] > g.voxelToWorld(0, 0, 0)[0];
-        Box low = new Box(0, 0, 0, mid, g.ny(), g.nz());
-        Box high = new Box(mid, 0, 0, g.nx() - mid, g.ny(), g.nz());
-        return xTowardsRight ? new Box[] {low, high} : new Box[] {high, low};
     }
 
     private static TrainingCase crop(String id, ImageAndLabels pair, Box box) {

@@ -2,6 +2,7 @@ package org.volseg.nn.inferers;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.volseg.core.data.Case;
@@ -14,6 +15,7 @@ import org.volseg.core.transforms.Preprocessing;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 import org.volseg.nn.bundle.BundleManifest;
+import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
 import org.volseg.nn.networks.NetworkBundle;
 
@@ -24,16 +26,22 @@ import org.volseg.nn.networks.NetworkBundle;
  * probabilities are resampled back (trilinear) and the label taken there, as nnU-Net does, so that boundaries do
  * not get the staircase of nearest-neighbour label resampling.
  */
-public final class CasePredictor {
+public final class CasePredictor implements AutoCloseable {
 
     private final NetworkBundle.Loaded model;
+    private final NDManager own;
     private final Preprocessing preprocessing;
     private final SlidingWindow window;
     private final int[] labelValues;
 
     /** A predictor for {@code model}, with the given window settings. */
     public CasePredictor(NetworkBundle.Loaded model, SlidingWindow.Settings window) {
+        this(model, window, null);
+    }
+
+    private CasePredictor(NetworkBundle.Loaded model, SlidingWindow.Settings window, NDManager own) {
         this.model = model;
+        this.own = own;
         this.preprocessing = model.preprocessing();
         this.window = new SlidingWindow(window);
         this.labelValues = model.manifest().labelNames().keySet().stream().mapToInt(Integer::intValue).sorted()
@@ -43,6 +51,58 @@ public final class CasePredictor {
     /** A predictor with the default window settings for the bundle's training patch size. */
     public CasePredictor(NetworkBundle.Loaded model) {
         this(model, SlidingWindow.Settings.defaults(patchOf(model.manifest())));
+    }
+
+    /**
+     * Reads a bundle into a predictor that owns the network's memory until {@link #close()}: for callers that keep
+     * DJL at arm's length (the operations layer). {@code window} null means the defaults for the bundle's patch.
+     */
+    public static CasePredictor open(Path bundle, SlidingWindow.Settings window) throws IOException {
+        try {
+            return DjlContext.call(() -> {
+                NDManager m = NDManager.newBaseManager();
+                try {
+                    NetworkBundle.Loaded loaded = NetworkBundle.read(bundle, m);
+                    return new CasePredictor(loaded, window != null ? window
+                            : SlidingWindow.Settings.defaults(patchOf(loaded.manifest())), m);
+                } catch (IOException | RuntimeException e) {
+                    m.close();
+                    throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Segments a case into {@code output} as {@link #predict(Case, Path, NDManager, Monitor)}, in its own scope. */
+    public void predict(Case c, Path output, Monitor monitor) throws IOException {
+        if (own == null) {
+            throw new IllegalStateException("a predictor built on a caller's network takes the caller's manager");
+        }
+        try {
+            DjlContext.call(() -> {
+                try (NDManager scope = own.newSubManager()) {
+                    predict(c, output, scope, monitor);
+                    return null;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Frees the network when {@link #open} made it; a predictor on a caller's network leaves it alone. */
+    @Override
+    public void close() {
+        if (own != null) {
+            DjlContext.call(() -> {
+                own.close();
+                return null;
+            });
+        }
     }
 
     private static PatchSize patchOf(BundleManifest manifest) {

@@ -3,13 +3,21 @@ package org.volseg.nn.networks;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.volseg.core.transforms.Preprocessing;
 import org.volseg.nn.bundle.BundleFormatException;
 import org.volseg.nn.bundle.BundleManifest;
 import org.volseg.nn.bundle.ModelBundle;
+import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.engine.Monitor;
+import org.volseg.nn.engines.Trainer;
+import org.volseg.nn.engines.TrainingCase;
+import org.volseg.nn.engines.TrainingResult;
+import org.volseg.nn.engines.TrainingSettings;
 
 /**
  * A trained {@link Network} as a predicting model bundle: the manifest's architecture is the network's config
@@ -49,6 +57,53 @@ public final class NetworkBundle {
                 List.of(predicting.patch().x(), predicting.patch().y(), predicting.patch().z()),
                 description.provenance(), description.metrics(), null);
         ModelBundle.write(file, manifest, network.namedParameters(false));
+    }
+
+    /**
+     * Trains a network built from {@code config} (weights from {@code seed}) with the {@link Trainer}, then writes it
+     * as a bundle, all in a manager of its own: for callers that keep DJL at arm's length (the operations layer;
+     * DJL's packages are private to this bundle).
+     *
+     * @see Trainer#train for the meaning of the arguments and what is thrown
+     */
+    public static TrainingResult train(NetworkConfig config, long seed, List<TrainingCase> training,
+            List<TrainingCase> validation, int[] labelValues, TrainingSettings settings, Path checkpoint,
+            Monitor monitor, Path file, Function<TrainingResult, Description> description) throws IOException {
+        try {
+            return DjlContext.call(() -> {
+                try (NDManager m = NDManager.newBaseManager()) {
+                    Network net = Network.build(config, m, seed);
+                    TrainingResult result = new Trainer().train(net, training, validation, labelValues, settings,
+                            checkpoint, monitor, null);
+                    write(file, net, description.apply(result));
+                    return result;
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /**
+     * Reads and checks a bundle (checksum, format version, architecture, preprocessing, parameters fit) and returns
+     * its manifest; nothing stays in memory.
+     *
+     * @throws BundleFormatException naming the file and the field that is wrong
+     */
+    public static BundleManifest check(Path file) throws IOException {
+        try {
+            return DjlContext.call(() -> {
+                try (NDManager m = NDManager.newBaseManager()) {
+                    return read(file, m).manifest();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
     }
 
     /** Reads a bundle and rebuilds its network in {@code manager}. */

@@ -1,13 +1,11 @@
 package org.volseg.ops.api;
 
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.bundle.BundleManifest;
 import org.volseg.nn.networks.NetworkBundle;
 
 /**
@@ -65,19 +63,8 @@ public record ModelPort(Path bundle, Spec spec) implements PortData {
      * @throws org.volseg.nn.bundle.BundleFormatException naming the file and the field that is wrong
      */
     public static ModelPort read(Path bundle) throws IOException {
-        try {
-            return DjlContext.call(() -> {
-                try (NDManager m = NDManager.newBaseManager()) {
-                    NetworkBundle.Loaded loaded = NetworkBundle.read(bundle, m);
-                    var manifest = loaded.manifest();
-                    return new ModelPort(bundle, new Spec(loaded.network().config().architecture().name(),
-                            manifest.channelNames(), manifest.labelNames(), manifest.patchSize()));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        BundleManifest manifest = NetworkBundle.check(bundle);
+        return new ModelPort(bundle, new Spec(String.valueOf(manifest.architecture().get("name")),
+                manifest.channelNames(), manifest.labelNames(), manifest.patchSize()));
     }
 }

@@ -1,8 +1,5 @@
 package org.volseg.ops.learner;
 
-import ai.djl.ndarray.NDManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,14 +18,11 @@ import org.volseg.core.io.NiftiFiles;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.transforms.ImageAndLabels;
 import org.volseg.core.transforms.Preprocessing;
-import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.ProcessMemory;
 import org.volseg.nn.engines.EpochRecord;
-import org.volseg.nn.engines.Trainer;
 import org.volseg.nn.engines.TrainingCase;
 import org.volseg.nn.engines.TrainingResult;
 import org.volseg.nn.engines.TrainingSettings;
-import org.volseg.nn.networks.Network;
 import org.volseg.nn.networks.NetworkBundle;
 import org.volseg.nn.networks.NetworkConfig;
 import org.volseg.ops.api.HistoryTable;
@@ -176,30 +170,23 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
         }
         List<String> channelNames = channelNames(split.training().get(0), channels);
         ProcessMemory.resetPeak(); // the history's peak memory is then this run's
-        TrainingResult trained = Progress.callNetworks(() -> DjlContext.call(() -> {
-            try (NDManager m = NDManager.newBaseManager()) {
-                Network net = Network.build(config, m, s.seed());
-                TrainingResult result = new Trainer().train(net, training, validation, labelValues, settings,
-                        checkpoint, train.monitor(), null);
-                Map<String, Object> provenance = new LinkedHashMap<>();
-                provenance.put("trained", Instant.now().toString());
-                provenance.put("seed", s.seed());
-                provenance.put("training_cases", split.training().stream().map(Case::id).toList());
-                provenance.put("validation_cases", split.validation().stream().map(Case::id).toList());
-                provenance.put("epochs", s.epochs());
-                provenance.put("steps_per_epoch", s.stepsPerEpoch());
-                Map<String, Double> metrics = new LinkedHashMap<>();
-                if (!Double.isNaN(result.bestMeanDice())) {
-                    metrics.put("best_validation_mean_dice", result.bestMeanDice());
-                    metrics.put("best_epoch", (double) result.bestEpoch());
-                }
-                NetworkBundle.write(model, net, new NetworkBundle.Description(channelNames, labelNames,
-                        preprocessing, provenance, metrics));
-                return result;
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }));
+        TrainingResult trained = Progress.callNetworks(() -> NetworkBundle.train(config, s.seed(), training,
+                validation, labelValues, settings, checkpoint, train.monitor(), model, result -> {
+                    Map<String, Object> provenance = new LinkedHashMap<>();
+                    provenance.put("trained", Instant.now().toString());
+                    provenance.put("seed", s.seed());
+                    provenance.put("training_cases", split.training().stream().map(Case::id).toList());
+                    provenance.put("validation_cases", split.validation().stream().map(Case::id).toList());
+                    provenance.put("epochs", s.epochs());
+                    provenance.put("steps_per_epoch", s.stepsPerEpoch());
+                    Map<String, Double> metrics = new LinkedHashMap<>();
+                    if (!Double.isNaN(result.bestMeanDice())) {
+                        metrics.put("best_validation_mean_dice", result.bestMeanDice());
+                        metrics.put("best_epoch", (double) result.bestEpoch());
+                    }
+                    return new NetworkBundle.Description(channelNames, labelNames, preprocessing, provenance,
+                            metrics);
+                }));
         Files.deleteIfExists(checkpoint);
         Table.Builder table = new Table.Builder(HistoryTable.SPEC);
         for (EpochRecord r : trained.history()) { // a resumed run's history holds its earlier epochs too

@@ -1,8 +1,5 @@
 package org.volseg.ops.predictor;
 
-import ai.djl.ndarray.NDManager;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,10 +7,8 @@ import org.volseg.core.data.Case;
 import org.volseg.core.data.CaseChecks;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.volume.Geometry;
-import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.inferers.CasePredictor;
 import org.volseg.nn.inferers.SlidingWindow;
-import org.volseg.nn.networks.NetworkBundle;
 import org.volseg.ops.api.InvalidSettingsException;
 import org.volseg.ops.api.ModelPort;
 import org.volseg.ops.api.Operation;
@@ -106,27 +101,24 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
         SlidingWindow.Settings window = new SlidingWindow.Settings(new PatchSize(p.get(0), p.get(1), p.get(2)),
                 s.overlap(), s.gaussian(), 1);
         Table.Builder table = new Table.Builder(VolumeTable.SPEC);
-        Progress.callNetworks(() -> DjlContext.call(() -> {
-            try (NDManager m = NDManager.newBaseManager()) {
-                CasePredictor predictor = new CasePredictor(NetworkBundle.read(model.bundle(), m), window);
-                for (int i = 0; i < cases.size(); i++) {
-                    Case c = cases.get(i);
-                    Progress slice = progress.slice((double) i / cases.size(), (double) (i + 1) / cases.size());
-                    Path output = folder.resolve(c.id() + SUFFIX);
-                    if (!(s.overwrite() == SegmenterPredictorSettings.Overwrite.SKIP && Files.exists(output))) {
-                        slice.report(0, "segmenting " + c.id() + " (" + (i + 1) + " of " + cases.size() + ")");
-                        predictor.predict(c, output, m, slice.monitor());
-                    }
-                    Geometry g = CaseChecks.checkGeometry(c);
-                    table.add(c.id(), String.join(";", c.images().stream().map(Path::toString).toList()),
-                            output.toString(), model.spec().channels().size(), g.nx(), g.ny(), g.nz(),
-                            g.spacingX(), g.spacingY(), g.spacingZ(), g.orientation());
+        try (CasePredictor predictor = CasePredictor.open(model.bundle(), window)) {
+            for (int i = 0; i < cases.size(); i++) {
+                Case c = cases.get(i);
+                Progress slice = progress.slice((double) i / cases.size(), (double) (i + 1) / cases.size());
+                Path output = folder.resolve(c.id() + SUFFIX);
+                if (!(s.overwrite() == SegmenterPredictorSettings.Overwrite.SKIP && Files.exists(output))) {
+                    slice.report(0, "segmenting " + c.id() + " (" + (i + 1) + " of " + cases.size() + ")");
+                    Progress.callNetworks(() -> {
+                        predictor.predict(c, output, slice.monitor());
+                        return null;
+                    });
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+                Geometry g = CaseChecks.checkGeometry(c);
+                table.add(c.id(), String.join(";", c.images().stream().map(Path::toString).toList()),
+                        output.toString(), model.spec().channels().size(), g.nx(), g.ny(), g.nz(), g.spacingX(),
+                        g.spacingY(), g.spacingZ(), g.orientation());
             }
-            return null;
-        }));
+        }
         progress.report(1, cases.size() + " label maps in " + folder);
         return List.of(table.build());
     }

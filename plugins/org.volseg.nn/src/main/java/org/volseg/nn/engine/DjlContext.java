@@ -36,6 +36,27 @@ public final class DjlContext {
         }
     }
 
+    /** DJL work that reads or writes files. */
+    @FunctionalInterface
+    public interface IoWork<T> {
+        T get() throws java.io.IOException;
+    }
+
+    /** {@link #call} for work that reads or writes files: its IOException comes out as itself. */
+    public static <T> T callIo(IoWork<T> work) throws java.io.IOException {
+        try {
+            return call(() -> {
+                try {
+                    return work.get();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
     /** Whether DJL is barred from downloading (the default). */
     public static boolean offline() {
         return Boolean.parseBoolean(System.getProperty("ai.djl.offline"));

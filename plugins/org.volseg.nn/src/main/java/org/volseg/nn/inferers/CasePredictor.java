@@ -2,7 +2,6 @@ package org.volseg.nn.inferers;
 
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import org.volseg.core.data.Case;
@@ -58,21 +57,17 @@ public final class CasePredictor implements AutoCloseable {
      * DJL at arm's length (the operations layer). {@code window} null means the defaults for the bundle's patch.
      */
     public static CasePredictor open(Path bundle, SlidingWindow.Settings window) throws IOException {
-        try {
-            return DjlContext.call(() -> {
-                NDManager m = NDManager.newBaseManager();
-                try {
-                    NetworkBundle.Loaded loaded = NetworkBundle.read(bundle, m);
-                    return new CasePredictor(loaded, window != null ? window
-                            : SlidingWindow.Settings.defaults(patchOf(loaded.manifest())), m);
-                } catch (IOException | RuntimeException e) {
-                    m.close();
-                    throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        return DjlContext.callIo(() -> {
+            NDManager m = NDManager.newBaseManager();
+            try {
+                NetworkBundle.Loaded loaded = NetworkBundle.read(bundle, m);
+                return new CasePredictor(loaded, window != null ? window
+                        : SlidingWindow.Settings.defaults(patchOf(loaded.manifest())), m);
+            } catch (IOException | RuntimeException e) {
+                m.close();
+                throw e;
+            }
+        });
     }
 
     /** Segments a case into {@code output} as {@link #predict(Case, Path, NDManager, Monitor)}, in its own scope. */
@@ -80,18 +75,12 @@ public final class CasePredictor implements AutoCloseable {
         if (own == null) {
             throw new IllegalStateException("a predictor built on a caller's network takes the caller's manager");
         }
-        try {
-            DjlContext.call(() -> {
-                try (NDManager scope = own.newSubManager()) {
-                    predict(c, output, scope, monitor);
-                    return null;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        DjlContext.callIo(() -> {
+            try (NDManager scope = own.newSubManager()) {
+                predict(c, output, scope, monitor);
+                return null;
+            }
+        });
     }
 
     /** Frees the network when {@link #open} made it; a predictor on a caller's network leaves it alone. */

@@ -3,7 +3,6 @@ package org.volseg.nn.networks;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -69,21 +68,15 @@ public final class NetworkBundle {
     public static TrainingResult train(NetworkConfig config, long seed, List<TrainingCase> training,
             List<TrainingCase> validation, int[] labelValues, TrainingSettings settings, Path checkpoint,
             Monitor monitor, Path file, Function<TrainingResult, Description> description) throws IOException {
-        try {
-            return DjlContext.call(() -> {
-                try (NDManager m = NDManager.newBaseManager()) {
-                    Network net = Network.build(config, m, seed);
-                    TrainingResult result = new Trainer().train(net, training, validation, labelValues, settings,
-                            checkpoint, monitor, null);
-                    write(file, net, description.apply(result));
-                    return result;
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        return DjlContext.callIo(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network net = Network.build(config, m, seed);
+                TrainingResult result = new Trainer().train(net, training, validation, labelValues, settings,
+                        checkpoint, monitor, null);
+                write(file, net, description.apply(result));
+                return result;
+            }
+        });
     }
 
     /**
@@ -93,17 +86,11 @@ public final class NetworkBundle {
      * @throws BundleFormatException naming the file and the field that is wrong
      */
     public static BundleManifest check(Path file) throws IOException {
-        try {
-            return DjlContext.call(() -> {
-                try (NDManager m = NDManager.newBaseManager()) {
-                    return read(file, m).manifest();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
+        return DjlContext.callIo(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                return read(file, m).manifest();
+            }
+        });
     }
 
     /** Reads a bundle and rebuilds its network in {@code manager}. */

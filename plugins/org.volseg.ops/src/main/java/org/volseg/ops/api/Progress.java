@@ -64,17 +64,14 @@ public interface Progress {
     }
 
     /**
-     * Runs network work (which reports through {@link #monitor()} and cannot throw checked exceptions), turning
-     * its cancellation back into a {@link CanceledException} and an {@link java.io.UncheckedIOException} back into
-     * the IOException it carries, so that callers see the exceptions every operation throws.
+     * Runs network work that reports through {@link #monitor()}, turning its cancellation back into a
+     * {@link CanceledException}, the exception every operation throws when cancelled.
      */
     static <T> T callNetworks(java.util.concurrent.Callable<T> work) throws Exception {
         try {
             return work.call();
         } catch (java.util.concurrent.CancellationException e) {
             throw new CanceledException();
-        } catch (java.io.UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 

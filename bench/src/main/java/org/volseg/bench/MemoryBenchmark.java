@@ -1,12 +1,11 @@
 package org.volseg.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.volseg.core.sampling.PatchSize;
 import org.volseg.nn.engines.SegmentTape;
 import org.volseg.nn.networks.Architecture;
+import org.volseg.nn.networks.NetworkConfig;
+import org.volseg.nn.networks.StepMemory;
 
 /**
  * {@code volseg bench memory}: peak memory growth and seconds per training step of UNet3d, Partially-InvRes and
@@ -35,19 +34,9 @@ final class MemoryBenchmark {
     }
 
     static Probe probe(Architecture a, int edge, int blocks, SegmentTape.Backprop backprop) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(MemoryProbe.command(a, edge, blocks, backprop, STEPS))
-                .redirectError(ProcessBuilder.Redirect.INHERIT);
-        // PyTorch's CPU tensors come from glibc malloc; with a fixed mmap threshold every large tensor is mapped and
-        // unmapped on its own, so the high-water mark is the peak of live memory, not of heap fragmentation
-        builder.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
-        Process process = builder.start();
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IOException("the probe for " + a + " " + edge + "³ failed (exit " + process.exitValue() + ")");
-        }
-        String last = out.lines().filter(l -> l.startsWith("{")).reduce((x, y) -> y).orElseThrow();
-        JsonNode json = new ObjectMapper().readTree(last);
-        Probe p = new Probe(json.get("peak_growth_bytes").asDouble() / (1 << 20), json.get("seconds_per_step").asDouble());
+        StepMemory.Result r = StepMemory.inChildProcess(NetworkConfig.of(a, 4, 3, WIDTHS, blocks,
+                PatchSize.cube(edge)), STEPS, backprop);
+        Probe p = new Probe(r.peakGrowthBytes() / (double) (1 << 20), r.secondsPerStep());
         System.err.printf("  %s %d³ %d blocks %s: %.0f MB, %.2f s/step%n", a, edge, blocks, backprop, p.peakMb(),
                 p.seconds());
         return p;

@@ -11,6 +11,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.volseg.core.io.AtomicFiles;
+import org.volseg.nn.networks.StepMemory;
 import org.volseg.ops.api.HistoryTable;
 import org.volseg.ops.api.ImageTable;
 import org.volseg.ops.api.MetricsTable;
@@ -20,8 +21,8 @@ import org.volseg.ops.workflow.WorkflowRunner;
 
 /**
  * The demo's report: one self-contained HTML page (pictures inline, charts as SVG, no scripts, nothing fetched)
- * with the Dice table, training curves, peak memory per architecture, overlays and node timings, read from the
- * results a workflow run left behind.
+ * with the Dice table, training curves, the memory of a training step per architecture, overlays and node
+ * timings, read from the results a workflow run left behind.
  */
 final class DemoReport {
 
@@ -39,10 +40,6 @@ final class DemoReport {
             return out;
         }
 
-        double peakMemoryMb() {
-            return history.rows().stream().mapToDouble(row -> (Double) row.get(HistoryTable.SPEC.index(
-                    "peak_memory_mb"))).max().orElse(Double.NaN);
-        }
     }
 
     private static final String[] COLOURS = {"#e76f51", "#2a9d8f", "#264653"};
@@ -60,7 +57,8 @@ final class DemoReport {
 
     /** Writes the page (atomically). */
     static void write(Path file, String title, Map<String, String> settings, List<Branch> branches,
-            List<WorkflowRunner.NodeReport> nodes) throws IOException {
+            Map<String, StepMemory.Result> memory, String memorySetting, List<WorkflowRunner.NodeReport> nodes)
+            throws IOException {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append("</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}"
@@ -82,17 +80,28 @@ final class DemoReport {
         labels.sort(null);
         h.append("<h2>Dice on the test cases</h2>\n<table><tr><th>architecture</th>");
         labels.forEach(l -> h.append("<th>label ").append(l).append("</th>"));
-        h.append("<th>mean</th><th>training time</th><th>peak memory</th></tr>\n");
+        h.append("<th>mean</th><th>training time</th></tr>\n");
         for (Branch b : branches) {
             Map<Integer, Double> dice = b.meanDice();
             h.append("<tr><td>").append(esc(b.architecture())).append("</td>");
             labels.forEach(l -> h.append("<td>").append(fmt(dice.getOrDefault(l, Double.NaN), 3)).append("</td>"));
             h.append("<td><b>").append(fmt(dice.getOrDefault(0, Double.NaN), 3)).append("</b></td><td>")
-                    .append(fmt(b.trainingSeconds(), 0)).append(" s</td><td>").append(fmt(b.peakMemoryMb(), 0))
-                    .append(" MB</td></tr>\n");
+                    .append(fmt(b.trainingSeconds(), 0)).append(" s</td></tr>\n");
         }
-        h.append("</table>\n<p>Peak memory is the process's peak resident memory while each network trained "
-                + "(reset before each), so it includes the JVM and PyTorch themselves.</p>\n");
+        h.append("</table>\n");
+
+        if (!memory.isEmpty()) {
+            h.append("<h2>Memory of a training step</h2>\n<p>").append(esc(memorySetting)).append("</p>\n");
+            h.append("<table><tr><th>architecture</th><th>peak memory growth</th><th>of UNet3d's</th>"
+                    + "<th>seconds per step</th><th>parameters</th></tr>\n");
+            double reference = memory.values().iterator().next().peakGrowthBytes();
+            memory.forEach((name, r) -> h.append("<tr><td>").append(esc(name)).append("</td><td>")
+                    .append(fmt(r.peakGrowthBytes() / 1048576.0, 0)).append(" MB</td><td>")
+                    .append(fmt(r.peakGrowthBytes() / reference, 2)).append("×</td><td>")
+                    .append(fmt(r.secondsPerStep(), 1)).append("</td><td>").append(r.parameters())
+                    .append("</td></tr>\n"));
+            h.append("</table>\n");
+        }
 
         h.append("<h2>Training curves</h2>\n<div class=\"charts\">");
         h.append(chart("training loss", branches, "train_loss"));

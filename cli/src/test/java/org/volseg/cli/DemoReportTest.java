@@ -10,6 +10,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.nn.networks.StepMemory;
 import org.volseg.ops.api.HistoryTable;
 import org.volseg.ops.api.ImageTable;
 import org.volseg.ops.api.MetricsTable;
@@ -37,12 +38,13 @@ class DemoReportTest {
     void theReportHoldsTheDiceTableCurvesMemoryAndPicturesInOnePage(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("report.html");
         DemoReport.write(file, "Demo <test>", Map.of("data", "phantoms & more"), List.of(branch("UNet3d", 0.8,
-                900), branch("Fully-InvRes", 0.7, 450)), List.of(new WorkflowRunner.NodeReport("Segmenter Learner "
-                        + "(#3)", "executed", 12.5)));
+                900), branch("Fully-InvRes", 0.7, 450)), new java.util.LinkedHashMap<>(Map.of("UNet3d",
+                        new StepMemory.Result(900L << 20, 2.0, 1000))), "one step at 64³", List.of(
+                        new WorkflowRunner.NodeReport("Segmenter Learner (#3)", "executed", 12.5)));
 
         String html = Files.readString(file);
         assertThat(html).startsWith("<!DOCTYPE html>").contains("Demo &lt;test&gt;", "phantoms &amp; more")
-                .contains("<td><b>0.700</b></td>", "<td><b>0.600</b></td>", "900 MB", "450 MB", "13 s")
+                .contains("<td><b>0.700</b></td>", "<td><b>0.600</b></td>", "900 MB", "1.00×", "13 s", "one step at 64³")
                 .doesNotContain("<script", "http://", "https://");
         assertThat(html.split("<svg ", -1)).hasSize(3);
         assertThat(html.split("<polyline ", -1)).hasSize(5); // two charts, two architectures

@@ -1,0 +1,137 @@
+package org.volseg.nn.networks;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.engine.GradMode;
+import org.volseg.nn.engine.ProcessMemory;
+import org.volseg.nn.engines.SegmentTape;
+
+/**
+ * The memory and time of a network's training steps on random data (batch 1, one-hot random labels): the memory
+ * benchmark's probe and the demo's memory table. A process's high-water mark only rises, so each measurement runs
+ * in a JVM of its own ({@link #inChildProcess}); there glibc maps every large tensor on its own
+ * ({@code MALLOC_MMAP_THRESHOLD_}), so the peak is that of live tensors, not of heap fragmentation.
+ */
+public final class StepMemory {
+
+    /**
+     * @param peakGrowthBytes growth of the process's peak resident memory over its size before the steps
+     * @param secondsPerStep  median seconds of the steps after the first (the first when there is one)
+     * @param parameters      trainable parameters of the network
+     */
+    public record Result(long peakGrowthBytes, double secondsPerStep, long parameters) {
+    }
+
+    private StepMemory() {
+    }
+
+    /**
+     * Measures in this process: builds the network (seed 1), runs one step on a 16³ input (PyTorch's one-time
+     * set-up is not the network's memory), resets the high-water mark, runs {@code steps} steps at the config's
+     * patch size.
+     *
+     * @throws IllegalStateException where /proc/self cannot report or reset the peak (not Linux)
+     */
+    public static Result measure(NetworkConfig config, int steps, SegmentTape.Backprop backprop) {
+        return DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network net = Network.build(config, m, 1);
+                int c = config.inputChannels();
+                int k = config.classes();
+                int x = config.patch().x();
+                int y = config.patch().y();
+                int z = config.patch().z();
+                SplittableRandom random = new SplittableRandom(2);
+                float[] image = new float[c * x * y * z];
+                for (int i = 0; i < image.length; i++) {
+                    image[i] = (float) random.nextGaussian();
+                }
+                int voxels = x * y * z;
+                float[] target = new float[k * voxels];
+                for (int i = 0; i < voxels; i++) {
+                    target[random.nextInt(k) * voxels + i] = 1;
+                }
+                NDArray input = m.create(image, new Shape(1, c, z, y, x));
+                NDArray oneHot = m.create(target, new Shape(1, k, z, y, x));
+                try (NDManager warm = m.newSubManager()) {
+                    net.step(warm.ones(new Shape(1, c, 16, 16, 16)), warm.ones(new Shape(1, k, 16, 16, 16)), 0,
+                            backprop);
+                }
+                net.parameters().forEach(GradMode::zeroGradient);
+                System.gc();
+                long before = ProcessMemory.residentBytes();
+                if (before == 0 || !ProcessMemory.resetPeak()) {
+                    throw new IllegalStateException("cannot read or reset the peak memory (/proc/self: not Linux?)");
+                }
+                double[] seconds = new double[steps];
+                for (int s = 0; s < steps; s++) {
+                    long t0 = System.nanoTime();
+                    net.step(input, oneHot, s, backprop);
+                    seconds[s] = (System.nanoTime() - t0) / 1e9;
+                    net.parameters().forEach(GradMode::zeroGradient);
+                }
+                long peak = ProcessMemory.peakBytes();
+                java.util.Arrays.sort(seconds, 1, steps);
+                double median = steps > 1 ? seconds[1 + (steps - 1) / 2] : seconds[0];
+                return new Result(peak - before, median, net.parameters().stream().mapToLong(p -> p.getShape()
+                        .size()).sum());
+            }
+        });
+    }
+
+    /**
+     * Measures in a fresh JVM on this process's class path (the command line and benchmarks; not inside OSGi).
+     *
+     * @throws IOException when the child fails, with its exit code
+     */
+    public static Result inChildProcess(NetworkConfig config, int steps, SegmentTape.Backprop backprop)
+            throws IOException, InterruptedException {
+        String configJson = new ObjectMapper().writeValueAsString(config.toMap());
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
+                StepMemory.class.getName(), configJson, String.valueOf(steps), backprop.name());
+        Path errors = java.nio.file.Files.createTempFile("volseg-step-memory", ".log");
+        builder.redirectError(errors.toFile());
+        builder.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
+        try {
+            Process process = builder.start();
+            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor() != 0) {
+                List<String> log = java.nio.file.Files.readAllLines(errors);
+                throw new IOException("the memory probe for " + config.architecture() + " " + config.patch()
+                        + " failed (exit " + process.exitValue() + "): " + String.join(" | ", log.subList(Math.max(0,
+                                log.size() - 5), log.size())));
+            }
+            return parse(out);
+        } finally {
+            java.nio.file.Files.deleteIfExists(errors);
+        }
+    }
+
+    private static Result parse(String out) throws IOException {
+        String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(() ->
+                new IOException("the memory probe printed no result"));
+        JsonNode json = new ObjectMapper().readTree(last);
+        return new Result(json.get("peak_growth_bytes").asLong(), json.get("seconds_per_step").asDouble(),
+                json.get("parameters").asLong());
+    }
+
+    /** Args: the config as JSON ({@link NetworkConfig#toMap}), steps, backprop. Prints one JSON line. */
+    public static void main(String[] args) throws Exception {
+        @SuppressWarnings("unchecked")
+        java.util.Map<String, Object> map = new ObjectMapper().readValue(args[0], java.util.Map.class);
+        Result r = measure(NetworkConfig.fromMap(map), Integer.parseInt(args[1]),
+                SegmentTape.Backprop.valueOf(args[2]));
+        System.out.println("{\"peak_growth_bytes\":" + r.peakGrowthBytes() + ",\"seconds_per_step\":"
+                + r.secondsPerStep() + ",\"parameters\":" + r.parameters() + "}");
+    }
+}

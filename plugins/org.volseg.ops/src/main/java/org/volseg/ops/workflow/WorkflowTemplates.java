@@ -42,6 +42,10 @@ public final class WorkflowTemplates {
      * @param fullyWidths   widths of Fully-InvRes (its first level needs at least 16 to learn: an invertible level
      *                      cannot add channels, and the skip keeps most of them)
      * @param folder        where data, models and predictions go; null for the system's temporary folders
+     *
+     * <p>All sizes train with Adam at 3e-3: over a few hundred steps it learns what nnU-Net's SGD with momentum
+     * 0.99 (the learner's default, made for long runs) has not yet started to (measured on the demo's phantoms:
+     * mean validation Dice 0.55 against 0.00 after 160 steps of UNet3d).
      */
     public record Scale(int trainCases, int testCases, int size, int patch, int epochs, int steps, String widths,
             String fullyWidths, Path folder) {
@@ -51,7 +55,7 @@ public final class WorkflowTemplates {
 
         /** Runs in a few minutes on 2 CPU cores and learns visibly: {@code volseg demo}. */
         public static Scale demo(Path folder) {
-            return new Scale(8, 4, 32, 32, 8, 20, "8,16,32,64", "16,32,64,128", folder);
+            return new Scale(8, 4, 32, 32, 10, 20, "8,16,32,64", "16,32,64,128", folder);
         }
 
         /** Brain extraction, one training and one test case: {@code volseg demo --data colin27}. */
@@ -130,6 +134,8 @@ public final class WorkflowTemplates {
             s.put("patch_size", String.valueOf(scale.patch()));
             s.put("epochs", String.valueOf(scale.epochs()));
             s.put("steps_per_epoch", String.valueOf(scale.steps()));
+            s.put("optimizer", "adam");
+            s.put("learning_rate", "0.003");
             s.put("validation_share", "0.25");
             s.putAll(learnerSettings);
             if (scale.folder() != null) {

@@ -20,6 +20,8 @@ import org.volseg.nn.engines.SegmentTape;
 import org.volseg.nn.networks.Architecture;
 import org.volseg.nn.networks.NetworkConfig;
 import org.volseg.nn.networks.StepMemory;
+import org.volseg.ops.api.ImageTable;
+import org.volseg.ops.api.TableFiles;
 import org.volseg.ops.workflow.WorkflowRunner;
 import org.volseg.ops.workflow.WorkflowTemplates;
 import picocli.CommandLine.Command;
@@ -116,7 +118,9 @@ final class DemoCommand implements Callable<Integer> {
                 + "larger patches and depths.";
         Path report = root.resolve("report.html");
         DemoReport.write(report, "VolSeg demo: " + (data == Data.colin27 ? "brain extraction on Colin27"
-                : "memory-efficient 3D segmentation of phantoms"), settings, branches, memory, memorySetting, nodes);
+                : "memory-efficient 3D segmentation of phantoms"), settings, branches, memory, memorySetting,
+                TableFiles.read(results.resolve("Segmentation Overlay (#" + WorkflowTemplates.REFERENCE_OVERLAY + ")")
+                        .resolve("port_1.csv"), ImageTable.SPEC), nodes);
 
         o.printf("%n%-18s %8s %8s %8s %8s %10s %16s%n", "architecture", "label 1", "label 2", "label 3", "mean",
                 "train s", "step memory MB");

@@ -57,8 +57,8 @@ final class DemoReport {
 
     /** Writes the page (atomically). */
     static void write(Path file, String title, Map<String, String> settings, List<Branch> branches,
-            Map<String, StepMemory.Result> memory, String memorySetting, List<WorkflowRunner.NodeReport> nodes)
-            throws IOException {
+            Map<String, StepMemory.Result> memory, String memorySetting, Table references,
+            List<WorkflowRunner.NodeReport> nodes) throws IOException {
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").append(esc(title))
                 .append("</title>\n<style>body{font-family:system-ui,sans-serif;margin:2em;max-width:1100px;color:#222}"
@@ -108,17 +108,11 @@ final class DemoReport {
         h.append(chart("validation mean Dice", branches, "validation_mean_dice"));
         h.append("</div>\n");
 
-        h.append("<h2>Predictions on the test cases</h2>\n");
+        h.append("<h2>Predictions on the test cases</h2>\n<h3>Reference</h3>\n");
+        figures(h, references);
         for (Branch b : branches) {
             h.append("<h3>").append(esc(b.architecture())).append("</h3>\n");
-            Table t = b.overlays();
-            for (int r = 0; r < t.rows().size(); r++) {
-                byte[] png = (byte[]) t.cell(r, "image");
-                h.append("<figure><img alt=\"overlay of ").append(esc((String) t.cell(r, "case_id")))
-                        .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png))
-                        .append("\"><figcaption>").append(esc((String) t.cell(r, "case_id")))
-                        .append("</figcaption></figure>\n");
-            }
+            figures(h, b.overlays());
         }
 
         h.append("<h2>Workflow nodes</h2>\n<table><tr><th>node</th><th>seconds</th><th>status</th></tr>\n");
@@ -128,6 +122,16 @@ final class DemoReport {
         }
         h.append("</table>\n</body></html>\n");
         AtomicFiles.write(file, tmp -> Files.writeString(tmp, h, StandardCharsets.UTF_8));
+    }
+
+    private static void figures(StringBuilder h, Table images) {
+        for (int r = 0; r < images.rows().size(); r++) {
+            byte[] png = (byte[]) images.cell(r, "image");
+            h.append("<figure><img alt=\"overlay of ").append(esc((String) images.cell(r, "case_id")))
+                    .append("\" src=\"data:image/png;base64,").append(Base64.getEncoder().encodeToString(png))
+                    .append("\"><figcaption>").append(esc((String) images.cell(r, "case_id")))
+                    .append("</figcaption></figure>\n");
+        }
     }
 
     /** A line chart (SVG) of one history column per architecture over the epochs. */

@@ -39,7 +39,7 @@ class DemoReportTest {
         Path file = dir.resolve("report.html");
         DemoReport.write(file, "Demo <test>", Map.of("data", "phantoms & more"), List.of(branch("UNet3d", 0.8,
                 900), branch("Fully-InvRes", 0.7, 450)), new java.util.LinkedHashMap<>(Map.of("UNet3d",
-                        new StepMemory.Result(900L << 20, 2.0, 1000))), "one step at 64³", List.of(
+                        new StepMemory.Result(900L << 20, 2.0, 1000))), "one step at 64³", branch("x", 0, 0).overlays(), List.of(
                         new WorkflowRunner.NodeReport("Segmenter Learner (#3)", "executed", 12.5)));
 
         String html = Files.readString(file);
@@ -48,7 +48,7 @@ class DemoReportTest {
                 .doesNotContain("<script", "http://", "https://");
         assertThat(html.split("<svg ", -1)).hasSize(3);
         assertThat(html.split("<polyline ", -1)).hasSize(5); // two charts, two architectures
-        assertThat(html.split("data:image/png;base64,", -1)).hasSize(3);
+        assertThat(html.split("data:image/png;base64,", -1)).hasSize(4); // the reference and two predictions
         assertThat(dir.toFile().list()).containsExactly("report.html");
     }
 }

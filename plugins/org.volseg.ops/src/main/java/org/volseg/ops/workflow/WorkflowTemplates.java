@@ -119,7 +119,8 @@ public final class WorkflowTemplates {
     /**
      * One pipeline per architecture over the same data: UNet3d, Partially-InvRes and Fully-InvRes each trained on
      * the training cases, applied to the test cases, scored and drawn. Node ids: 1 training data, 2 test data,
-     * then per architecture k = 0, 1, 2: learner 3 + k, predictor 6 + k, scorer 9 + k, overlay 12 + k.
+     * then per architecture k = 0, 1, 2: learner 3 + k, predictor 6 + k, scorer 9 + k, overlay 12 + k; 15 draws the
+     * test cases' reference labels.
      */
     static Template compare(String name, WorkflowWriter.NodeSpec trainData, WorkflowWriter.NodeSpec testData,
             Scale scale, Map<String, String> learnerSettings, int overlayChannel) {
@@ -158,6 +159,9 @@ public final class WorkflowTemplates {
             nodes.add(new WorkflowWriter.NodeSpec("segmentation-overlay", Map.of("channel",
                     String.valueOf(overlayChannel), "style", "outline", "panel_size", "128")));
         }
+        nodes.add(new WorkflowWriter.NodeSpec("segmentation-overlay", Map.of("channel", String.valueOf(overlayChannel),
+                "style", "outline", "panel_size", "128")));
+        links.add(new WorkflowWriter.Link(2, 0, REFERENCE_OVERLAY, 0));
         for (int k = 0; k < ARCHITECTURES.size(); k++) {
             links.add(new WorkflowWriter.Link(1, 0, learner(k), 0));
             links.add(new WorkflowWriter.Link(learner(k), 0, predictor(k), 0));
@@ -188,6 +192,9 @@ public final class WorkflowTemplates {
     public static String folderName(Architecture a) {
         return a.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
+
+    /** The node id of the overlay of the test cases' reference labels. */
+    public static final int REFERENCE_OVERLAY = 15;
 
     /** The node id of architecture k's learner (its outputs: model, history). */
     public static int learner(int k) {

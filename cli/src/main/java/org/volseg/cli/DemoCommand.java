@@ -122,14 +122,16 @@ final class DemoCommand implements Callable<Integer> {
                 TableFiles.read(results.resolve("Segmentation Overlay (#" + WorkflowTemplates.REFERENCE_OVERLAY + ")")
                         .resolve("port_1.csv"), ImageTable.SPEC), nodes);
 
-        o.printf("%n%-18s %8s %8s %8s %8s %10s %16s%n", "architecture", "label 1", "label 2", "label 3", "mean",
-                "train s", "step memory MB");
+        List<Integer> labels = DemoReport.labels(branches);
+        StringBuilder header = new StringBuilder(String.format("%n%-18s", "architecture"));
+        labels.forEach(l -> header.append(String.format(" %8s", "label " + l)));
+        o.println(header.append(String.format(" %8s %10s %16s", "mean", "train s", "step memory MB")));
         for (DemoReport.Branch b : branches) {
             Map<Integer, Double> d = b.meanDice();
-            o.printf("%-18s %8s %8s %8s %8s %10.0f %16.0f%n", b.architecture(), DemoReport.fmt(d.getOrDefault(1,
-                    Double.NaN), 3), DemoReport.fmt(d.getOrDefault(2, Double.NaN), 3), DemoReport.fmt(d.getOrDefault(
-                    3, Double.NaN), 3), DemoReport.fmt(d.getOrDefault(0, Double.NaN), 3), b.trainingSeconds(),
-                    memory.get(b.architecture()).peakGrowthBytes() / 1048576.0);
+            StringBuilder row = new StringBuilder(String.format("%-18s", b.architecture()));
+            labels.forEach(l -> row.append(String.format(" %8s", DemoReport.fmt(d.getOrDefault(l, Double.NaN), 3))));
+            o.println(row.append(String.format(" %8s %10.0f %16.0f", DemoReport.fmt(d.getOrDefault(0, Double.NaN),
+                    3), b.trainingSeconds(), memory.get(b.architecture()).peakGrowthBytes() / 1048576.0)));
         }
         o.println("\n(Dice: mean over the " + (data == Data.colin27 ? "right hemisphere" : scale.testCases()
                 + " test phantoms") + "; step memory: one training step at " + MEMORY_EDGE + "³, widths "

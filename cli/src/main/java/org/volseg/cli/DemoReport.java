@@ -71,13 +71,7 @@ final class DemoReport {
                 .append("</li>"));
         h.append("</ul>\n");
 
-        List<Integer> labels = new ArrayList<>();
-        branches.forEach(b -> b.meanDice().keySet().forEach(l -> {
-            if (l != 0 && !labels.contains(l)) {
-                labels.add(l);
-            }
-        }));
-        labels.sort(null);
+        List<Integer> labels = labels(branches);
         h.append("<h2>Dice on the test cases</h2>\n<table><tr><th>architecture</th>");
         labels.forEach(l -> h.append("<th>label ").append(l).append("</th>"));
         h.append("<th>mean</th><th>training time</th></tr>\n");
@@ -124,6 +118,12 @@ final class DemoReport {
         AtomicFiles.write(file, tmp -> Files.writeString(tmp, h, StandardCharsets.UTF_8));
     }
 
+    /** The foreground labels scored in any branch, in order. */
+    static List<Integer> labels(List<Branch> branches) {
+        return branches.stream().flatMap(b -> b.meanDice().keySet().stream()).filter(l -> l != 0).distinct()
+                .sorted().toList();
+    }
+
     private static void figures(StringBuilder h, Table images) {
         for (int r = 0; r < images.rows().size(); r++) {
             byte[] png = (byte[]) images.cell(r, "image");
@@ -158,8 +158,11 @@ final class DemoReport {
             }
             series.add(points);
         }
+        if (series.stream().allMatch(List::isEmpty)) {
+            return "<p>No " + esc(title) + " (nothing was validated: validation share 0).</p>";
+        }
         if (!(hi > lo)) {
-            lo = Double.isFinite(lo) ? lo - 0.5 : 0;
+            lo = lo - 0.5;
             hi = lo + 1;
         }
         double x0 = left;

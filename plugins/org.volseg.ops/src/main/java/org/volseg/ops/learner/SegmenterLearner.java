@@ -155,7 +155,7 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
         TrainingSettings settings = TrainingSettings.defaults().withPatch(config.patch()).withEpochs(s.epochs())
                 .withStepsPerEpoch(s.stepsPerEpoch())
                 .withOptimizer(s.optimizer(), s.learningRate(), TrainingSettings.defaults().weightDecay())
-                .withValidation(Math.max(1, s.epochs() / 5), 0.5, 0).withSeed(s.seed());
+                .withValidation(Math.max(1, s.epochs() / 5), 0.5, 0).withCheckpointEvery(1).withSeed(s.seed());
 
         Path model = s.modelFile() != null ? s.modelFile() : Files.createTempDirectory("volseg-model")
                 .resolve(config.architecture().name().toLowerCase(java.util.Locale.ROOT) + ModelPort.EXTENSION);

@@ -60,7 +60,7 @@ public final class WorkflowTemplates {
 
         /** Brain extraction, one training and one test case: {@code volseg demo --data colin27}. */
         public static Scale brain(Path folder) {
-            return new Scale(1, 1, 0, 32, 6, 20, "8,16,32,64", "16,32,64,128", folder);
+            return new Scale(1, 1, 0, 32, 10, 20, "8,16,32,64", "16,32,64,128", folder);
         }
     }
 

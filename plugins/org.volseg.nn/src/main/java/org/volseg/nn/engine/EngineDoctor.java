@@ -41,7 +41,7 @@ public final class EngineDoctor {
         }
     }
 
-    private static String gpuNote(Engine engine, int gpus) {
+    static String gpuNote(Engine engine, int gpus) {
         if (gpus > 0) {
             return gpus + " CUDA device(s) usable by PyTorch";
         }

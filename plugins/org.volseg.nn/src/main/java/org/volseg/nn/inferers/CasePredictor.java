@@ -14,6 +14,7 @@ import org.volseg.core.transforms.Preprocessing;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 import org.volseg.nn.bundle.BundleManifest;
+import org.volseg.nn.engine.Compute;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
 import org.volseg.nn.networks.NetworkBundle;
@@ -53,12 +54,14 @@ public final class CasePredictor implements AutoCloseable {
     }
 
     /**
-     * Reads a bundle into a predictor that owns the network's memory until {@link #close()}: for callers that keep
-     * DJL at arm's length (the operations layer). {@code window} null means the defaults for the bundle's patch.
+     * Reads a bundle into a predictor on the {@code compute} device that owns the network's memory until
+     * {@link #close()}: for callers that keep DJL at arm's length (the operations layer). {@code window} null means
+     * the defaults for the bundle's patch.
      */
-    public static CasePredictor open(Path bundle, SlidingWindow.Settings window) throws IOException {
+    public static CasePredictor open(Path bundle, SlidingWindow.Settings window, Compute compute)
+            throws IOException {
         return DjlContext.callIo(() -> {
-            NDManager m = NDManager.newBaseManager();
+            NDManager m = compute.newManager();
             try {
                 NetworkBundle.Loaded loaded = NetworkBundle.read(bundle, m);
                 return new CasePredictor(loaded, window != null ? window

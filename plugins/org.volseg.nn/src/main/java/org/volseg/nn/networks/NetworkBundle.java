@@ -11,6 +11,7 @@ import org.volseg.core.transforms.Preprocessing;
 import org.volseg.nn.bundle.BundleFormatException;
 import org.volseg.nn.bundle.BundleManifest;
 import org.volseg.nn.bundle.ModelBundle;
+import org.volseg.nn.engine.Compute;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
 import org.volseg.nn.engines.Trainer;
@@ -59,17 +60,18 @@ public final class NetworkBundle {
     }
 
     /**
-     * Trains a network built from {@code config} (weights from {@code seed}) with the {@link Trainer}, then writes it
-     * as a bundle, all in a manager of its own: for callers that keep DJL at arm's length (the operations layer;
-     * DJL's packages are private to this bundle).
+     * Trains a network built from {@code config} (weights from {@code seed}) with the {@link Trainer} on the
+     * {@code compute} device, then writes it as a bundle, all in a manager of its own: for callers that keep DJL at
+     * arm's length (the operations layer; DJL's packages are private to this bundle).
      *
      * @see Trainer#train for the meaning of the arguments and what is thrown
      */
     public static TrainingResult train(NetworkConfig config, long seed, List<TrainingCase> training,
             List<TrainingCase> validation, int[] labelValues, TrainingSettings settings, Path checkpoint,
-            Monitor monitor, Path file, Function<TrainingResult, Description> description) throws IOException {
+            Monitor monitor, Path file, Function<TrainingResult, Description> description, Compute compute)
+            throws IOException {
         return DjlContext.callIo(() -> {
-            try (NDManager m = NDManager.newBaseManager()) {
+            try (NDManager m = compute.newManager()) {
                 Network net = Network.build(config, m, seed);
                 TrainingResult result = new Trainer().train(net, training, validation, labelValues, settings,
                         checkpoint, monitor, null);

@@ -32,7 +32,8 @@ public record TableSpec(PortKind kind, List<Column> columns) implements PortSpec
             case IMAGE_TABLE -> ImageTable.SPEC;
             case METRICS_TABLE -> MetricsTable.SPEC;
             case HISTORY_TABLE -> HistoryTable.SPEC;
-            default -> throw new IllegalArgumentException("no table spec for " + kind + " yet");
+            case POINT_TABLE -> PointTable.SPEC;
+            case MODEL -> throw new IllegalArgumentException("a model port is no table");
         };
     }
 

@@ -18,6 +18,7 @@ import org.volseg.core.io.NiftiFiles;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.transforms.ImageAndLabels;
 import org.volseg.core.transforms.Preprocessing;
+import org.volseg.nn.engine.Compute;
 import org.volseg.nn.engine.ProcessMemory;
 import org.volseg.nn.engines.EpochRecord;
 import org.volseg.nn.engines.TrainingCase;
@@ -169,6 +170,13 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
             labelNames.put(v, v == 0 ? "background" : "label " + v);
         }
         List<String> channelNames = channelNames(split.training().get(0), channels);
+        Compute.Resolved device;
+        try {
+            device = s.device().resolve();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException("Device (device): " + e.getMessage());
+        }
+        train.report(0, "training " + config.architecture() + " on " + device.note());
         ProcessMemory.resetPeak(); // the history's peak memory is then this run's
         TrainingResult trained = Progress.callNetworks(() -> NetworkBundle.train(config, s.seed(), training,
                 validation, labelValues, settings, checkpoint, train.monitor(), model, result -> {
@@ -179,6 +187,7 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
                     provenance.put("validation_cases", split.validation().stream().map(Case::id).toList());
                     provenance.put("epochs", s.epochs());
                     provenance.put("steps_per_epoch", s.stepsPerEpoch());
+                    provenance.put("device", device.note());
                     Map<String, Double> metrics = new LinkedHashMap<>();
                     if (!Double.isNaN(result.bestMeanDice())) {
                         metrics.put("best_validation_mean_dice", result.bestMeanDice());
@@ -186,7 +195,7 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
                     }
                     return new NetworkBundle.Description(channelNames, labelNames, preprocessing, provenance,
                             metrics);
-                }));
+                }, s.device()));
         Files.deleteIfExists(checkpoint);
         Table.Builder table = new Table.Builder(HistoryTable.SPEC);
         for (EpochRecord r : trained.history()) { // a resumed run's history holds its earlier epochs too

@@ -2,6 +2,7 @@ package org.volseg.ops.learner;
 
 import java.nio.file.Path;
 import org.volseg.core.transforms.Preprocessing;
+import org.volseg.nn.engine.Compute;
 import org.volseg.nn.engines.Optimizer;
 import org.volseg.nn.networks.Architecture;
 import org.volseg.ops.api.Setting;
@@ -21,6 +22,7 @@ import org.volseg.ops.api.Setting;
  * @param spacing        resample to this spacing (mm), 0 keeps each image's own
  * @param normalization  intensity normalisation per case
  * @param modelFile      where the bundle goes
+ * @param device         where the network trains
  */
 public record SegmenterLearnerSettings(
         @Setting(key = "architecture", label = "Architecture", defaultValue = "fully-invres",
@@ -80,5 +82,9 @@ public record SegmenterLearnerSettings(
                 description = "Where the trained model bundle (.volseg) is written; blank for a new folder in the "
                         + "system's temporary directory. A checkpoint beside it (<file>.checkpoint) lets a run "
                         + "that was cancelled or crashed resume where it stopped (same settings and data).")
-        Path modelFile) {
+        Path modelFile,
+        @Setting(key = "device", label = "Device", defaultValue = "auto",
+                description = "auto: the first GPU PyTorch can use, else the CPU (the progress says which, and why "
+                        + "not a GPU); cpu; gpu: the first GPU, or stop with the reason there is none.")
+        Compute device) {
 }

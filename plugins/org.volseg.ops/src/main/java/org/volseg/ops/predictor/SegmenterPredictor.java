@@ -7,6 +7,7 @@ import org.volseg.core.data.Case;
 import org.volseg.core.data.CaseChecks;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.volume.Geometry;
+import org.volseg.nn.engine.Compute;
 import org.volseg.nn.inferers.CasePredictor;
 import org.volseg.nn.inferers.SlidingWindow;
 import org.volseg.ops.api.InvalidSettingsException;
@@ -101,7 +102,14 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
         SlidingWindow.Settings window = new SlidingWindow.Settings(new PatchSize(p.get(0), p.get(1), p.get(2)),
                 s.overlap(), s.gaussian(), 1);
         Table.Builder table = new Table.Builder(VolumeTable.SPEC);
-        try (CasePredictor predictor = CasePredictor.open(model.bundle(), window)) {
+        Compute.Resolved device;
+        try {
+            device = s.device().resolve();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException("Device (device): " + e.getMessage());
+        }
+        progress.report(0, "predicting on " + device.note());
+        try (CasePredictor predictor = CasePredictor.open(model.bundle(), window, s.device())) {
             for (int i = 0; i < cases.size(); i++) {
                 Case c = cases.get(i);
                 Progress slice = progress.slice((double) i / cases.size(), (double) (i + 1) / cases.size());

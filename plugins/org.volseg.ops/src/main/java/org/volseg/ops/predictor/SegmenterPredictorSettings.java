@@ -1,6 +1,7 @@
 package org.volseg.ops.predictor;
 
 import java.nio.file.Path;
+import org.volseg.nn.engine.Compute;
 import org.volseg.ops.api.Setting;
 
 /**
@@ -8,6 +9,7 @@ import org.volseg.ops.api.Setting;
  * @param overwrite    what to do when a label map exists already
  * @param overlap      sliding-window overlap
  * @param gaussian     Gaussian blending of window predictions
+ * @param device       where the network runs
  */
 public record SegmenterPredictorSettings(
         @Setting(key = "output_folder", label = "Output folder", defaultValue = "", widget = Setting.Widget.FOLDER,
@@ -25,7 +27,11 @@ public record SegmenterPredictorSettings(
         @Setting(key = "gaussian", label = "Gaussian blending", defaultValue = "true",
                 description = "Weight each window's prediction by a Gaussian (σ = window / 8) so that window "
                         + "centres count more than edges; off weighs all voxels alike.")
-        boolean gaussian) {
+        boolean gaussian,
+        @Setting(key = "device", label = "Device", defaultValue = "auto",
+                description = "auto: the first GPU PyTorch can use, else the CPU (the progress says which, and why "
+                        + "not a GPU); cpu; gpu: the first GPU, or stop with the reason there is none.")
+        Compute device) {
 
     /** What to do with a label map that exists already. */
     public enum Overwrite { FAIL, OVERWRITE, SKIP }

@@ -87,6 +87,13 @@ class SegmenterLearnerTest {
         patch.put("patch_size", "17");
         assertThatThrownBy(() -> new SegmenterLearner().run(patch, List.of(phantoms(dir, 2)), Progress.silent()))
                 .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("17");
+        if (org.volseg.nn.engine.Compute.AUTO.resolve().note().startsWith("cpu")) { // a machine without a GPU
+            Map<String, String> gpu = tiny(model);
+            gpu.put("device", "gpu");
+            assertThatThrownBy(() -> new SegmenterLearner().run(gpu, List.of(phantoms(dir, 2)), Progress.silent()))
+                    .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("Device (device)")
+                    .hasMessageContaining("no GPU");
+        }
         Table volumes = phantoms(dir, 2);
         Table unlabeled = new Table(volumes.spec(), volumes.rows().stream().map(r -> {
             List<Object> row = new java.util.ArrayList<>(r);

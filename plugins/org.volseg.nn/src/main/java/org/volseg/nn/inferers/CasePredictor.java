@@ -9,6 +9,7 @@ import org.volseg.core.data.CaseVolumes;
 import org.volseg.core.io.NiftiHeader;
 import org.volseg.core.io.NiftiReader;
 import org.volseg.core.io.NiftiWriter;
+import org.volseg.core.postprocessing.PostProcessing;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.transforms.Preprocessing;
 import org.volseg.core.volume.LabelMap;
@@ -73,14 +74,17 @@ public final class CasePredictor implements AutoCloseable {
         });
     }
 
-    /** Segments a case into {@code output} as {@link #predict(Case, Path, NDManager, Monitor)}, in its own scope. */
-    public void predict(Case c, Path output, Monitor monitor) throws IOException {
+    /**
+     * Segments a case into {@code output} as {@link #predict(Case, Path, PostProcessing, NDManager, Monitor)}, in
+     * its own scope.
+     */
+    public void predict(Case c, Path output, PostProcessing post, Monitor monitor) throws IOException {
         if (own == null) {
             throw new IllegalStateException("a predictor built on a caller's network takes the caller's manager");
         }
         DjlContext.callIo(() -> {
             try (NDManager scope = own.newSubManager()) {
-                predict(c, output, scope, monitor);
+                predict(c, output, post, scope, monitor);
                 return null;
             }
         });
@@ -129,11 +133,12 @@ public final class CasePredictor implements AutoCloseable {
     }
 
     /**
-     * Segments a case and writes its label map to {@code output} (any NIfTI layout), on the case's grid and with
-     * its first image's header fields (qform/sform codes, units), atomically: a cancelled or failed run leaves no
-     * file.
+     * Segments a case, cleans the label map as {@code post} says, and writes it to {@code output} (any NIfTI
+     * layout), on the case's grid and with its first image's header fields (qform/sform codes, units), atomically:
+     * a cancelled or failed run leaves no file.
      */
-    public void predict(Case c, Path output, NDManager manager, Monitor monitor) throws IOException {
+    public void predict(Case c, Path output, PostProcessing post, NDManager manager, Monitor monitor)
+            throws IOException {
         Volume image = CaseVolumes.image(c);
         LabelMap labels;
         try {
@@ -141,6 +146,7 @@ public final class CasePredictor implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("case " + c.id() + ": " + e.getMessage(), e);
         }
+        labels = post.isNone() ? labels : post.apply(labels);
         NiftiHeader template = NiftiReader.readHeader(c.images().get(0)).header();
         NiftiWriter.writeLabels(output, labels, new NiftiWriter.Options(template.version(), null,
                 template.byteOrder(), 1, template, List.of()));

@@ -20,6 +20,7 @@ import org.volseg.core.data.synthetic.PhantomDataset;
 import org.volseg.core.data.synthetic.PhantomSpec;
 import org.volseg.core.io.NiftiReader;
 import org.volseg.core.io.NiftiWriter;
+import org.volseg.core.postprocessing.PostProcessing;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.transforms.GeometricTransform;
 import org.volseg.core.transforms.Preprocessing;
@@ -70,7 +71,8 @@ class CasePredictorTest {
     private static LabelMap predict(Path bundle, Case c, Path output, Monitor monitor) throws Exception {
         DjlContext.call(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
-                new CasePredictor(NetworkBundle.read(bundle, m)).predict(c, output, m, monitor);
+                new CasePredictor(NetworkBundle.read(bundle, m)).predict(c, output, PostProcessing.none(), m,
+                        monitor);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

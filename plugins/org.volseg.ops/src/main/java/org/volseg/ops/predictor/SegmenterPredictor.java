@@ -51,7 +51,8 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
                 + "resampling and normalisation), slides the network over it in windows of the training patch size "
                 + "with overlap and Gaussian blending, and writes the label map on the case's own grid with its "
                 + "first image's header (orientation, spacing and origin as the input's; resampled predictions are "
-                + "taken back by resampling the class probabilities, not the labels). Files are written under a "
+                + "taken back by resampling the class probabilities, not the labels), optionally cleaned (largest "
+                + "component per label, small components removed, holes filled). Files are written under a "
                 + "temporary name and moved into place when complete, so a cancelled run leaves no half-written "
                 + "file. The output table lists the cases with the written label maps in the label column, ready "
                 + "for the Segmentation Scorer and Overlay.";
@@ -108,7 +109,7 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException("Device (device): " + e.getMessage());
         }
-        progress.report(0, "predicting on " + device.note());
+        progress.report(0, "predicting on " + device.note() + "; post-processing: " + s.postProcessing());
         try (CasePredictor predictor = CasePredictor.open(model.bundle(), window, s.device())) {
             for (int i = 0; i < cases.size(); i++) {
                 Case c = cases.get(i);
@@ -117,7 +118,7 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
                 if (!(s.overwrite() == SegmenterPredictorSettings.Overwrite.SKIP && Files.exists(output))) {
                     slice.report(0, "segmenting " + c.id() + " (" + (i + 1) + " of " + cases.size() + ")");
                     Progress.callNetworks(() -> {
-                        predictor.predict(c, output, slice.monitor());
+                        predictor.predict(c, output, s.postProcessing(), slice.monitor());
                         return null;
                     });
                 }

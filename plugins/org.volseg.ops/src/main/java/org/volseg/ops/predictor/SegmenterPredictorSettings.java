@@ -1,6 +1,7 @@
 package org.volseg.ops.predictor;
 
 import java.nio.file.Path;
+import org.volseg.core.postprocessing.PostProcessing;
 import org.volseg.nn.engine.Compute;
 import org.volseg.ops.api.Setting;
 
@@ -10,6 +11,9 @@ import org.volseg.ops.api.Setting;
  * @param overlap      sliding-window overlap
  * @param gaussian     Gaussian blending of window predictions
  * @param device       where the network runs
+ * @param largestOnly  keep each label's largest component
+ * @param minVoxels    remove each label's smaller components
+ * @param fillHoles    fill enclosed background
  */
 public record SegmenterPredictorSettings(
         @Setting(key = "output_folder", label = "Output folder", defaultValue = "", widget = Setting.Widget.FOLDER,
@@ -31,7 +35,24 @@ public record SegmenterPredictorSettings(
         @Setting(key = "device", label = "Device", defaultValue = "auto",
                 description = "auto: the first GPU PyTorch can use, else the CPU (the progress says which, and why "
                         + "not a GPU); cpu; gpu: the first GPU, or stop with the reason there is none.")
-        Compute device) {
+        Compute device,
+        @Setting(key = "largest_component", label = "Keep the largest component", defaultValue = "false",
+                tab = "Post-processing", description = "Keep only the largest connected component of each label "
+                        + "(26-connected), as nnU-Net's post-processing does for single-object structures.")
+        boolean largestOnly,
+        @Setting(key = "min_component_voxels", label = "Smallest component (voxels)", defaultValue = "0", min = 0,
+                max = 2147483647, tab = "Post-processing",
+                description = "Remove each label's components smaller than this many voxels; 0 keeps them all.")
+        int minVoxels,
+        @Setting(key = "fill_holes", label = "Fill holes", defaultValue = "false", tab = "Post-processing",
+                description = "Fill background that labels enclose completely (6-connected, not reaching the "
+                        + "border) with the label around it; other labels inside are kept.")
+        boolean fillHoles) {
+
+    /** The post-processing these settings ask for. */
+    public PostProcessing postProcessing() {
+        return new PostProcessing(largestOnly, minVoxels, fillHoles);
+    }
 
     /** What to do with a label map that exists already. */
     public enum Overwrite { FAIL, OVERWRITE, SKIP }

@@ -73,6 +73,18 @@ class SegmenterLearnerTest {
         assertThatThrownBy(() -> new SegmenterPredictor().run(Map.of("output_folder", out.toString()),
                 List.of(port, volumes), Progress.silent())).isInstanceOf(InvalidSettingsException.class)
                 .hasMessageContaining("exists already");
+
+        // post-processing: each label keeps one component, and nothing else changes its values
+        Table cleaned = (Table) new SegmenterPredictor().run(Map.of("output_folder", out.toString(), "overwrite",
+                "overwrite", "largest_component", "true"), List.of(port, volumes), Progress.silent()).get(0);
+        LabelMap one = NiftiReader.readLabels(Path.of((String) cleaned.cell(0, "label")));
+        for (int label : one.labels()) {
+            if (label != 0) {
+                assertThat(org.volseg.core.postprocessing.PostProcessing.none().apply(one).histogram()[label])
+                        .isEqualTo(new org.volseg.core.postprocessing.PostProcessing(true, 0, false).apply(one)
+                                .histogram()[label]);
+            }
+        }
     }
 
     @Test

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "demo", description = "Run the InvRes workflow template end to end on synthetic phantoms made on the "
         + "fly: train UNet3d, Partially-InvRes and Fully-InvRes, segment unseen phantoms, score them, draw overlays; "
         + "prints a Dice table and writes NIfTI predictions, the models, the workflow itself (open it in KNIME) and "
-        + "an HTML report. About 10 minutes on 2 CPU cores. With --data colin27: brain extraction on real MR.")
+        + "an HTML report. About 7 minutes on 2 CPU cores. With --data colin27: brain extraction on real MR.")
 final class DemoCommand implements Callable<Integer> {
 
     /** The memory table's step: big enough that activations, not PyTorch itself, dominate; quick on a CPU. */

@@ -170,12 +170,7 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
             labelNames.put(v, v == 0 ? "background" : "label " + v);
         }
         List<String> channelNames = channelNames(split.training().get(0), channels);
-        Compute.Resolved device;
-        try {
-            device = s.device().resolve();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException("Device (device): " + e.getMessage());
-        }
+        Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device());
         train.report(0, "training " + config.architecture() + " on " + device.note());
         ProcessMemory.resetPeak(); // the history's peak memory is then this run's
         TrainingResult trained = Progress.callNetworks(() -> NetworkBundle.train(config, s.seed(), training,

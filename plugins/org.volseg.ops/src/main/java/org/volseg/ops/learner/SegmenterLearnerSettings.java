@@ -5,6 +5,7 @@ import org.volseg.core.transforms.Preprocessing;
 import org.volseg.nn.engine.Compute;
 import org.volseg.nn.engines.Optimizer;
 import org.volseg.nn.networks.Architecture;
+import org.volseg.ops.api.InvalidSettingsException;
 import org.volseg.ops.api.Setting;
 
 /**
@@ -83,8 +84,19 @@ public record SegmenterLearnerSettings(
                         + "system's temporary directory. A checkpoint beside it (<file>.checkpoint) lets a run "
                         + "that was cancelled or crashed resume where it stopped (same settings and data).")
         Path modelFile,
-        @Setting(key = "device", label = "Device", defaultValue = "auto",
-                description = "auto: the first GPU PyTorch can use, else the CPU (the progress says which, and why "
-                        + "not a GPU); cpu; gpu: the first GPU, or stop with the reason there is none.")
+        @Setting(key = "device", label = "Device", defaultValue = "auto", description = DEVICE)
         Compute device) {
+
+    /** The device setting's description, shared by every node that runs a network. */
+    public static final String DEVICE = "auto: the first GPU PyTorch can use, else the CPU (the progress says "
+            + "which, and why not a GPU); cpu; gpu: the first GPU, or stop with the reason there is none.";
+
+    /** The device chosen, resolved on this machine, or the reason it cannot be. */
+    public static Compute.Resolved resolve(Compute device) throws InvalidSettingsException {
+        try {
+            return device.resolve();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException("Device (device): " + e.getMessage());
+        }
+    }
 }

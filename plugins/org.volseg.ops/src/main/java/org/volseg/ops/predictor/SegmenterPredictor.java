@@ -20,6 +20,7 @@ import org.volseg.ops.api.PortSpec;
 import org.volseg.ops.api.Progress;
 import org.volseg.ops.api.Table;
 import org.volseg.ops.api.VolumeTable;
+import org.volseg.ops.learner.SegmenterLearnerSettings;
 
 /**
  * The Segmenter Predictor node: segments every case of a volume table with a trained model and writes the label
@@ -103,12 +104,7 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
         SlidingWindow.Settings window = new SlidingWindow.Settings(new PatchSize(p.get(0), p.get(1), p.get(2)),
                 s.overlap(), s.gaussian(), 1);
         Table.Builder table = new Table.Builder(VolumeTable.SPEC);
-        Compute.Resolved device;
-        try {
-            device = s.device().resolve();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidSettingsException("Device (device): " + e.getMessage());
-        }
+        Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device());
         progress.report(0, "predicting on " + device.note() + "; post-processing: " + s.postProcessing());
         try (CasePredictor predictor = CasePredictor.open(model.bundle(), window, s.device())) {
             for (int i = 0; i < cases.size(); i++) {

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.volseg.core.postprocessing.PostProcessing;
 import org.volseg.nn.engine.Compute;
 import org.volseg.ops.api.Setting;
+import org.volseg.ops.learner.SegmenterLearnerSettings;
 
 /**
  * @param outputFolder where label maps go
@@ -33,8 +34,7 @@ public record SegmenterPredictorSettings(
                         + "centres count more than edges; off weighs all voxels alike.")
         boolean gaussian,
         @Setting(key = "device", label = "Device", defaultValue = "auto",
-                description = "auto: the first GPU PyTorch can use, else the CPU (the progress says which, and why "
-                        + "not a GPU); cpu; gpu: the first GPU, or stop with the reason there is none.")
+                description = SegmenterLearnerSettings.DEVICE)
         Compute device,
         @Setting(key = "largest_component", label = "Keep the largest component", defaultValue = "false",
                 tab = "Post-processing", description = "Keep only the largest connected component of each label "

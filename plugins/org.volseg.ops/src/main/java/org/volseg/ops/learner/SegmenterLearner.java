@@ -125,6 +125,7 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
     @Override
     public List<PortData> execute(SegmenterLearnerSettings s, List<PortData> inputs, Progress progress)
             throws Exception {
+        Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device()); // before any data is read
         List<Case> cases = VolumeTable.cases((Table) inputs.get(0));
         for (Case c : cases) {
             if (!c.labeled()) {
@@ -170,7 +171,6 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
             labelNames.put(v, v == 0 ? "background" : "label " + v);
         }
         List<String> channelNames = channelNames(split.training().get(0), channels);
-        Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device());
         train.report(0, "training " + config.architecture() + " on " + device.note());
         ProcessMemory.resetPeak(); // the history's peak memory is then this run's
         TrainingResult trained = Progress.callNetworks(() -> NetworkBundle.train(config, s.seed(), training,

@@ -38,9 +38,29 @@ public final class NativeMemory {
     private NativeMemory() {
     }
 
-    /** Bytes allocated through malloc and not freed (all arenas, and blocks mapped on their own). */
+    /**
+     * Bytes allocated through malloc and not freed (all arenas, and blocks mapped on their own), less what the JVM
+     * itself has malloc'd (its JIT and GC, which grow while code is still being compiled) when Native Memory
+     * Tracking is on (the nn tests run with it): what is left is PyTorch's and DJL's.
+     */
     public static long bytes() {
         MallInfo2 info = C.mallinfo2();
-        return info.uordblks + info.hblkhd;
+        return info.uordblks + info.hblkhd - jvmMallocBytes();
+    }
+
+    private static final java.util.regex.Pattern TOTAL_MALLOC = java.util.regex.Pattern.compile(
+            "(?m)^\\s+malloc: (\\d+)KB");
+
+    /** The JVM's own malloc'd bytes from Native Memory Tracking's summary, or 0 when tracking is off. */
+    static long jvmMallocBytes() {
+        try {
+            Object summary = java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "vmNativeMemory",
+                    new Object[] {new String[] {"summary"}}, new String[] {String[].class.getName()});
+            java.util.regex.Matcher m = TOTAL_MALLOC.matcher(String.valueOf(summary));
+            return m.find() ? Long.parseLong(m.group(1)) * 1024 : 0;
+        } catch (javax.management.JMException e) {
+            return 0;
+        }
     }
 }

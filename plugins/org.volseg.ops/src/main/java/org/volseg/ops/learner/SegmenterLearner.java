@@ -200,7 +200,10 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
                     r.learningRate(), r.seconds(), r.peakMemoryBytes() / (1024.0 * 1024.0));
         }
         progress.report(1, "model written to " + model);
-        return List.of(ModelPort.read(model), table.build());
+        // the spec from what was just written: reading the bundle back would rebuild the whole network again
+        ModelPort.Spec spec = new ModelPort.Spec(config.architecture().name(), channelNames, labelNames,
+                List.of(config.patch().x(), config.patch().y(), config.patch().z()));
+        return List.of(new ModelPort(model, spec), table.build());
     }
 
     private static List<TrainingCase> load(List<Case> cases, Preprocessing preprocessing, Progress progress)

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,14 +39,18 @@ public final class SlidingWindow {
     static final double SIGMA_SCALE = 1.0 / 8;
 
     /**
-     * How windows are placed and blended.
+     * How windows are placed, predicted, blended and stitched.
      *
-     * @param patch     the network's input size
-     * @param overlap   the fraction of a patch that neighbouring windows share, in [0, 1)
-     * @param gaussian  whether to weight each window by a Gaussian importance map (else uniformly)
-     * @param batchSize windows per network call, at least 1
+     * @param patch      the network's input size
+     * @param overlap    the fraction of a patch that neighbouring windows share, in [0, 1)
+     * @param gaussian   whether to weight each window by a Gaussian importance map (else uniformly)
+     * @param batchSize  windows per network call, at least 1
+     * @param mirroring  the flips each window is also predicted under (test-time augmentation)
+     * @param stitching  how the whole volume's probabilities are kept
+     * @param classChunk classes per pass in {@link Stitching#CLASS_CHUNKS} mode, at least 1
      */
-    public record Settings(PatchSize patch, double overlap, boolean gaussian, int batchSize) {
+    public record Settings(PatchSize patch, double overlap, boolean gaussian, int batchSize, Mirroring mirroring,
+            Stitching stitching, int classChunk) {
 
         public Settings {
             if (patch == null) {
@@ -57,12 +62,42 @@ public final class SlidingWindow {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be at least 1, got " + batchSize);
             }
+            Objects.requireNonNull(mirroring, "mirroring");
+            Objects.requireNonNull(stitching, "stitching");
+            if (classChunk < 1) {
+                throw new IllegalArgumentException("classes per chunk must be at least 1, got " + classChunk);
+            }
         }
 
-        /** Overlap 0.5, Gaussian blending, one window per batch: nnU-Net's defaults. */
+        /** No test-time flips, float32 stitching. */
+        public Settings(PatchSize patch, double overlap, boolean gaussian, int batchSize) {
+            this(patch, overlap, gaussian, batchSize, Mirroring.NONE, Stitching.FLOAT32, 1);
+        }
+
+        /** Overlap 0.5, Gaussian blending, one window per batch, no flips, float32: nnU-Net's defaults. */
         public static Settings defaults(PatchSize patch) {
             return new Settings(patch, 0.5, true, 1);
         }
+
+        public Settings withBatchSize(int windows) {
+            return new Settings(patch, overlap, gaussian, windows, mirroring, stitching, classChunk);
+        }
+
+        public Settings withStitching(Stitching mode, int chunk) {
+            return new Settings(patch, overlap, gaussian, batchSize, mirroring, mode, chunk);
+        }
+    }
+
+    /** Receives the blended probabilities of one class at a time, each on the image's grid. */
+    @FunctionalInterface
+    public interface ClassSink {
+
+        /**
+         * @param k           the class (0 = background)
+         * @param classes     how many classes the network predicts
+         * @param probability the class's probability of every voxel, x fastest; the sink may keep it
+         */
+        void accept(int k, int classes, float[] probability);
     }
 
     private final Settings settings;
@@ -120,27 +155,42 @@ public final class SlidingWindow {
     }
 
     /**
-     * Softmax probabilities of every voxel, blended over the windows.
+     * Softmax probabilities of every voxel, blended over the windows, all classes at once (float32 stitching
+     * holds them anyway; the other modes convert on the way out).
+     *
+     * @return K arrays, one per class, of {@code image.geometry().voxels()} values each, x fastest
+     * @see #stitch
+     */
+    public float[][] probabilities(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor) {
+        List<float[]> classes = new ArrayList<>();
+        stitch(image, predictor, manager, monitor, (k, count, p) -> classes.add(p));
+        return classes.toArray(new float[0][]);
+    }
+
+    /**
+     * Blends the softmax probabilities of the windows (averaged over the test-time flips) and hands them to
+     * {@code sink} one class at a time, in class order, as the stitching mode allows: float32 and float16 after
+     * one pass over the windows, class chunks after each pass.
      *
      * @param image     C channels, passed to the predictor as they are (normalise first)
      * @param predictor N × C × D × H × W patches to N × K × D × H × W logits
      * @param manager   the parent of the per-batch managers
      * @param monitor   checked for cancellation before each batch, told the progress after it
-     * @return K arrays, one per class, of {@code image.geometry().voxels()} values each, x fastest
      * @throws java.util.concurrent.CancellationException when the monitor cancels
      */
-    public float[][] probabilities(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor) {
+    public void stitch(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor, ClassSink sink) {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(predictor, "predictor");
         Objects.requireNonNull(manager, "manager");
         Objects.requireNonNull(monitor, "monitor");
+        Objects.requireNonNull(sink, "sink");
         boolean pytorch = DjlContext.ENGINE.equals(manager.getEngine().getEngineName());
         boolean gradMode = pytorch && JniUtils.isGradMode();
         if (pytorch) {
             JniUtils.setGradMode(false);
         }
         try {
-            return blend(image, predictor, manager, monitor);
+            new Pass(image, predictor, manager, monitor).run(sink);
         } finally {
             if (pytorch) {
                 JniUtils.setGradMode(gradMode);
@@ -148,56 +198,247 @@ public final class SlidingWindow {
         }
     }
 
-    private float[][] blend(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor) {
-        Geometry grid = image.geometry();
-        PatchSize patch = settings.patch();
-        List<PatchBox> boxes = windows(grid);
-        int total = boxes.size();
-        int channels = image.channelCount();
-        int patchVoxels = patch.voxels();
-        float[] input = new float[Math.multiplyExact(Math.min(settings.batchSize(), total), channels * patchVoxels)];
-        float[] weightSum = new float[grid.voxels()];
-        float[][] sums = null;
-        for (int start = 0; start < total; start += settings.batchSize()) {
-            monitor.checkCanceled();
-            int count = Math.min(settings.batchSize(), total - start);
-            for (int b = 0; b < count; b++) {
-                for (int c = 0; c < channels; c++) {
-                    Patches.copy(image.channel(c), grid, boxes.get(start + b), 0f, input,
-                            (b * channels + c) * patchVoxels);
+    /** Blended probabilities of some classes over the windows, in the precision of the stitching mode. */
+    private interface Sums {
+
+        /**
+         * Adds one row of a window: class k's value at voxel target + x is {@code probabilities[offset + k · stride
+         * + x]}, weighted by {@code weights[row + x]}.
+         */
+        void addRow(FloatBuffer probabilities, int offset, int stride, int target, float[] weights, int row,
+                int fromX, int toX);
+
+        /** Class k's blended probabilities as floats; its sums are released. */
+        float[] take(int k);
+    }
+
+    /** Weighted sums, divided by the total weight at the end. */
+    private static final class FloatSums implements Sums {
+        private final float[][] sums;
+        private final float[] weightSum;
+
+        FloatSums(int classes, float[] weightSum) {
+            this.sums = new float[classes][weightSum.length];
+            this.weightSum = weightSum;
+        }
+
+        @Override
+        public void addRow(FloatBuffer p, int offset, int stride, int target, float[] weights, int row, int fromX,
+                int toX) {
+            for (int k = 0; k < sums.length; k++) {
+                float[] sum = sums[k];
+                int o = offset + k * stride;
+                for (int x = fromX; x < toX; x++) {
+                    sum[target + x] += p.get(o + x) * weights[row + x];
                 }
             }
-            float[] probabilities;
-            int classes;
-            try (NDManager batch = manager.newSubManager()) {
-                Shape shape = new Shape(count, channels, patch.z(), patch.y(), patch.x());
-                NDArray patches = batch.create(FloatBuffer.wrap(input, 0, count * channels * patchVoxels), shape,
-                        DataType.FLOAT32);
-                NDArray logits = predictor.logits(patches);
-                classes = classesOf(logits, count, patch);
+        }
+
+        @Override
+        public float[] take(int k) {
+            float[] sum = sums[k];
+            sums[k] = null;
+            for (int i = 0; i < sum.length; i++) {
+                sum[i] /= weightSum[i];
+            }
+            return sum;
+        }
+    }
+
+    /**
+     * Running weighted means in half precision: a mean stays in [0, 1], where half precision is finest, and a
+     * Gaussian's corner weights (e^−24 of the centre's) would vanish from half-precision sums.
+     */
+    private static final class HalfSums implements Sums {
+        private final short[][] means;
+        private final float[] seen;
+
+        HalfSums(int classes, int voxels) {
+            means = new short[classes][voxels];
+            seen = new float[voxels];
+        }
+
+        @Override
+        public void addRow(FloatBuffer p, int offset, int stride, int target, float[] weights, int row, int fromX,
+                int toX) {
+            for (int x = fromX; x < toX; x++) {
+                int i = target + x;
+                float w = weights[row + x];
+                float total = seen[i] + w;
+                float share = w / total;
+                for (int k = 0; k < means.length; k++) {
+                    float mean = Half.toFloat(means[k][i]);
+                    means[k][i] = Half.fromFloat(mean + (p.get(offset + k * stride + x) - mean) * share);
+                }
+                seen[i] = total;
+            }
+        }
+
+        @Override
+        public float[] take(int k) {
+            short[] mean = means[k];
+            means[k] = null;
+            float[] p = new float[mean.length];
+            for (int i = 0; i < mean.length; i++) {
+                p[i] = Half.toFloat(mean[i]);
+            }
+            return p;
+        }
+    }
+
+    /** One stitching of one image: the passes over the windows that the stitching mode needs. */
+    private final class Pass {
+        private final Volume image;
+        private final PatchPredictor predictor;
+        private final NDManager manager;
+        private final Monitor monitor;
+        private final Geometry grid;
+        private final List<PatchBox> boxes;
+        private final float[] input;
+        private int classes = -1;
+
+        Pass(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor) {
+            this.image = image;
+            this.predictor = predictor;
+            this.manager = manager;
+            this.monitor = monitor;
+            this.grid = image.geometry();
+            this.boxes = windows(grid);
+            this.input = new float[Math.multiplyExact(Math.min(settings.batchSize(), boxes.size()),
+                    image.channelCount() * settings.patch().voxels())];
+        }
+
+        void run(ClassSink sink) {
+            // the total weights are only needed by float sums, and computed once for all passes
+            java.util.function.Supplier<float[]> weightSum = new java.util.function.Supplier<>() {
+                private float[] sum;
+
+                @Override
+                public float[] get() {
+                    if (sum == null) {
+                        sum = weightSum();
+                    }
+                    return sum;
+                }
+            };
+            Stitching mode = settings.stitching();
+            int chunk = mode == Stitching.CLASS_CHUNKS ? settings.classChunk() : Integer.MAX_VALUE;
+            int first = 0;
+            int pass = 0;
+            do {
+                int from = first;
+                int passIndex = pass;
+                Sums sums = over(from, chunk, k -> mode == Stitching.FLOAT16 ? new HalfSums(k, grid.voxels())
+                        : new FloatSums(k, weightSum.get()), passIndex);
+                int count = Math.min(chunk, classes - from);
+                for (int k = 0; k < count; k++) {
+                    sink.accept(from + k, classes, sums.take(k));
+                }
+                first += count;
+                pass++;
+            } while (first < classes);
+        }
+
+        /** How many passes the stitching takes, once the class count is known. */
+        private int passes() {
+            int chunk = settings.stitching() == Stitching.CLASS_CHUNKS ? settings.classChunk() : Integer.MAX_VALUE;
+            return classes < 0 || chunk >= classes ? 1 : (classes + chunk - 1) / chunk;
+        }
+
+        /** Runs every window and sums classes first … first + chunk − 1 (allocated once K is known). */
+        private Sums over(int first, int chunk, java.util.function.IntFunction<Sums> allocate, int pass) {
+            int total = boxes.size();
+            int channels = image.channelCount();
+            PatchSize patch = settings.patch();
+            int patchVoxels = patch.voxels();
+            Sums sums = null;
+            for (int start = 0; start < total; start += settings.batchSize()) {
+                monitor.checkCanceled();
+                int count = Math.min(settings.batchSize(), total - start);
+                for (int b = 0; b < count; b++) {
+                    for (int c = 0; c < channels; c++) {
+                        Patches.copy(image.channel(c), grid, boxes.get(start + b), 0f, input,
+                                (b * channels + c) * patchVoxels);
+                    }
+                }
+                try (NDManager batch = manager.newSubManager()) {
+                    Shape shape = new Shape(count, channels, patch.z(), patch.y(), patch.x());
+                    NDArray patches = batch.create(FloatBuffer.wrap(input, 0, count * channels * patchVoxels),
+                            shape, DataType.FLOAT32);
+                    NDArray probabilities = mirrored(patches, count, batch);
+                    if (sums == null) {
+                        sums = allocate.apply(Math.min(chunk, classes - first));
+                    }
+                    FloatBuffer p = probabilities.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                    for (int b = 0; b < count; b++) {
+                        accumulate(p, b, first, boxes.get(start + b), sums);
+                    }
+                }
+                int done = start + count;
+                monitor.progress((pass + (double) done / total) / passes(), "window " + done + " of " + total
+                        + (passes() > 1 ? ", pass " + (pass + 1) + " of " + passes() : ""));
+            }
+            return sums;
+        }
+
+        /** Softmax probabilities of a batch, averaged over the flips (each flipped back), as float32. */
+        private NDArray mirrored(NDArray patches, int count, NDManager batch) {
+            NDArray sum = null;
+            for (int mask : settings.mirroring().flips()) {
+                int[] axes = Mirroring.arrayAxes(mask);
+                NDArray in = mask == 0 ? patches : owned(patches.flip(axes), batch);
+                NDArray logits = predictor.logits(in);
+                int k = classesOf(logits, count, settings.patch());
+                if (classes < 0) {
+                    classes = k;
+                } else if (k != classes) {
+                    throw new IllegalStateException("the predictor returned " + k + " classes, earlier " + classes);
+                }
                 NDArray asFloat = logits.getDataType() == DataType.FLOAT32 ? logits
                         : owned(logits.toType(DataType.FLOAT32, false), batch);
-                probabilities = owned(asFloat.softmax(1), batch).toFloatArray();
+                NDArray p = owned(asFloat.softmax(1), batch);
+                if (mask != 0) {
+                    p = owned(p.flip(axes), batch);
+                }
+                sum = sum == null ? p : owned(sum.add(p), batch);
             }
-            if (sums == null) {
-                sums = new float[classes][grid.voxels()];
-            } else if (sums.length != classes) {
-                throw new IllegalStateException("the predictor returned " + classes + " classes, earlier "
-                        + sums.length);
-            }
-            for (int b = 0; b < count; b++) {
-                accumulate(probabilities, b, classes, boxes.get(start + b), grid, sums, weightSum);
-            }
-            int done = start + count;
-            monitor.progress((double) done / total, "window " + done + " of " + total);
+            int flips = settings.mirroring().count();
+            return flips == 1 ? sum : owned(sum.div(flips), batch);
         }
-        for (int i = 0; i < weightSum.length; i++) {
-            float w = weightSum[i];
-            for (float[] sum : sums) {
-                sum[i] /= w;
+
+        /** Adds window b's probabilities of the classes from {@code first} on that {@code sums} holds, inside the grid. */
+        private void accumulate(FloatBuffer probabilities, int b, int first, PatchBox box, Sums sums) {
+            PatchSize p = box.size();
+            int patchVoxels = p.voxels();
+            int fromX = Math.max(0, box.x());
+            int toX = Math.min(grid.nx(), box.endX());
+            for (int z = Math.max(0, box.z()); z < Math.min(grid.nz(), box.endZ()); z++) {
+                for (int y = Math.max(0, box.y()); y < Math.min(grid.ny(), box.endY()); y++) {
+                    int row = ((z - box.z()) * p.y() + (y - box.y())) * p.x() - box.x();
+                    int target = grid.index(0, y, z);
+                    sums.addRow(probabilities, (b * classes + first) * patchVoxels + row, patchVoxels, target, weights,
+                            row, fromX, toX);
+                }
             }
         }
-        return sums;
+
+        /** Each voxel's total blending weight over the windows that cover it. */
+        private float[] weightSum() {
+            float[] sum = new float[grid.voxels()];
+            for (PatchBox box : boxes) {
+                PatchSize p = box.size();
+                for (int z = Math.max(0, box.z()); z < Math.min(grid.nz(), box.endZ()); z++) {
+                    for (int y = Math.max(0, box.y()); y < Math.min(grid.ny(), box.endY()); y++) {
+                        int row = ((z - box.z()) * p.y() + (y - box.y())) * p.x() - box.x();
+                        int target = grid.index(0, y, z);
+                        for (int x = Math.max(0, box.x()); x < Math.min(grid.nx(), box.endX()); x++) {
+                            sum[target + x] += weights[row + x];
+                        }
+                    }
+                }
+            }
+            return sum;
+        }
     }
 
     /** K from the predictor's output, checking the rest of its shape against the batch. */
@@ -225,35 +466,6 @@ public final class SlidingWindow {
             array.attach(batch);
         }
         return array;
-    }
-
-    /** Adds window b's weighted probabilities (N × K × D × H × W, x fastest) to the sums, inside the grid only. */
-    private void accumulate(float[] probabilities, int b, int classes, PatchBox box, Geometry grid, float[][] sums,
-            float[] weightSum) {
-        PatchSize p = box.size();
-        int patchVoxels = p.voxels();
-        int fromX = Math.max(0, box.x());
-        int toX = Math.min(grid.nx(), box.endX());
-        int fromY = Math.max(0, box.y());
-        int toY = Math.min(grid.ny(), box.endY());
-        int fromZ = Math.max(0, box.z());
-        int toZ = Math.min(grid.nz(), box.endZ());
-        for (int z = fromZ; z < toZ; z++) {
-            for (int y = fromY; y < toY; y++) {
-                int row = ((z - box.z()) * p.y() + (y - box.y())) * p.x() - box.x();
-                int target = grid.index(0, y, z);
-                for (int x = fromX; x < toX; x++) {
-                    weightSum[target + x] += weights[row + x];
-                }
-                for (int k = 0; k < classes; k++) {
-                    float[] sum = sums[k];
-                    int offset = (b * classes + k) * patchVoxels + row;
-                    for (int x = fromX; x < toX; x++) {
-                        sum[target + x] += probabilities[offset + x] * weights[row + x];
-                    }
-                }
-            }
-        }
     }
 
     /**

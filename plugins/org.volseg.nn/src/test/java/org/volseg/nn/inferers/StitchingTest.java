@@ -1,0 +1,213 @@
+package org.volseg.nn.inferers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.volseg.core.sampling.PatchSize;
+import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.Volume;
+import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.engine.Monitor;
+
+/** The stitching modes and test-time flips of {@link SlidingWindow}. */
+class StitchingTest {
+
+    private static final PatchSize PATCH = PatchSize.cube(16);
+    private static final int CLASSES = 5;
+
+    private static <T> T withManager(Function<NDManager, T> work) {
+        return DjlContext.call(() -> {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                return work.apply(manager);
+            }
+        });
+    }
+
+    /** A phantom-like image: a few blobs of different brightness on a dark background, 40 × 36 × 30. */
+    private static Volume phantom() {
+        Geometry g = Geometry.of(40, 36, 30, 1, 1, 1);
+        Volume image = Volume.zeros(g, 1);
+        float[] v = image.channel(0);
+        double[][] blobs = {{12, 10, 9, 7, 1}, {28, 22, 18, 9, 2}, {20, 26, 8, 5, 3}, {30, 9, 22, 6, 4}};
+        for (int z = 0; z < g.nz(); z++) {
+            for (int y = 0; y < g.ny(); y++) {
+                for (int x = 0; x < g.nx(); x++) {
+                    float value = 0.1f * (float) Math.sin(0.7 * x + 0.3 * y - 0.5 * z);
+                    for (double[] b : blobs) {
+                        double d = Math.sqrt(Math.pow(x - b[0], 2) + Math.pow(y - b[1], 2) + Math.pow(z - b[2], 2));
+                        value += (float) (b[4] / (1 + Math.exp(2 * (d - b[3]))));
+                    }
+                    v[g.index(x, y, z)] = value;
+                }
+            }
+        }
+        return image;
+    }
+
+    /**
+     * K logits per voxel that depend on the intensity and, a little, on where the voxel sits in the window, so
+     * that overlapping windows disagree and blending matters: logit k = −(v − k)² · 4 + 0.3 · (x − 8) / 8.
+     */
+    private static NDArray classLogits(NDArray patches) {
+        NDManager m = patches.getManager();
+        NDArray ramp = m.arange(16f).sub(8).div(8).mul(0.3f).reshape(new Shape(1, 1, 1, 1, 16));
+        NDList logits = new NDList();
+        for (int k = 0; k < CLASSES; k++) {
+            logits.add(patches.sub(k).square().mul(-4).add(ramp.mul(k % 2 == 0 ? 1 : -1)));
+        }
+        return NDArrays.concat(logits, 1);
+    }
+
+    private static float[][] stitch(Volume image, SlidingWindow.Settings settings) {
+        return withManager(m -> new SlidingWindow(settings).probabilities(image, StitchingTest::classLogits, m,
+                Monitor.SILENT));
+    }
+
+    private static SlidingWindow.Settings base() {
+        return new SlidingWindow.Settings(PATCH, 0.5, true, 2);
+    }
+
+    @Test
+    void classChunksGiveExactlyTheFloat32ProbabilitiesOneChunkAtATime() {
+        Volume image = phantom();
+        float[][] float32 = stitch(image, base());
+        for (int chunk : new int[] {1, 2, 4}) {
+            List<Integer> order = new ArrayList<>();
+            AtomicInteger calls = new AtomicInteger();
+            float[][] chunked = new float[CLASSES][];
+            withManager(m -> {
+                new SlidingWindow(base().withStitching(Stitching.CLASS_CHUNKS, chunk)).stitch(image, patches -> {
+                    calls.incrementAndGet();
+                    return classLogits(patches);
+                }, m, Monitor.SILENT, (k, classes, p) -> {
+                    assertThat(classes).isEqualTo(CLASSES);
+                    order.add(k);
+                    chunked[k] = p;
+                });
+                return null;
+            });
+            assertThat(order).containsExactly(0, 1, 2, 3, 4);
+            assertThat(chunked).isDeepEqualTo(float32);
+            int windows = new SlidingWindow(base()).windows(image.geometry()).size();
+            int passes = (CLASSES + chunk - 1) / chunk;
+            assertThat(calls.get()).as("network calls with %d classes per chunk", chunk)
+                    .isEqualTo(passes * ((windows + 1) / 2));
+        }
+    }
+
+    @Test
+    void allStitchingModesAgreeOnTheLabelsOfAPhantom() {
+        Volume image = phantom();
+        int[] reference = SlidingWindow.argmax(stitch(image, base()));
+        assertThat(java.util.Arrays.stream(reference).distinct().count()).isEqualTo(CLASSES);
+        for (SlidingWindow.Settings settings : List.of(base().withStitching(Stitching.FLOAT16, 1),
+                base().withStitching(Stitching.CLASS_CHUNKS, 2))) {
+            float[][] p = stitch(image, settings);
+            int[] labels = SlidingWindow.argmax(p);
+            int same = 0;
+            for (int i = 0; i < labels.length; i++) {
+                same += labels[i] == reference[i] ? 1 : 0;
+            }
+            assertThat(same / (double) labels.length).as(settings.stitching().name()).isGreaterThanOrEqualTo(0.999);
+        }
+        float[][] float32 = stitch(image, base());
+        float[][] float16 = stitch(image, base().withStitching(Stitching.FLOAT16, 1));
+        for (int k = 0; k < CLASSES; k++) {
+            for (int i = 0; i < float32[k].length; i += 7) {
+                assertThat((double) float16[k][i]).isCloseTo(float32[k][i], within(2e-3));
+            }
+        }
+    }
+
+    @Test
+    void float16KeepsVoxelsThatOnlyAWindowCornerCovers() {
+        // 31 voxels along each axis with 16³ windows at overlap 0.5: the volume's corners lie in window corners,
+        // where the Gaussian weight is e^-24 of the centre's, below half precision's smallest number
+        Volume image = Volume.zeros(Geometry.of(31, 31, 31, 1, 1, 1), 1);
+        java.util.Arrays.fill(image.channel(0), 3f);
+        float[][] p = stitch(image, base().withStitching(Stitching.FLOAT16, 1));
+        assertThat(SlidingWindow.argmax(p)).containsOnly(3);
+    }
+
+    @Test
+    void flipsAverageTheFlippedBackPredictions() {
+        // one window exactly: class 1's logit is a ramp along x, so the x flip predicts the mirrored ramp
+        Volume image = Volume.zeros(Geometry.of(16, 16, 16, 1, 1, 1), 1);
+        PatchPredictor ramp = patches -> {
+            NDArray r = patches.getManager().arange(16f).div(4).reshape(new Shape(1, 1, 1, 1, 16));
+            return NDArrays.concat(new NDList(patches.zerosLike(), patches.add(r)), 1);
+        };
+        AtomicInteger calls = new AtomicInteger();
+        SlidingWindow.Settings settings = new SlidingWindow.Settings(PATCH, 0.5, false, 1, Mirroring.parse("x, yz"),
+                Stitching.FLOAT32, 1);
+        float[][] p = withManager(m -> new SlidingWindow(settings).probabilities(image, patches -> {
+            calls.incrementAndGet();
+            return ramp.logits(patches);
+        }, m, Monitor.SILENT));
+        assertThat(calls.get()).isEqualTo(3);
+        Geometry g = image.geometry();
+        for (int x = 0; x < 16; x++) {
+            double own = 1 / (1 + Math.exp(-x / 4.0));
+            double mirrored = 1 / (1 + Math.exp(-(15 - x) / 4.0));
+            // identity and yz see the ramp as it is; x sees it mirrored
+            assertThat((double) p[1][g.index(x, 5, 9)]).isCloseTo((2 * own + mirrored) / 3, within(1e-6));
+        }
+    }
+
+    @Test
+    void aFlipEquivariantPredictorIsNotChangedByFlips() {
+        Volume image = phantom();
+        float[][] plain = stitch(image, base());
+        float[][] flipped = stitch(image, new SlidingWindow.Settings(PATCH, 0.5, true, 2, Mirroring.ALL,
+                Stitching.FLOAT32, 1));
+        float[][] perVoxelPlain = withManager(m -> new SlidingWindow(base()).probabilities(image,
+                p -> classLogitsWithoutRamp(p), m, Monitor.SILENT));
+        float[][] perVoxelFlipped = withManager(m -> new SlidingWindow(new SlidingWindow.Settings(PATCH, 0.5, true,
+                2, Mirroring.ALL, Stitching.FLOAT32, 1)).probabilities(image, p -> classLogitsWithoutRamp(p), m,
+                        Monitor.SILENT));
+        for (int k = 0; k < CLASSES; k++) {
+            for (int i = 0; i < perVoxelPlain[k].length; i++) {
+                assertThat(perVoxelFlipped[k][i]).isCloseTo(perVoxelPlain[k][i], within(1e-6f));
+            }
+        }
+        // while the ramped model, which depends on the position in the window, is changed by them
+        assertThat(java.util.Arrays.deepEquals(flipped, plain)).isFalse();
+    }
+
+    private static NDArray classLogitsWithoutRamp(NDArray patches) {
+        NDList logits = new NDList();
+        for (int k = 0; k < CLASSES; k++) {
+            logits.add(patches.sub(k).square().mul(-4));
+        }
+        return NDArrays.concat(logits, 1);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = ';', value = {"'';none", "none;none", "all;all", "x;x", "' Z , xy';xy,z",
+        "zyx, x;x,xyz"})
+    void flipSettingsAreReadAndWrittenBack(String text, String written) {
+        assertThat(Mirroring.parse(text)).hasToString(written);
+    }
+
+    @Test
+    void badFlipSettingsNameTheEntry() {
+        assertThatThrownBy(() -> Mirroring.parse("x, w")).hasMessageContaining("\"w\"");
+        assertThatThrownBy(() -> Mirroring.parse("xx")).hasMessageContaining("\"xx\"");
+        assertThatThrownBy(() -> Mirroring.parse("x,,y")).hasMessageContaining("empty");
+        assertThat(Mirroring.parse("x,y,z,xy,xz,yz,xyz")).isEqualTo(Mirroring.ALL);
+        assertThat(Mirroring.parse("y").count()).isEqualTo(2);
+    }
+}

@@ -61,6 +61,12 @@ class KnimeSettingsTest {
             double d = Double.parseDouble(s.defaultValue());
             return Double.toString(d + 0.5 * ((Double.isFinite(s.max()) ? s.max() : d + 2) - d));
         }
+        if (s.type() == org.volseg.nn.engine.Compute.class) {
+            return "gpu:1";
+        }
+        if (s.type() == org.volseg.nn.inferers.Mirroring.class) {
+            return "x,yz";
+        }
         return s.type() == java.nio.file.Path.class ? "/data/set" : s.defaultValue() + "x";
     }
 

@@ -8,13 +8,15 @@ import org.volseg.ops.overlay.SegmentationOverlay;
 import org.volseg.ops.phantoms.SyntheticPhantoms;
 import org.volseg.ops.predictor.SegmenterPredictor;
 import org.volseg.ops.scorer.SegmentationScorer;
+import org.volseg.ops.torchscript.TorchScriptImporter;
 import org.volseg.ops.volumereader.VolumeReader;
 
 /** Every operation VolSeg has: one list for the command line, the KNIME adapter and the workflow runner. */
 public final class Operations {
 
     private static final List<Operation<?>> ALL = List.of(new VolumeReader(), new SyntheticPhantoms(),
-            new SegmenterLearner(), new SegmenterPredictor(), new SegmentationScorer(), new SegmentationOverlay());
+            new SegmenterLearner(), new TorchScriptImporter(), new SegmenterPredictor(), new SegmentationScorer(),
+            new SegmentationOverlay());
 
     private Operations() {
     }

@@ -15,7 +15,7 @@ import java.util.Map;
  * @param patchSize         training patch size (x, y, z voxels)
  * @param provenance        who trained it, when, from what, with which seed and VolSeg version
  * @param metrics           validation metrics at the end of training
- * @param parametersSha256  checksum of the parameter file, checked on every read
+ * @param parametersSha256  checksum of the parameter file (or of the TorchScript module), checked on every read
  */
 public record BundleManifest(int formatVersion, Map<String, Object> architecture, List<String> channelNames,
         Map<Integer, String> labelNames, Map<String, Object> preprocessing, List<Integer> patchSize,

@@ -31,6 +31,10 @@ public final class ModelBundle {
 
     static final String MANIFEST = "manifest.json";
     static final String PARAMETERS = "parameters.bin";
+    /** A TorchScript module in place of parameters, for models trained elsewhere. */
+    static final String TORCHSCRIPT = "model.ts";
+    /** The architecture name of a bundle that wraps a TorchScript module. */
+    public static final String TORCHSCRIPT_ARCHITECTURE = "TORCHSCRIPT";
 
     /** Largest manifest read (it is a few kilobytes). */
     static final long MAX_MANIFEST_BYTES = 1 << 20;
@@ -42,8 +46,17 @@ public final class ModelBundle {
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    /** A bundle as read: its manifest and parameters. */
-    public record Contents(BundleManifest manifest, NDList parameters) {
+    /**
+     * A bundle as read: its manifest and either the parameters of a VolSeg network or a TorchScript module.
+     *
+     * @param parameters  the network's parameters, null for a TorchScript bundle
+     * @param torchScript the TorchScript module's bytes, null for a VolSeg network
+     */
+    public record Contents(BundleManifest manifest, NDList parameters, byte[] torchScript) {
+
+        public boolean isTorchScript() {
+            return torchScript != null;
+        }
     }
 
     private ModelBundle() {
@@ -51,14 +64,29 @@ public final class ModelBundle {
 
     /** Writes a bundle (through a temporary file), filling in the parameters' checksum. */
     public static void write(Path file, BundleManifest manifest, NDList parameters) throws IOException {
-        byte[] encoded = parameters.encode();
+        write(file, manifest, PARAMETERS, parameters.encode());
+    }
+
+    /**
+     * Writes a bundle that wraps a TorchScript module (its manifest's architecture is {@link
+     * #TORCHSCRIPT_ARCHITECTURE}), filling in the module's checksum.
+     */
+    public static void writeTorchScript(Path file, BundleManifest manifest, byte[] module) throws IOException {
+        if (!TORCHSCRIPT_ARCHITECTURE.equals(manifest.architecture().get("name"))) {
+            throw new IllegalArgumentException("a TorchScript bundle's architecture name is " + TORCHSCRIPT_ARCHITECTURE);
+        }
+        write(file, manifest, TORCHSCRIPT, module);
+    }
+
+    private static void write(Path file, BundleManifest manifest, String payloadEntry, byte[] encoded)
+            throws IOException {
         BundleManifest complete = manifest.withChecksum(sha256(encoded));
         AtomicFiles.write(file, tmp -> {
             try (OutputStream raw = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(raw)) {
                 zip.putNextEntry(new ZipEntry(MANIFEST));
                 zip.write(JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(complete));
                 zip.closeEntry();
-                zip.putNextEntry(new ZipEntry(PARAMETERS));
+                zip.putNextEntry(new ZipEntry(payloadEntry));
                 zip.write(encoded);
                 zip.closeEntry();
             }
@@ -69,20 +97,22 @@ public final class ModelBundle {
     public static Contents read(Path file, NDManager manager) throws IOException {
         byte[] manifestBytes;
         byte[] parameterBytes;
+        byte[] torchScriptBytes;
         try {
             Map<String, byte[]> entries = BoundedZip.read(file, Map.of(MANIFEST, MAX_MANIFEST_BYTES, PARAMETERS,
-                    MAX_PARAMETER_BYTES), "bundle", BundleFormatException::new);
+                    MAX_PARAMETER_BYTES, TORCHSCRIPT, MAX_PARAMETER_BYTES), "bundle", BundleFormatException::new);
             manifestBytes = entries.get(MANIFEST);
             parameterBytes = entries.get(PARAMETERS);
+            torchScriptBytes = entries.get(TORCHSCRIPT);
         } catch (NoSuchFileException e) {
             throw new BundleFormatException(file, "file", "does not exist", e);
         } catch (ZipException | java.io.EOFException | IllegalArgumentException e) {
             // ZipInputStream reports entry names that are not UTF-8 as IllegalArgumentException
             throw new BundleFormatException(file, "zip", "is not a complete zip file (" + e.getMessage() + ")", e);
         }
-        if (manifestBytes == null || parameterBytes == null) {
-            throw new BundleFormatException(file, manifestBytes == null ? MANIFEST : PARAMETERS,
-                    "is missing; a VolSeg model bundle holds " + MANIFEST + " and " + PARAMETERS);
+        if (manifestBytes == null) {
+            throw new BundleFormatException(file, MANIFEST, "is missing; a VolSeg model bundle holds " + MANIFEST
+                    + " and " + PARAMETERS + " (or " + TORCHSCRIPT + ")");
         }
         BundleManifest manifest;
         try {
@@ -100,13 +130,23 @@ public final class ModelBundle {
             throw new BundleFormatException(file, "format_version", "is " + manifest.formatVersion()
                     + "; expected 1 to " + BundleManifest.FORMAT_VERSION);
         }
-        String actual = sha256(parameterBytes);
+        boolean torchScript = TORCHSCRIPT_ARCHITECTURE.equals(manifest.architecture().get("name"));
+        String payloadEntry = torchScript ? TORCHSCRIPT : PARAMETERS;
+        byte[] payload = torchScript ? torchScriptBytes : parameterBytes;
+        if (payload == null) {
+            throw new BundleFormatException(file, payloadEntry, "is missing; a VolSeg model bundle holds " + MANIFEST
+                    + " and " + payloadEntry + (torchScript ? " for a TorchScript model" : ""));
+        }
+        String actual = sha256(payload);
         if (!actual.equals(manifest.parametersSha256())) {
-            throw new BundleFormatException(file, PARAMETERS, "has checksum " + actual + " but the manifest says "
+            throw new BundleFormatException(file, payloadEntry, "has checksum " + actual + " but the manifest says "
                     + manifest.parametersSha256() + ": the file is damaged or was changed");
         }
+        if (torchScript) {
+            return new Contents(manifest, null, payload);
+        }
         try {
-            return new Contents(manifest, NDList.decode(manager, parameterBytes));
+            return new Contents(manifest, NDList.decode(manager, parameterBytes), null);
         } catch (RuntimeException e) {
             throw new BundleFormatException(file, PARAMETERS, "cannot be decoded as parameters (" + e.getMessage()
                     + ")", e);

@@ -1,57 +1,103 @@
 package org.volseg.nn.inferers;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 import org.volseg.core.data.Case;
 import org.volseg.core.data.CaseVolumes;
+import org.volseg.core.io.NiftiDatatype;
 import org.volseg.core.io.NiftiHeader;
 import org.volseg.core.io.NiftiReader;
 import org.volseg.core.io.NiftiWriter;
 import org.volseg.core.postprocessing.PostProcessing;
-import org.volseg.core.sampling.PatchSize;
+import org.volseg.core.transforms.GeometricTransform;
 import org.volseg.core.transforms.Preprocessing;
+import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
-import org.volseg.nn.bundle.BundleManifest;
 import org.volseg.nn.engine.Compute;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
+import org.volseg.nn.engine.OutOfMemoryException;
 import org.volseg.nn.networks.NetworkBundle;
 
 /**
- * Segments whole cases with a trained bundle: prepares each image as the bundle's training images were (its
- * {@link Preprocessing}), slides the network over it, and puts the label map back on the input's own grid. When
- * preprocessing only moved voxels (reorientation), the labels are moved back; when it resampled, the class
- * probabilities are resampled back (trilinear) and the label taken there, as nnU-Net does, so that boundaries do
- * not get the staircase of nearest-neighbour label resampling.
+ * Segments whole cases with a trained model: prepares each image as the model's training images were (its
+ * {@link Preprocessing}), plans the memory ({@link InferencePlanner}), slides the network over it, and puts the
+ * label map back on the input's own grid. When preprocessing only moved voxels (reorientation), the labels are
+ * moved back; when it resampled, each class's probabilities are resampled back (trilinear) and the label taken
+ * there, as nnU-Net does, so that boundaries do not get the staircase of nearest-neighbour label resampling. The
+ * classes arrive one at a time, so that class-chunk stitching stays within its memory.
  */
 public final class CasePredictor implements AutoCloseable {
 
-    private final NetworkBundle.Loaded model;
-    private final NDManager own;
-    private final Preprocessing preprocessing;
-    private final SlidingWindow window;
-    private final int[] labelValues;
+    /**
+     * How cases are predicted.
+     *
+     * @param window        the window settings (batch size and stitching as requested)
+     * @param autoBatch     whether the planner chooses the batch size
+     * @param autoStitching whether the planner chooses the stitching
+     * @param budget        the memory to plan for, or null for what the device and the heap have free
+     */
+    public record Options(SlidingWindow.Settings window, boolean autoBatch, boolean autoStitching,
+            InferencePlanner.Budget budget) {
 
-    /** A predictor for {@code model}, with the given window settings. */
-    public CasePredictor(NetworkBundle.Loaded model, SlidingWindow.Settings window) {
-        this(model, window, null);
+        public Options(SlidingWindow.Settings window, boolean autoBatch, boolean autoStitching) {
+            this(window, autoBatch, autoStitching, null);
+        }
+
+        /** The window settings as they are. */
+        public static Options fixed(SlidingWindow.Settings window) {
+            return new Options(window, false, false);
+        }
+
+        /** The planner chooses batch size and stitching. */
+        public static Options planned(SlidingWindow.Settings window) {
+            return new Options(window, true, true);
+        }
     }
 
-    private CasePredictor(NetworkBundle.Loaded model, SlidingWindow.Settings window, NDManager own) {
+    /**
+     * A segmented image.
+     *
+     * @param labels the label map on the input's grid
+     * @param plan   the memory plan it ran with
+     * @param retry  what the out-of-memory retry did, or null when there was none
+     */
+    public record Result(LabelMap labels, InferencePlan plan, String retry) {
+    }
+
+    private final PredictingModel model;
+    private final NDManager own;
+    private final Options options;
+    private final Device device;
+
+    /** A predictor for {@code model} on {@code device}, for a caller that owns the model's memory. */
+    public CasePredictor(PredictingModel model, Options options, Device device) {
+        this(model, options, device, null);
+    }
+
+    private CasePredictor(PredictingModel model, Options options, Device device, NDManager own) {
         this.model = model;
+        this.options = options;
+        this.device = device;
         this.own = own;
-        this.preprocessing = model.preprocessing();
-        this.window = new SlidingWindow(window);
-        this.labelValues = model.manifest().labelNames().keySet().stream().mapToInt(Integer::intValue).sorted()
-                .toArray();
+    }
+
+    /** A predictor on a network the caller read, with the given window settings as they are. */
+    public CasePredictor(NetworkBundle.Loaded model, SlidingWindow.Settings window) {
+        this(PredictingModel.of(model), Options.fixed(window), Device.cpu());
     }
 
     /** A predictor with the default window settings for the bundle's training patch size. */
     public CasePredictor(NetworkBundle.Loaded model) {
-        this(model, SlidingWindow.Settings.defaults(patchOf(model.manifest())));
+        this(model, SlidingWindow.Settings.defaults(PredictingModel.patch(model.manifest())));
     }
 
     /**
@@ -61,12 +107,18 @@ public final class CasePredictor implements AutoCloseable {
      */
     public static CasePredictor open(Path bundle, SlidingWindow.Settings window, Compute compute)
             throws IOException {
+        return open(bundle, window == null ? null : Options.fixed(window), compute);
+    }
+
+    /** As {@link #open(Path, SlidingWindow.Settings, Compute)}, with planning options. */
+    public static CasePredictor open(Path bundle, Options options, Compute compute) throws IOException {
         return DjlContext.callIo(() -> {
-            NDManager m = compute.newManager();
+            Device on = compute.resolve().device();
+            NDManager m = NDManager.newBaseManager(on);
             try {
-                NetworkBundle.Loaded loaded = NetworkBundle.read(bundle, m);
-                return new CasePredictor(loaded, window != null ? window
-                        : SlidingWindow.Settings.defaults(patchOf(loaded.manifest())), m);
+                PredictingModel model = PredictingModel.read(bundle, m);
+                return new CasePredictor(model, options != null ? options
+                        : Options.fixed(SlidingWindow.Settings.defaults(model.patch())), on, m);
             } catch (IOException | RuntimeException e) {
                 m.close();
                 throw e;
@@ -74,20 +126,9 @@ public final class CasePredictor implements AutoCloseable {
         });
     }
 
-    /**
-     * Segments a case into {@code output} as {@link #predict(Case, Path, PostProcessing, NDManager, Monitor)}, in
-     * its own scope.
-     */
-    public void predict(Case c, Path output, PostProcessing post, Monitor monitor) throws IOException {
-        if (own == null) {
-            throw new IllegalStateException("a predictor built on a caller's network takes the caller's manager");
-        }
-        DjlContext.callIo(() -> {
-            try (NDManager scope = own.newSubManager()) {
-                predict(c, output, post, scope, monitor);
-                return null;
-            }
-        });
+    /** The model's window size. */
+    public PredictingModel model() {
+        return model;
     }
 
     /** Frees the network when {@link #open} made it; a predictor on a caller's network leaves it alone. */
@@ -101,54 +142,167 @@ public final class CasePredictor implements AutoCloseable {
         }
     }
 
-    private static PatchSize patchOf(BundleManifest manifest) {
-        List<Integer> p = manifest.patchSize();
-        return new PatchSize(p.get(0), p.get(1), p.get(2));
-    }
-
     /**
      * The label map of {@code image} (raw intensities, any grid), on {@code image}'s grid.
      *
      * @param manager the parent of the windows' managers (nothing stays in it)
-     * @throws IllegalArgumentException when the image's channel count is not the bundle's
+     * @throws IllegalArgumentException when the image's channel count is not the model's
      */
     public LabelMap predict(Volume image, NDManager manager, Monitor monitor) {
-        int channels = model.manifest().channelNames().size();
+        return segment(image, null, manager, monitor).labels();
+    }
+
+    /**
+     * Segments {@code image}, handing each class's probabilities on the input's grid to {@code maps} when it is
+     * not null. Plans the memory first and reports the plan as progress; when the engine runs out of memory anyway
+     * with more than one window per batch, retries once with half the batch.
+     *
+     * @throws OutOfMemoryException when it runs out of memory with nothing left to halve, or a second time
+     */
+    public Result segment(Volume image, SlidingWindow.ClassSink maps, NDManager manager, Monitor monitor) {
+        int channels = model.channelNames().size();
         if (image.channelCount() != channels) {
             throw new IllegalArgumentException("the image has " + image.channelCount() + " channel(s); the model "
-                    + "was trained on " + channels + " " + model.manifest().channelNames());
+                    + "was trained on " + channels + " " + model.channelNames());
         }
-        Preprocessing.Prepared prepared = preprocessing.prepare(image);
-        float[][] probabilities = window.probabilities(prepared.image(), model.network()::logits, manager, monitor);
-        if (prepared.transform().exact()) {
-            return prepared.transform().invert(SlidingWindow.labels(probabilities, prepared.image().geometry(),
-                    labelValues));
+        Preprocessing.Prepared prepared = model.preprocessing().prepare(image);
+        InferencePlan plan = plan(image.geometry(), prepared, maps != null);
+        monitor.progress(0, "plan: " + plan.describe());
+        try {
+            return new Result(run(image.geometry(), prepared, plan.window(), maps, manager, monitor), plan, null);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            int batch = plan.window().batchSize();
+            if (!OutOfMemoryException.isOutOfMemory(e) || batch == 1 || e instanceof OutOfMemoryError) {
+                throw outOfMemoryOr(e, plan);
+            }
+            String retry = "out of memory with " + batch + " windows per batch (" + OutOfMemoryException.engineWords(e)
+                    + "); retried once with " + batch / 2;
+            monitor.progress(0, retry);
+            InferencePlan halved = new InferencePlan(plan.window().withBatchSize(batch / 2), plan.heapBytes(),
+                    InferencePlanner.nativeBytes(job(image.geometry(), prepared, maps != null), plan.window()
+                            .withBatchSize(batch / 2)), plan.fits(), plan.budget());
+            try {
+                return new Result(run(image.geometry(), prepared, halved.window(), maps, manager, monitor), halved,
+                        retry);
+            } catch (RuntimeException | OutOfMemoryError again) {
+                throw outOfMemoryOr(again, halved);
+            }
         }
-        Volume back = prepared.transform().invert(new Volume(prepared.image().geometry(), probabilities));
-        float[][] onInput = new float[back.channelCount()][];
-        for (int k = 0; k < onInput.length; k++) {
-            onInput[k] = back.channel(k);
+    }
+
+    /** The memory plan for one image on this predictor's device. */
+    private InferencePlan plan(Geometry input, Preprocessing.Prepared prepared, boolean maps) {
+        return InferencePlanner.plan(job(input, prepared, maps), options.window(), options.autoBatch(),
+                options.autoStitching(), options.budget() != null ? options.budget()
+                        : InferencePlanner.Budget.available(device), device.isGpu());
+    }
+
+    private InferencePlanner.Job job(Geometry input, Preprocessing.Prepared prepared, boolean maps) {
+        return new InferencePlanner.Job(model.network(), model.parameters(), model.channelNames().size(),
+                model.labelValues().length, input.voxels(), prepared.image().geometry().voxels(),
+                prepared.transform().exact(), maps);
+    }
+
+    /** {@code e} as it is, or, when it is running out of memory, as one sentence with the plan and what to lower. */
+    private static RuntimeException outOfMemoryOr(Throwable e, InferencePlan plan) {
+        if (!OutOfMemoryException.isOutOfMemory(e)) {
+            return e instanceof RuntimeException r ? r : new IllegalStateException(e);
         }
-        return SlidingWindow.labels(onInput, image.geometry(), labelValues);
+        boolean heap = e instanceof OutOfMemoryError;
+        return new OutOfMemoryException((heap ? "the Java heap ran out (" + e.getMessage() + ")"
+                : "the device ran out of memory (" + OutOfMemoryException.engineWords(e) + ")") + " with "
+                + plan.describe() + "; " + (heap ? "choose float16 or class-chunk stitching, or give KNIME more "
+                        + "memory (-Xmx in knime.ini)" : "lower the window batch, use a smaller patch when "
+                                + "training, or choose the cpu device"), e);
+    }
+
+    private LabelMap run(Geometry input, Preprocessing.Prepared prepared, SlidingWindow.Settings window,
+            SlidingWindow.ClassSink maps, NDManager manager, Monitor monitor) {
+        GeometricTransform transform = prepared.transform();
+        Geometry grid = prepared.image().geometry();
+        boolean moveLabels = transform.exact() && maps == null;
+        RunningArgmax argmax = new RunningArgmax(moveLabels ? grid.voxels() : input.voxels());
+        new SlidingWindow(window).stitch(prepared.image(), model.predictor(), manager, monitor, (k, classes, p) -> {
+            float[] onInput = moveLabels ? p : transform.invert(new Volume(grid, p)).channel(0);
+            argmax.accept(k, classes, onInput);
+            if (maps != null) {
+                maps.accept(k, classes, onInput);
+            }
+        });
+        LabelMap labels = argmax.labels(moveLabels ? grid : input, model.labelValues());
+        return moveLabels ? transform.invert(labels) : labels;
+    }
+
+    /**
+     * Segments a case into {@code output} as {@link #predict(Case, Path, IntFunction, PostProcessing, NDManager,
+     * Monitor)}, in its own scope.
+     */
+    public Result predict(Case c, Path output, IntFunction<Path> mapFiles, PostProcessing post, Monitor monitor)
+            throws IOException {
+        if (own == null) {
+            throw new IllegalStateException("a predictor built on a caller's network takes the caller's manager");
+        }
+        return DjlContext.callIo(() -> {
+            try (NDManager scope = own.newSubManager()) {
+                return predict(c, output, mapFiles, post, scope, monitor);
+            }
+        });
+    }
+
+    /** Segments a case into {@code output} without probability maps. */
+    public Result predict(Case c, Path output, PostProcessing post, Monitor monitor) throws IOException {
+        return predict(c, output, null, post, monitor);
     }
 
     /**
      * Segments a case, cleans the label map as {@code post} says, and writes it to {@code output} (any NIfTI
      * layout), on the case's grid and with its first image's header fields (qform/sform codes, units), atomically:
-     * a cancelled or failed run leaves no file.
+     * a cancelled or failed run leaves no file. With {@code mapFiles}, each class's probabilities (float32, on the
+     * case's grid) go to {@code mapFiles.apply(labelValue)}, moved into place only once the label map is written.
      */
-    public void predict(Case c, Path output, PostProcessing post, NDManager manager, Monitor monitor)
-            throws IOException {
+    public Result predict(Case c, Path output, IntFunction<Path> mapFiles, PostProcessing post, NDManager manager,
+            Monitor monitor) throws IOException {
         Volume image = CaseVolumes.image(c);
-        LabelMap labels;
-        try {
-            labels = predict(image, manager, monitor);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("case " + c.id() + ": " + e.getMessage(), e);
-        }
-        labels = post.isNone() ? labels : post.apply(labels);
         NiftiHeader template = NiftiReader.readHeader(c.images().get(0)).header();
-        NiftiWriter.writeLabels(output, labels, new NiftiWriter.Options(template.version(), null,
-                template.byteOrder(), 1, template, List.of()));
+        List<Path[]> written = new ArrayList<>(); // {temporary, final}
+        try {
+            SlidingWindow.ClassSink maps = null;
+            if (mapFiles != null) {
+                NiftiWriter.Options floats = new NiftiWriter.Options(template.version(), NiftiDatatype.FLOAT32,
+                        template.byteOrder(), 1, template, List.of());
+                maps = (k, classes, p) -> {
+                    Path target = mapFiles.apply(model.labelValues()[k]);
+                    Path temporary = target.resolveSibling("." + target.getFileName() + ".partial.nii.gz");
+                    try {
+                        NiftiWriter.write(temporary, new Volume(image.geometry(), p), floats);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    if (written.stream().noneMatch(w -> w[1].equals(target))) {
+                        written.add(new Path[] {temporary, target});
+                    }
+                };
+            }
+            Result result;
+            try {
+                result = segment(image, maps, manager, monitor);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("case " + c.id() + ": " + e.getMessage(), e);
+            } catch (java.io.UncheckedIOException e) {
+                throw e.getCause();
+            }
+            LabelMap labels = post.isNone() ? result.labels() : post.apply(result.labels());
+            NiftiWriter.writeLabels(output, labels, new NiftiWriter.Options(template.version(), null,
+                    template.byteOrder(), 1, template, List.of()));
+            for (Path[] w : written) {
+                Files.move(w[0], w[1], StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            }
+            written.clear();
+            return new Result(labels, result.plan(), result.retry());
+        } finally {
+            for (Path[] w : written) {
+                Files.deleteIfExists(w[0]);
+            }
+        }
     }
 }

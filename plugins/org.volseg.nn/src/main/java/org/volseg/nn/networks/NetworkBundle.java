@@ -90,14 +90,27 @@ public final class NetworkBundle {
     public static BundleManifest check(Path file) throws IOException {
         return DjlContext.callIo(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
-                return read(file, m).manifest();
+                return org.volseg.nn.inferers.PredictingModel.read(file, m).manifest();
             }
         });
     }
 
     /** Reads a bundle and rebuilds its network in {@code manager}. */
     public static Loaded read(Path file, NDManager manager) throws IOException {
-        ModelBundle.Contents contents = ModelBundle.read(file, manager);
+        return read(file, ModelBundle.read(file, manager), manager);
+    }
+
+    /**
+     * Rebuilds the network of a bundle read from {@code file} in {@code manager}.
+     *
+     * @throws BundleFormatException for a TorchScript bundle (read those with
+     *         {@link org.volseg.nn.inferers.PredictingModel#read})
+     */
+    public static Loaded read(Path file, ModelBundle.Contents contents, NDManager manager) throws IOException {
+        if (contents.isTorchScript()) {
+            throw new BundleFormatException(file, "architecture", "is a TorchScript model, not a VolSeg network: "
+                    + "it can predict but not be trained further");
+        }
         try (NDList parameters = contents.parameters()) {
             NetworkConfig config;
             Preprocessing preprocessing;

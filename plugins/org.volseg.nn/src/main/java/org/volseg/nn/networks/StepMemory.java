@@ -6,10 +6,9 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.volseg.nn.engine.ChildJvm;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.GradMode;
 import org.volseg.nn.engine.ProcessMemory;
@@ -17,9 +16,7 @@ import org.volseg.nn.engines.SegmentTape;
 
 /**
  * The memory and time of a network's training steps on random data (batch 1, one-hot random labels): the memory
- * benchmark's probe and the demo's memory table. A process's high-water mark only rises, so each measurement runs
- * in a JVM of its own ({@link #inChildProcess}); there glibc maps every large tensor on its own
- * ({@code MALLOC_MMAP_THRESHOLD_}), so the peak is that of live tensors, not of heap fragmentation.
+ * benchmark's probe and the demo's memory table, each measured in a JVM of its own ({@link #inChildProcess}).
  */
 public final class StepMemory {
 
@@ -88,39 +85,13 @@ public final class StepMemory {
         });
     }
 
-    /**
-     * Measures in a fresh JVM on this process's class path (the command line and benchmarks; not inside OSGi).
-     *
-     * @throws IOException when the child fails, with its exit code
-     */
+    /** Measures in a fresh JVM on this process's class path ({@link ChildJvm}). */
     public static Result inChildProcess(NetworkConfig config, int steps, SegmentTape.Backprop backprop)
             throws IOException, InterruptedException {
         String configJson = new ObjectMapper().writeValueAsString(config.toMap());
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx1g", "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"),
-                StepMemory.class.getName(), configJson, String.valueOf(steps), backprop.name());
-        Path errors = java.nio.file.Files.createTempFile("volseg-step-memory", ".log");
-        builder.redirectError(errors.toFile());
-        builder.environment().put("MALLOC_MMAP_THRESHOLD_", "131072");
-        try {
-            Process process = builder.start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (process.waitFor() != 0) {
-                List<String> log = java.nio.file.Files.readAllLines(errors);
-                throw new IOException("the memory probe for " + config.architecture() + " " + config.patch()
-                        + " failed (exit " + process.exitValue() + "): " + String.join(" | ", log.subList(Math.max(0,
-                                log.size() - 5), log.size())));
-            }
-            return parse(out);
-        } finally {
-            java.nio.file.Files.deleteIfExists(errors);
-        }
-    }
-
-    private static Result parse(String out) throws IOException {
-        String last = out.lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElseThrow(() ->
-                new IOException("the memory probe printed no result"));
-        JsonNode json = new ObjectMapper().readTree(last);
+        JsonNode json = ChildJvm.run(StepMemory.class, List.of("-Xmx1g"), List.of(configJson,
+                String.valueOf(steps), backprop.name()), "the memory probe for " + config.architecture() + " "
+                + config.patch());
         return new Result(json.get("peak_growth_bytes").asLong(), json.get("seconds_per_step").asDouble(),
                 json.get("parameters").asLong());
     }

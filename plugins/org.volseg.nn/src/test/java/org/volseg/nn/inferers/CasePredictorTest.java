@@ -71,7 +71,7 @@ class CasePredictorTest {
     private static LabelMap predict(Path bundle, Case c, Path output, Monitor monitor) throws Exception {
         DjlContext.call(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
-                new CasePredictor(NetworkBundle.read(bundle, m)).predict(c, output, PostProcessing.none(), m,
+                new CasePredictor(NetworkBundle.read(bundle, m)).predict(c, output, null, PostProcessing.none(), m,
                         monitor);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -153,13 +153,36 @@ public final class SettingsSchema<S extends Record> {
                         t.toLowerCase(Locale.ROOT).replace('_', '-'))).findFirst().orElseThrow(
                                 NumberFormatException::new);
             } else {
-                throw new IllegalStateException("settings of type " + type + " are not supported");
+                value = parsed(spec, t);
             }
             check(spec, value, t);
             return value;
         } catch (NumberFormatException e) {
             throw new InvalidSettingsException(spec.label() + " (" + spec.key() + ") is '" + t + "'; allowed: "
                     + spec.allowed());
+        }
+    }
+
+    /**
+     * A value of a type that reads itself from text with a static {@code parse(String)} and writes itself back with
+     * {@code toString()} (a device such as "gpu:1", a set of flips such as "x,y").
+     */
+    private static Object parsed(SettingSpec spec, String text) throws InvalidSettingsException {
+        java.lang.reflect.Method parse;
+        try {
+            parse = spec.type().getMethod("parse", String.class);
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException("settings of type " + spec.type() + " are not supported", e);
+        }
+        try {
+            return parse.invoke(null, text);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            if (e.getCause() instanceof IllegalArgumentException bad) {
+                throw new InvalidSettingsException(spec.label() + " (" + spec.key() + "): " + bad.getMessage());
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
     }
 

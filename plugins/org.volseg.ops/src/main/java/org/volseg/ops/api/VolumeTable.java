@@ -23,6 +23,16 @@ public final class VolumeTable {
             new Column("spacing_z", CellType.DOUBLE, "voxel size along z in mm"),
             new Column("orientation", CellType.STRING, "orientation code, e.g. RAS")));
 
+    /**
+     * A VolumeTable with more columns after the standard ones: every node that reads a VolumeTable reads the
+     * standard columns by position and ignores the rest.
+     */
+    public static TableSpec extendedWith(Column... more) {
+        List<Column> columns = new java.util.ArrayList<>(SPEC.columns());
+        columns.addAll(List.of(more));
+        return new TableSpec(PortKind.VOLUME_TABLE, columns);
+    }
+
     private VolumeTable() {
     }
 

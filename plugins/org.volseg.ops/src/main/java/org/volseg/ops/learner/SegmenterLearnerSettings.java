@@ -88,8 +88,9 @@ public record SegmenterLearnerSettings(
         Compute device) {
 
     /** The device setting's description, shared by every node that runs a network. */
-    public static final String DEVICE = "auto: the first GPU PyTorch can use, else the CPU (the progress says "
-            + "which, and why not a GPU); cpu; gpu: the first GPU, or stop with the reason there is none.";
+    public static final String DEVICE = "auto: the first GPU PyTorch can use, else the CPU (the progress and the "
+            + "output say which, and why not a GPU); cpu; gpu: the first GPU, gpu:N the GPU numbered N (from 0), or "
+            + "stop with the reason there is none. GPU use needs a CUDA build of libtorch (README, GPU).";
 
     /** The device chosen, resolved on this machine, or the reason it cannot be. */
     public static Compute.Resolved resolve(Compute device) throws InvalidSettingsException {

@@ -3,6 +3,8 @@ package org.volseg.ops.predictor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.function.IntFunction;
 import org.volseg.core.data.Case;
 import org.volseg.core.data.CaseChecks;
 import org.volseg.core.sampling.PatchSize;
@@ -10,6 +12,7 @@ import org.volseg.core.volume.Geometry;
 import org.volseg.nn.engine.Compute;
 import org.volseg.nn.inferers.CasePredictor;
 import org.volseg.nn.inferers.SlidingWindow;
+import org.volseg.nn.inferers.Stitching;
 import org.volseg.ops.api.InvalidSettingsException;
 import org.volseg.ops.api.ModelPort;
 import org.volseg.ops.api.Operation;
@@ -19,6 +22,7 @@ import org.volseg.ops.api.PortKind;
 import org.volseg.ops.api.PortSpec;
 import org.volseg.ops.api.Progress;
 import org.volseg.ops.api.Table;
+import org.volseg.ops.api.TableSpec;
 import org.volseg.ops.api.VolumeTable;
 import org.volseg.ops.learner.SegmenterLearnerSettings;
 
@@ -30,6 +34,20 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
 
     /** Appended to the case id to name its label map. */
     public static final String SUFFIX = "_seg.nii.gz";
+
+    /** The predictions: a VolumeTable whose label column holds the label maps, and how each case was run. */
+    public static final TableSpec OUTPUT = VolumeTable.extendedWith(
+            new TableSpec.Column("device", TableSpec.CellType.STRING, "the device that ran the network and, when "
+                    + "it is the CPU under auto, why not a GPU"),
+            new TableSpec.Column("plan", TableSpec.CellType.STRING, "window batch, stitching and expected peak "
+                    + "memory, and any out-of-memory retry"),
+            new TableSpec.Column("probability_maps", TableSpec.CellType.STRING, "the probability map files, "
+                    + "';'-separated in label order (missing unless asked for)"));
+
+    /** The file name of one label's probability map. */
+    static String mapName(String caseId, int label) {
+        return caseId + "_prob_" + label + ".nii.gz";
+    }
 
     @Override
     public String id() {
@@ -82,7 +100,7 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
 
     @Override
     public List<PortSpec> configure(SegmenterPredictorSettings s, List<PortSpec> inputs) {
-        return List.of(VolumeTable.SPEC);
+        return List.of(OUTPUT);
     }
 
     @Override
@@ -101,27 +119,34 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
             }
         }
         List<Integer> p = model.spec().patch();
+        boolean autoStitching = s.stitching().equals("auto");
+        Stitching stitching = autoStitching ? Stitching.FLOAT32 : Stitching.valueOf(s.stitching().toUpperCase(
+                Locale.ROOT).replace('-', '_'));
         SlidingWindow.Settings window = new SlidingWindow.Settings(new PatchSize(p.get(0), p.get(1), p.get(2)),
-                s.overlap(), s.gaussian(), 1);
-        Table.Builder table = new Table.Builder(VolumeTable.SPEC);
+                s.overlap(), s.gaussian(), Math.max(1, s.windowBatch()), s.flips(), stitching, 1);
+        CasePredictor.Options options = new CasePredictor.Options(window, s.windowBatch() == 0, autoStitching);
+        Table.Builder table = new Table.Builder(OUTPUT);
         Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device());
         progress.report(0, "predicting on " + device.note() + "; post-processing: " + s.postProcessing());
-        try (CasePredictor predictor = CasePredictor.open(model.bundle(), window, s.device())) {
+        try (CasePredictor predictor = CasePredictor.open(model.bundle(), options, s.device())) {
             for (int i = 0; i < cases.size(); i++) {
                 Case c = cases.get(i);
                 Progress slice = progress.slice((double) i / cases.size(), (double) (i + 1) / cases.size());
                 Path output = folder.resolve(c.id() + SUFFIX);
+                IntFunction<Path> maps = s.probabilityMaps() ? label -> folder.resolve(mapName(c.id(), label)) : null;
+                String plan = "existing file kept";
                 if (!(s.overwrite() == SegmenterPredictorSettings.Overwrite.SKIP && Files.exists(output))) {
                     slice.report(0, "segmenting " + c.id() + " (" + (i + 1) + " of " + cases.size() + ")");
-                    Progress.callNetworks(() -> {
-                        predictor.predict(c, output, s.postProcessing(), slice.monitor());
-                        return null;
-                    });
+                    CasePredictor.Result result = Progress.callNetworks(() -> predictor.predict(c, output, maps,
+                            s.postProcessing(), slice.monitor()));
+                    plan = result.plan().describe() + (result.retry() != null ? "; " + result.retry() : "");
                 }
                 Geometry g = CaseChecks.checkGeometry(c);
+                String mapFiles = !s.probabilityMaps() ? null : String.join(";", model.spec().labels().keySet().stream()
+                        .map(label -> folder.resolve(mapName(c.id(), label)).toString()).toList());
                 table.add(c.id(), String.join(";", c.images().stream().map(Path::toString).toList()),
                         output.toString(), model.spec().channels().size(), g.nx(), g.ny(), g.nz(), g.spacingX(),
-                        g.spacingY(), g.spacingZ(), g.orientation());
+                        g.spacingY(), g.spacingZ(), g.orientation(), device.note(), plan, mapFiles);
             }
         }
         progress.report(1, cases.size() + " label maps in " + folder);

@@ -3,18 +3,23 @@ package org.volseg.ops.predictor;
 import java.nio.file.Path;
 import org.volseg.core.postprocessing.PostProcessing;
 import org.volseg.nn.engine.Compute;
+import org.volseg.nn.inferers.Mirroring;
 import org.volseg.ops.api.Setting;
 import org.volseg.ops.learner.SegmenterLearnerSettings;
 
 /**
- * @param outputFolder where label maps go
- * @param overwrite    what to do when a label map exists already
- * @param overlap      sliding-window overlap
- * @param gaussian     Gaussian blending of window predictions
- * @param device       where the network runs
- * @param largestOnly  keep each label's largest component
- * @param minVoxels    remove each label's smaller components
- * @param fillHoles    fill enclosed background
+ * @param outputFolder     where label maps go
+ * @param overwrite        what to do when a label map exists already
+ * @param overlap          sliding-window overlap
+ * @param gaussian         Gaussian blending of window predictions
+ * @param flips            test-time flips
+ * @param windowBatch      windows per network call, 0 for the planner's choice
+ * @param stitching        how whole-volume probabilities are kept, or auto
+ * @param probabilityMaps  whether each label's probability map is written too
+ * @param device           where the network runs
+ * @param largestOnly      keep each label's largest component
+ * @param minVoxels        remove each label's smaller components
+ * @param fillHoles        fill enclosed background
  */
 public record SegmenterPredictorSettings(
         @Setting(key = "output_folder", label = "Output folder", defaultValue = "", widget = Setting.Widget.FOLDER,
@@ -33,6 +38,29 @@ public record SegmenterPredictorSettings(
                 description = "Weight each window's prediction by a Gaussian (σ = window / 8) so that window "
                         + "centres count more than edges; off weighs all voxels alike.")
         boolean gaussian,
+        @Setting(key = "tta_flips", label = "Test-time flips", defaultValue = "none",
+                description = "Also predict each window mirrored and average the probabilities (test-time "
+                        + "augmentation): none; all (the 8 flips, nnU-Net's default); or a list of flipped axes "
+                        + "such as x, y, z, xy. Each flip is one more network call per window: all 8 take 8 times "
+                        + "as long.")
+        Mirroring flips,
+        @Setting(key = "window_batch", label = "Windows per batch", defaultValue = "0", min = 0, max = 64,
+                tab = "Memory", description = "Windows per network call; 0 lets the memory planner choose (up to 8 "
+                        + "on a GPU, 1 on a CPU, where batching gains nothing). When the device runs out of memory "
+                        + "anyway, the run is retried once with half the batch.")
+        int windowBatch,
+        @Setting(key = "stitching", label = "Stitching", defaultValue = "auto", tab = "Memory",
+                choices = {"auto", "float32", "float16", "class-chunks"},
+                description = "How the whole volume's class probabilities are kept until every window is in. "
+                        + "float32: classes × voxels × 4 bytes, exact; float16: half of that; class-chunks: a few "
+                        + "classes per pass over the windows with a running argmax, memory independent of the "
+                        + "class count, time × passes; auto: the first that fits the free memory, in that order. "
+                        + "The plan and its expected peak memory are reported before each case.")
+        String stitching,
+        @Setting(key = "probability_maps", label = "Write probability maps", defaultValue = "false",
+                description = "Also write each label's probability (float32, on the case's grid) as "
+                        + "<case id>_prob_<label>.nii.gz, listed in the probability_maps column.")
+        boolean probabilityMaps,
         @Setting(key = "device", label = "Device", defaultValue = "auto",
                 description = SegmenterLearnerSettings.DEVICE)
         Compute device,

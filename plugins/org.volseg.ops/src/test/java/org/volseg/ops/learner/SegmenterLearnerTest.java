@@ -104,8 +104,13 @@ class SegmenterLearnerTest {
             gpu.put("device", "gpu");
             assertThatThrownBy(() -> new SegmenterLearner().run(gpu, List.of(phantoms(dir, 2)), Progress.silent()))
                     .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("Device (device)")
-                    .hasMessageContaining("no GPU");
+                    .hasMessageContaining("no such GPU");
         }
+        Map<String, String> twoGpus = tiny(model);
+        twoGpus.put("device", "gpu:0,1");
+        assertThatThrownBy(() -> new SegmenterLearner().run(twoGpus, List.of(phantoms(dir, 2)), Progress.silent()))
+                .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("Device (device)")
+                .hasMessageContaining("gpu:N").hasMessageContaining("parallel branches");
         Table volumes = phantoms(dir, 2);
         Table unlabeled = new Table(volumes.spec(), volumes.rows().stream().map(r -> {
             List<Object> row = new java.util.ArrayList<>(r);

@@ -1,0 +1,184 @@
+package org.volseg.nn.inferers;
+
+import ai.djl.Device;
+import ai.djl.util.cuda.CudaUtils;
+import java.io.IOException;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.volseg.core.sampling.PatchSize;
+import org.volseg.nn.networks.Architecture;
+import org.volseg.nn.networks.NetworkConfig;
+
+/**
+ * Chooses the window batch size and the stitching mode so that a prediction fits the memory there is, and says
+ * how much it expects to use before it runs. Stitching lives on the Java heap (classes × voxels); the network's
+ * activations live in native memory on the device (batch × window). The larger of each that fits is chosen:
+ * float32 before float16 before class chunks, the largest batch up to 8 windows on a GPU and 1 on a CPU (where
+ * batching gains nothing and a GPU's parallelism is not there to fill).
+ */
+public final class InferencePlanner {
+
+    /** The share of the free memory the planner leaves to everything else. */
+    static final double MARGIN = 0.1;
+
+    /**
+     * The memory a prediction may use.
+     *
+     * @param heapBytes   Java heap it may still take
+     * @param nativeBytes native memory on the device it may take (RAM on a CPU, GPU memory on a GPU)
+     * @param shared      whether heap and native memory are the same RAM (a CPU run): then they share one budget
+     */
+    public record Budget(long heapBytes, long nativeBytes, boolean shared) {
+
+        /** What this JVM and device have free now, less a margin. */
+        public static Budget available(Device device) {
+            Runtime rt = Runtime.getRuntime();
+            long heap = (long) ((rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) * (1 - MARGIN));
+            if (device.isGpu()) {
+                MemoryUsage gpu = CudaUtils.getGpuMemory(device);
+                long free = gpu.getMax() - gpu.getCommitted();
+                return new Budget(heap, (long) (free * (1 - MARGIN)), false);
+            }
+            long ram = memAvailable();
+            return new Budget(heap, ram > 0 ? (long) (ram * (1 - MARGIN)) : Long.MAX_VALUE / 4, true);
+        }
+
+        String describe() {
+            return shared ? InferencePlan.bytes(Math.min(heapBytes + nativeBytes, nativeBytes)) + " of free memory"
+                    + " (heap " + InferencePlan.bytes(heapBytes) + ")"
+                    : InferencePlan.bytes(heapBytes) + " of heap and " + InferencePlan.bytes(nativeBytes)
+                            + " of device memory";
+        }
+    }
+
+    /**
+     * What is to be predicted.
+     *
+     * @param network         the network's configuration, or null when unknown (a TorchScript model)
+     * @param parameters      the network's parameter count
+     * @param channels        image channels
+     * @param classes         classes the network predicts
+     * @param inputVoxels     voxels of the input grid (where the label map is written)
+     * @param preparedVoxels  voxels of the grid the network sees (after resampling)
+     * @param exact           whether preprocessing only moved voxels (the labels are then moved back; else each
+     *                        class's probabilities are resampled back)
+     * @param probabilityMaps whether per-class probability maps are written too
+     */
+    public record Job(NetworkConfig network, long parameters, int channels, int classes, long inputVoxels,
+            long preparedVoxels, boolean exact, boolean probabilityMaps) {
+    }
+
+    private InferencePlanner() {
+    }
+
+    /**
+     * A plan for {@code job} within {@code budget}: the requested batch size and stitching are kept when given
+     * ({@code window}'s batch size 0 is not possible, so {@code autoBatch} and {@code autoStitching} say which are
+     * the planner's to choose).
+     */
+    public static InferencePlan plan(Job job, SlidingWindow.Settings window, boolean autoBatch, boolean autoStitching,
+            Budget budget, boolean gpu) {
+        List<Integer> batches = autoBatch ? (gpu ? List.of(8, 4, 2, 1) : List.of(1)) : List.of(window.batchSize());
+        InferencePlan fallback = null;
+        for (int batch : batches) {
+            for (SlidingWindow.Settings candidate : stitchings(window.withBatchSize(batch), job, autoStitching)) {
+                InferencePlan plan = estimate(job, candidate, budget);
+                if (plan.fits()) {
+                    return plan;
+                }
+                fallback = plan;
+            }
+        }
+        return fallback;
+    }
+
+    /** The stitchings to try, most memory first. */
+    private static List<SlidingWindow.Settings> stitchings(SlidingWindow.Settings w, Job job, boolean auto) {
+        if (!auto) {
+            return List.of(w);
+        }
+        List<SlidingWindow.Settings> list = new java.util.ArrayList<>(List.of(w.withStitching(Stitching.FLOAT32, 1),
+                w.withStitching(Stitching.FLOAT16, 1)));
+        for (int chunk = Math.max(1, job.classes() / 2); chunk >= 1; chunk /= 2) {
+            list.add(w.withStitching(Stitching.CLASS_CHUNKS, chunk));
+        }
+        return list;
+    }
+
+    /** The memory {@code window} takes for {@code job}, and whether that fits {@code budget}. */
+    public static InferencePlan estimate(Job job, SlidingWindow.Settings window, Budget budget) {
+        long heap = heapBytes(job, window);
+        long nativeBytes = nativeBytes(job, window);
+        boolean fits = heap <= budget.heapBytes() && (budget.shared() ? heap + nativeBytes <= budget.nativeBytes()
+                : nativeBytes <= budget.nativeBytes());
+        return new InferencePlan(window, heap, nativeBytes, fits, budget);
+    }
+
+    static long heapBytes(Job job, SlidingWindow.Settings w) {
+        long vp = job.preparedVoxels();
+        long vin = job.inputVoxels();
+        long k = job.classes();
+        long stitching = switch (w.stitching()) {
+            case FLOAT32 -> (k + 1) * vp * 4; // the sums and the total weights
+            case FLOAT16 -> k * vp * 2 + vp * 4 + vp * 4; // the means, the weight seen so far, one class out
+            case CLASS_CHUNKS -> (Math.min(k, w.classChunk()) + 1) * vp * 4;
+        };
+        long prepared = job.channels() * vp * 4;
+        long batchInput = (long) w.batchSize() * job.channels() * w.patch().voxels() * 4;
+        boolean argmaxOnInput = !job.exact() || job.probabilityMaps();
+        long argmax = 8 * (argmaxOnInput ? vin : vp);
+        long backOnInput = argmaxOnInput && !job.exact() ? vin * 4 : 0; // one class resampled back at a time
+        long labels = 2 * vin * (k > 255 ? 2 : 1); // the label map, and its copy moved back or post-processed
+        long maps = job.probabilityMaps() ? vin * 4 : 0; // one class's file being encoded
+        return stitching + prepared + batchInput + argmax + backOnInput + labels + maps;
+    }
+
+    static long nativeBytes(Job job, SlidingWindow.Settings w) {
+        long windowVoxels = w.patch().voxels();
+        double perVoxel = job.network() != null ? activationFloatsPerVoxel(job.network()) : UNKNOWN_FLOATS_PER_VOXEL;
+        // logits, their softmax, the flipped copies and the running sum over flips
+        double outputs = job.classes() * (w.mirroring().count() > 1 ? 4 : 2) + job.channels();
+        return job.parameters() * 4 + (long) (w.batchSize() * windowVoxels * (perVoxel + outputs) * 4);
+    }
+
+    /** For networks the planner knows nothing of (TorchScript): about a 4-level residual U-Net's. */
+    static final double UNKNOWN_FLOATS_PER_VOXEL = 150;
+
+    /**
+     * Floats a forward pass without gradients holds at its peak, per input voxel. DJL frees an array when its
+     * manager closes, not when the last reference goes, so a plain U-Net level keeps every intermediate of its
+     * blocks until the level ends: about (2.8 · blocks + 0.2) feature maps per level; the invertible chains free
+     * each step's intermediates as they go, about 2.1 whatever the depth. A level's feature map is width / 8^level
+     * floats per input voxel. Measured with {@code ./volseg bench inference}'s memory column (bench/README.md).
+     */
+    static double activationFloatsPerVoxel(NetworkConfig config) {
+        List<Integer> widths = config.levelWidths();
+        double maps = 0;
+        for (int level = 0; level < widths.size(); level++) {
+            maps += widths.get(level) / Math.pow(8, level);
+        }
+        double perLevel = config.architecture() == Architecture.UNET3D ? 2.8 * config.blocksPerLevel() + 0.2 : 2.1;
+        return maps * perLevel;
+    }
+
+    /** MemAvailable from /proc/meminfo in bytes, 0 where there is none. */
+    private static long memAvailable() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+                if (line.startsWith("MemAvailable:")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    /** The patch of a window setting, for callers that only have the bundle's list. */
+    static PatchSize patch(List<Integer> xyz) {
+        return new PatchSize(xyz.get(0), xyz.get(1), xyz.get(2));
+    }
+}

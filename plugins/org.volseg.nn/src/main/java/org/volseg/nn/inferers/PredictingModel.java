@@ -1,0 +1,73 @@
+package org.volseg.nn.inferers;
+
+import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import org.volseg.core.sampling.PatchSize;
+import org.volseg.core.transforms.Preprocessing;
+import org.volseg.nn.bundle.BundleManifest;
+import org.volseg.nn.bundle.ModelBundle;
+import org.volseg.nn.networks.NetworkBundle;
+import org.volseg.nn.networks.NetworkConfig;
+
+/**
+ * What the case predictor needs of a model, whatever made it (a VolSeg network, a TorchScript module, a test
+ * function): the logits of a batch of windows, what goes in and comes out, and how images are prepared.
+ *
+ * @param predictor     logits of N × C × D × H × W windows
+ * @param network       the network's configuration when it is a VolSeg network (the memory planner's estimate),
+ *                      else null
+ * @param parameters    parameter count (its memory is the device's)
+ * @param channelNames  input channels in order
+ * @param labelValues   the label value of each output class, ascending
+ * @param preprocessing what an image gets before the network sees it
+ * @param patch         the window size
+ * @param manifest      the bundle's manifest, or null for a model that comes from no bundle
+ */
+public record PredictingModel(PatchPredictor predictor, NetworkConfig network, long parameters,
+        List<String> channelNames, int[] labelValues, Preprocessing preprocessing, PatchSize patch,
+        BundleManifest manifest) {
+
+    public PredictingModel {
+        channelNames = List.copyOf(channelNames);
+        labelValues = labelValues.clone();
+    }
+
+    /** A model that comes from no bundle (a test's function). */
+    public PredictingModel(PatchPredictor predictor, NetworkConfig network, long parameters,
+            List<String> channelNames, int[] labelValues, Preprocessing preprocessing, PatchSize patch) {
+        this(predictor, network, parameters, channelNames, labelValues, preprocessing, patch, null);
+    }
+
+    /** A VolSeg network read from a bundle. */
+    public static PredictingModel of(NetworkBundle.Loaded loaded) {
+        BundleManifest m = loaded.manifest();
+        return new PredictingModel(loaded.network()::logits, loaded.network().config(),
+                loaded.network().predictingParameters().stream().mapToLong(p -> p.getShape().size()).sum(),
+                m.channelNames(), labelValues(m), loaded.preprocessing(), patch(m), m);
+    }
+
+    /**
+     * Reads any bundle, a VolSeg network's or a TorchScript module's, into {@code manager} (a PyTorch manager on
+     * the device to run on).
+     *
+     * @throws org.volseg.nn.bundle.BundleFormatException naming the file and the field that is wrong
+     */
+    public static PredictingModel read(Path file, NDManager manager) throws IOException {
+        ModelBundle.Contents contents = ModelBundle.read(file, manager);
+        return contents.isTorchScript() ? TorchScriptModels.load(file, contents, manager)
+                : of(NetworkBundle.read(file, contents, manager));
+    }
+
+    /** The manifest's label values, ascending: class k of the network is the k-th. */
+    public static int[] labelValues(BundleManifest m) {
+        return m.labelNames().keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+    }
+
+    /** The manifest's patch size (x, y, z). */
+    public static PatchSize patch(BundleManifest m) {
+        List<Integer> p = m.patchSize();
+        return new PatchSize(p.get(0), p.get(1), p.get(2));
+    }
+}

@@ -16,7 +16,8 @@ public final class Bench {
             "io", IoBenchmark::run,
             "memory", MemoryBenchmark::run,
             "learning", LearningBenchmark::run,
-            "brain", BrainBenchmark::run));
+            "brain", BrainBenchmark::run,
+            "inference", InferenceBenchmark::run));
 
     private Bench() {
     }

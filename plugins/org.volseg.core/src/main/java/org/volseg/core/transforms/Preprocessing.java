@@ -10,16 +10,21 @@ import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 
 /**
- * How a model sees its images, decided once at training and replayed at prediction: reorient to a code, resample
- * to a spacing, normalise intensities per case. A model bundle records it ({@link #toMap()}), so that prediction
+ * How a model sees its images, decided once at training and replayed at prediction: crop to the non-zero region
+ * (nnU-Net's crop, MONAI's CropForeground), reorient to a code, resample to a spacing, normalise intensities per
+ * case. A model bundle records it ({@link #toMap()}), so that prediction
  * prepares a new image exactly as the training images were, and {@link Prepared#transform()} puts the prediction
  * back on the input's own grid.
  *
  * @param orientation   voxel-axis code to reorient to ("RAS"), or null to keep each image's own
  * @param spacing       spacing (mm) along x, y, z to resample to, or empty to keep each image's own
  * @param normalization per-case intensity normalisation
+ * @param cropToNonzero whether each image is first cropped to the box of its voxels that are non-zero in any
+ *                      channel (a skull-stripped brain, a CT with its air set to 0): less to predict, and at
+ *                      prediction the rest is background
  */
-public record Preprocessing(String orientation, List<Double> spacing, Normalization normalization) {
+public record Preprocessing(String orientation, List<Double> spacing, Normalization normalization,
+        boolean cropToNonzero) {
 
     /** Per-case, per-channel intensity normalisation. */
     public enum Normalization {
@@ -46,6 +51,11 @@ public record Preprocessing(String orientation, List<Double> spacing, Normalizat
         }
     }
 
+    /** Without the crop. */
+    public Preprocessing(String orientation, List<Double> spacing, Normalization normalization) {
+        this(orientation, spacing, normalization, false);
+    }
+
     /** RAS, each image's own spacing, z-score: what suits most MR data without resampling. */
     public static Preprocessing defaults() {
         return new Preprocessing("RAS", List.of(), Normalization.ZSCORE);
@@ -53,16 +63,35 @@ public record Preprocessing(String orientation, List<Double> spacing, Normalizat
 
     /** The same with every image resampled to {@code mm} isotropic voxels. */
     public Preprocessing withSpacing(double mm) {
-        return new Preprocessing(orientation, List.of(mm, mm, mm), normalization);
+        return new Preprocessing(orientation, List.of(mm, mm, mm), normalization, cropToNonzero);
     }
 
-    /** An image ready for the network, and the change of grid that made it (its inverse undoes it). */
-    public record Prepared(Volume image, GeometricTransform transform) {
+    /** The same, cropping to the non-zero region first or not. */
+    public Preprocessing withCropToNonzero(boolean crop) {
+        return new Preprocessing(orientation, spacing, normalization, crop);
     }
 
-    /** The change of grid this preprocessing makes from {@code source}: reorientation, then resampling. */
+    /**
+     * An image ready for the network, and the change of grid that made it (its inverse undoes it).
+     *
+     * @param crop      the crop it began with, or null when there was none
+     * @param afterCrop the rest of the change (reorientation, resampling), from the cropped grid
+     */
+    public record Prepared(Volume image, GeometricTransform transform, AxisAlignedTransform crop,
+            GeometricTransform afterCrop) {
+
+        /** Without a crop. */
+        public Prepared(Volume image, GeometricTransform transform) {
+            this(image, transform, null, transform);
+        }
+    }
+
+    /** The change of grid this preprocessing makes from {@code source} after any crop: reorientation, resampling. */
     public GeometricTransform plan(Geometry source) {
-        TransformChain chain = TransformChain.startingAt(source);
+        return plan(TransformChain.startingAt(source));
+    }
+
+    private TransformChain plan(TransformChain chain) {
         if (orientation != null) {
             chain = chain.then(g -> Reorientation.to(g, orientation));
         }
@@ -72,15 +101,28 @@ public record Preprocessing(String orientation, List<Double> spacing, Normalizat
         return chain;
     }
 
-    /** The image on the planned grid, normalised. */
-    public Prepared prepare(Volume image) {
-        GeometricTransform transform = plan(image.geometry());
-        return new Prepared(normalize(transform.apply(image)), transform);
+    /** The crop of {@code image} to its non-zero box, or null when this preprocessing does not crop. */
+    private AxisAlignedTransform crop(Volume image) {
+        return cropToNonzero ? Cropping.crop(image.geometry(), Cropping.foreground(image, 0)) : null;
     }
 
-    /** Image and labels on the planned grid (labels by nearest voxel), the image normalised. */
+    /** The image on the planned grid, normalised. */
+    public Prepared prepare(Volume image) {
+        AxisAlignedTransform crop = crop(image);
+        if (crop == null) {
+            GeometricTransform transform = plan(image.geometry());
+            return new Prepared(normalize(transform.apply(image)), transform);
+        }
+        GeometricTransform afterCrop = plan(crop.target());
+        TransformChain whole = plan(TransformChain.startingAt(image.geometry()).then(crop));
+        return new Prepared(normalize(whole.apply(image)), whole, crop, afterCrop);
+    }
+
+    /** Image and labels on the planned grid (labels by nearest voxel), the image normalised; the crop is the image's. */
     public ImageAndLabels prepare(Volume image, LabelMap labels) {
-        GeometricTransform transform = plan(image.geometry());
+        AxisAlignedTransform crop = crop(image);
+        GeometricTransform transform = crop == null ? plan(image.geometry())
+                : plan(TransformChain.startingAt(image.geometry()).then(crop));
         return new ImageAndLabels(normalize(transform.apply(image)), transform.apply(labels));
     }
 
@@ -99,6 +141,7 @@ public record Preprocessing(String orientation, List<Double> spacing, Normalizat
         map.put("orientation", orientation == null ? "keep" : orientation);
         map.put("spacing_mm", spacing.isEmpty() ? "keep" : spacing);
         map.put("normalization", normalization.name().toLowerCase(Locale.ROOT));
+        map.put("crop_to_nonzero", cropToNonzero);
         return map;
     }
 
@@ -134,8 +177,13 @@ public record Preprocessing(String orientation, List<Double> spacing, Normalizat
             throw new IllegalArgumentException("preprocessing.normalization should be one of none, zscore, "
                     + "zscore_nonzero, got " + n, e);
         }
+        Object crop = map.containsKey("crop_to_nonzero") ? map.get("crop_to_nonzero") : Boolean.FALSE; // older bundles
+        if (!(crop instanceof Boolean cropToNonzero)) {
+            throw new IllegalArgumentException("preprocessing.crop_to_nonzero should be true or false, got " + crop);
+        }
         try {
-            return new Preprocessing("keep".equals(orientationText) ? null : orientationText, spacing, normalization);
+            return new Preprocessing("keep".equals(orientationText) ? null : orientationText, spacing, normalization,
+                    cropToNonzero);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("preprocessing: " + e.getMessage(), e);
         }

@@ -40,11 +40,37 @@ class PreprocessingTest {
     @Test
     void aManifestRoundTripGivesTheSamePreprocessing() {
         for (Preprocessing p : List.of(Preprocessing.defaults(), Preprocessing.defaults().withSpacing(1.5),
-                new Preprocessing(null, List.of(0.8, 0.8, 3.0), Preprocessing.Normalization.NONE))) {
+                new Preprocessing(null, List.of(0.8, 0.8, 3.0), Preprocessing.Normalization.NONE),
+                Preprocessing.defaults().withCropToNonzero(true))) {
             assertThat(Preprocessing.fromMap(p.toMap())).isEqualTo(p);
         }
         assertThat(Preprocessing.defaults().toMap()).containsEntry("orientation", "RAS")
-                .containsEntry("spacing_mm", "keep").containsEntry("normalization", "zscore");
+                .containsEntry("spacing_mm", "keep").containsEntry("normalization", "zscore")
+                .containsEntry("crop_to_nonzero", false);
+        Map<String, Object> older = new HashMap<>(Preprocessing.defaults().toMap());
+        older.remove("crop_to_nonzero"); // bundles written before the crop existed
+        assertThat(Preprocessing.fromMap(older)).isEqualTo(Preprocessing.defaults());
+    }
+
+    @Test
+    void theCropKeepsTheNonZeroBoxAndKnowsItsWayBack() {
+        Geometry g = Geometry.of(20, 16, 12, 1, 1, 1);
+        Volume image = Volume.zeros(g, 2);
+        image.set(0, 4, 5, 6, 3f); // the box spans both channels' non-zero voxels
+        image.set(1, 9, 11, 2, 1f);
+        Preprocessing.Prepared prepared = new Preprocessing(null, List.of(), Preprocessing.Normalization.NONE, true)
+                .prepare(image);
+        Geometry cropped = prepared.image().geometry();
+        assertThat(new int[] {cropped.nx(), cropped.ny(), cropped.nz()}).containsExactly(6, 7, 5);
+        assertThat(prepared.crop().target()).isEqualTo(cropped);
+        assertThat(prepared.afterCrop().source()).isEqualTo(cropped);
+        assertThat(prepared.image().get(0, 0, 0, 4)).isEqualTo(3f);
+        assertThat(prepared.transform().inverse().target()).isEqualTo(g);
+        assertThat(prepared.transform().invert(prepared.image()).channel(0)).isEqualTo(image.channel(0));
+        var pair = Preprocessing.defaults().withCropToNonzero(true).prepare(image, org.volseg.core.volume.LabelMap
+                .create(g, 1));
+        assertThat(pair.labels().geometry().sameGrid(pair.image().geometry(), 1e-6)).isTrue();
+        assertThat(pair.image().geometry().voxels()).isEqualTo(6 * 7 * 5);
     }
 
     @Test

@@ -16,6 +16,7 @@ import org.volseg.core.io.NiftiHeader;
 import org.volseg.core.io.NiftiReader;
 import org.volseg.core.io.NiftiWriter;
 import org.volseg.core.postprocessing.PostProcessing;
+import org.volseg.core.transforms.AxisAlignedTransform;
 import org.volseg.core.transforms.GeometricTransform;
 import org.volseg.core.transforms.Preprocessing;
 import org.volseg.core.volume.Geometry;
@@ -218,19 +219,27 @@ public final class CasePredictor implements AutoCloseable {
 
     private LabelMap run(Geometry input, Preprocessing.Prepared prepared, SlidingWindow.Settings window,
             SlidingWindow.ClassSink maps, NDManager manager, Monitor monitor) {
-        GeometricTransform transform = prepared.transform();
+        GeometricTransform back = prepared.afterCrop(); // to the cropped grid, or the input's when there is no crop
+        AxisAlignedTransform crop = prepared.crop();
+        Geometry cropped = crop == null ? input : crop.target();
         Geometry grid = prepared.image().geometry();
-        boolean moveLabels = transform.exact() && maps == null;
-        RunningArgmax argmax = new RunningArgmax(moveLabels ? grid.voxels() : input.voxels());
+        boolean moveLabels = back.exact() && maps == null;
+        RunningArgmax argmax = new RunningArgmax(moveLabels ? grid.voxels() : cropped.voxels());
+        int background = model.labelValues()[0];
         new SlidingWindow(window).stitch(prepared.image(), model.predictor(), manager, monitor, (k, classes, p) -> {
-            float[] onInput = moveLabels ? p : transform.invert(new Volume(grid, p)).channel(0);
-            argmax.accept(k, classes, onInput);
+            float[] onCropped = moveLabels ? p : back.invert(new Volume(grid, p)).channel(0);
+            argmax.accept(k, classes, onCropped);
             if (maps != null) {
-                maps.accept(k, classes, onInput);
+                // outside the crop the image was zero: background for certain
+                maps.accept(k, classes, crop == null ? onCropped : crop.inverse().apply(new Volume(cropped,
+                        onCropped), new float[] {k == 0 ? 1 : 0}).channel(0));
             }
         });
-        LabelMap labels = argmax.labels(moveLabels ? grid : input, model.labelValues());
-        return moveLabels ? transform.invert(labels) : labels;
+        LabelMap labels = argmax.labels(moveLabels ? grid : cropped, model.labelValues());
+        if (moveLabels) {
+            labels = back.invert(labels);
+        }
+        return crop == null ? labels : crop.withFill(0, background).invert(labels);
     }
 
     /**

@@ -143,24 +143,27 @@ public final class InferencePlanner {
         return job.parameters() * 4 + (long) (w.batchSize() * windowVoxels * (perVoxel + outputs) * 4);
     }
 
-    /** For networks the planner knows nothing of (TorchScript): about a 4-level residual U-Net's. */
-    static final double UNKNOWN_FLOATS_PER_VOXEL = 150;
+    /** For networks the planner knows nothing of (TorchScript): about a 4-level residual U-Net's of width 16. */
+    static final double UNKNOWN_FLOATS_PER_VOXEL = 250;
 
     /**
-     * Floats a forward pass without gradients holds at its peak, per input voxel. DJL frees an array when its
-     * manager closes, not when the last reference goes, so a plain U-Net level keeps every intermediate of its
-     * blocks until the level ends: about (2.8 · blocks + 0.2) feature maps per level; the invertible chains free
-     * each step's intermediates as they go, about 2.1 whatever the depth. A level's feature map is width / 8^level
-     * floats per input voxel. Measured with {@code ./volseg bench inference}'s memory column (bench/README.md).
+     * Floats a forward pass without gradients holds at its peak, per input voxel, fitted to the live-tensor peaks
+     * of 14 configurations (widths 4 to 32 at the top, 1 to 3 blocks, 64³ and 96³ windows; bench/README.md). DJL
+     * frees an array when its manager closes, not when the last reference goes, so a plain U-Net keeps every
+     * intermediate of a level's blocks until the level ends: about 11.5 floats per block per unit of the feature
+     * maps' size S = Σ width / 8^level, plus about 25 for the stem and head. The invertible chains free each step's
+     * intermediates as they go: about 20 + 10.5 · max(top width, 16), whatever the depth.
      */
     static double activationFloatsPerVoxel(NetworkConfig config) {
         List<Integer> widths = config.levelWidths();
+        if (config.architecture() != Architecture.UNET3D) {
+            return 20 + 10.5 * Math.max(widths.get(0), 16);
+        }
         double maps = 0;
         for (int level = 0; level < widths.size(); level++) {
-            maps += widths.get(level) / Math.pow(8, level);
+            maps += Math.max(widths.get(level), 8) / Math.pow(8, level); // narrower ones cost as 8 (im2col)
         }
-        double perLevel = config.architecture() == Architecture.UNET3D ? 2.8 * config.blocksPerLevel() + 0.2 : 2.1;
-        return maps * perLevel;
+        return 25 + 11.5 * maps * config.blocksPerLevel();
     }
 
     /** MemAvailable from /proc/meminfo in bytes, 0 where there is none. */

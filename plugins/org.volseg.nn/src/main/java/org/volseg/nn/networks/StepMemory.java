@@ -91,7 +91,7 @@ public final class StepMemory {
         String configJson = new ObjectMapper().writeValueAsString(config.toMap());
         JsonNode json = ChildJvm.run(StepMemory.class, List.of("-Xmx1g"), List.of(configJson,
                 String.valueOf(steps), backprop.name()), "the memory probe for " + config.architecture() + " "
-                + config.patch());
+                + config.patch(), true);
         return new Result(json.get("peak_growth_bytes").asLong(), json.get("seconds_per_step").asDouble(),
                 json.get("parameters").asLong());
     }

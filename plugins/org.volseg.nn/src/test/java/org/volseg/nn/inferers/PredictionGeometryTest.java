@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.Device;
 import ai.djl.engine.EngineException;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -168,6 +169,46 @@ class PredictionGeometryTest {
             }
         }
         return same;
+    }
+
+    /** The foreground labels' one-hot channels (zero outside the blobs, so that a crop has something to cut). */
+    private static Volume foreground(LabelMap labels) {
+        Volume all = oneHot(labels);
+        return new Volume(labels.geometry(), all.channel(1), all.channel(2), all.channel(3));
+    }
+
+    /** Background's logit 15 everywhere, each foreground label's 30 where its channel is 1. */
+    private static final PatchPredictor FOREGROUND_IDENTITY = patches -> patches.getManager().full(new Shape(
+            patches.getShape().get(0), 1, patches.getShape().get(2), patches.getShape().get(3), patches.getShape()
+                    .get(4)), 15f).concat(patches.mul(30), 1);
+
+    private static CasePredictor cropping(Preprocessing preprocessing) {
+        PredictingModel model = new PredictingModel(FOREGROUND_IDENTITY, null, 0, List.of("a", "b", "c"),
+                LABEL_VALUES, preprocessing.withCropToNonzero(true), PatchSize.cube(16));
+        return new CasePredictor(model, CasePredictor.Options.fixed(SlidingWindow.Settings.defaults(PatchSize
+                .cube(16))), Device.cpu());
+    }
+
+    @Test
+    void labelsComeBackExactlyThroughCropAndReorientationAndProbabilityMapsAreCertainOutsideTheCrop() {
+        LabelMap truth = blobs("LPS", 1, 1, 2);
+        CasePredictor predictor = cropping(preprocessing("RAS", List.of()));
+        List<float[]> maps = new ArrayList<>();
+        LabelMap back = withManager(m -> predictor.segment(foreground(truth), (k, classes, p) -> maps.add(p), m,
+                Monitor.SILENT).labels());
+        assertSame(back, truth);
+        assertSame(withManager(m -> predictor.predict(foreground(truth), m, Monitor.SILENT)), truth);
+        int corner = truth.geometry().index(0, 0, 0); // outside every blob's box
+        assertThat(maps.get(0)[corner]).isEqualTo(1f);
+        assertThat(maps.get(1)[corner]).isZero();
+        // through crop, resampling and reorientation: boundary voxels only, as without the crop
+        LabelMap resampled = withManager(m -> cropping(preprocessing("RAS", List.of(0.8, 0.8, 1.25))).predict(
+                foreground(truth), m, Monitor.SILENT));
+        int differ = 0;
+        for (int i = 0; i < truth.geometry().voxels(); i++) {
+            differ += resampled.get(i) != truth.get(i) ? 1 : 0;
+        }
+        assertThat(differ / (double) truth.geometry().voxels()).isLessThan(0.001);
     }
 
     @Test

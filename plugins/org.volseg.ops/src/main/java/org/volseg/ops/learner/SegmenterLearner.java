@@ -62,7 +62,8 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
     @Override
     public String description() {
         return "Trains a 3D segmentation network on the labeled cases of a volume table, the way nnU-Net does: "
-                + "images reoriented to RAS (and resampled if asked), normalised per case, class-balanced random "
+                + "images (optionally cropped to their non-zero box) reoriented to RAS (and resampled if asked), "
+                + "normalised per case, class-balanced random "
                 + "patches with flips, rotations, intensity and noise augmentation, SGD with Nesterov momentum and a "
                 + "polynomial learning-rate decay, Dice + cross-entropy loss; a share of the cases is held out and "
                 + "segmented whole by sliding window to report the validation Dice. The invertible architectures "
@@ -139,7 +140,7 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
         }
         Splits.Split split = Splits.holdOut(cases, s.validationShare(), s.seed());
         Preprocessing preprocessing = new Preprocessing("RAS", s.spacing() > 0 ? List.of(s.spacing(), s.spacing(),
-                s.spacing()) : List.of(), s.normalization());
+                s.spacing()) : List.of(), s.normalization(), s.cropToNonzero());
 
         Progress loading = progress.slice(0, 0.05);
         List<TrainingCase> training = load(split.training(), preprocessing, loading.slice(0, 0.7));

@@ -22,6 +22,7 @@ import org.volseg.ops.api.Setting;
  * @param seed           the seed of everything random
  * @param spacing        resample to this spacing (mm), 0 keeps each image's own
  * @param normalization  intensity normalisation per case
+ * @param cropToNonzero  crop each case to its non-zero box first
  * @param modelFile      where the bundle goes
  * @param device         where the network trains
  */
@@ -79,6 +80,12 @@ public record SegmenterLearnerSettings(
                         + "zscore-nonzero: over the non-zero voxels (skull-stripped images); none: as they are.",
                 tab = "Preprocessing")
         Preprocessing.Normalization normalization,
+        @Setting(key = "crop_to_nonzero", label = "Crop to non-zero", defaultValue = "false", tab = "Preprocessing",
+                description = "Crop each case to the box of its voxels that are non-zero in any channel before "
+                        + "everything else, as nnU-Net does: less to train on and to predict for skull-stripped "
+                        + "brains or CT with air set to 0; outside the box the prediction is background. Images "
+                        + "with noise in their background have no zero voxels, and nothing is cropped.")
+        boolean cropToNonzero,
         @Setting(key = "model_file", label = "Model file", defaultValue = "", widget = Setting.Widget.FILE,
                 description = "Where the trained model bundle (.volseg) is written; blank for a new folder in the "
                         + "system's temporary directory. A checkpoint beside it (<file>.checkpoint) lets a run "

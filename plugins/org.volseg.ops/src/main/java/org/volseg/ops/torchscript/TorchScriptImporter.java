@@ -50,7 +50,7 @@ public final class TorchScriptImporter implements Operation<TorchScriptImporterS
     public String description() {
         return "Wraps a TorchScript module (a MONAI bundle's model.ts, an nnU-Net or plain PyTorch network saved "
                 + "with torch.jit.trace or torch.jit.script) with what VolSeg needs to run it: input channels, "
-                + "labels, the preprocessing it was trained with (orientation, spacing, normalisation) and its "
+                + "labels, the preprocessing it was trained with (crop to non-zero, orientation, spacing, normalisation) and its "
                 + "window size. The module is loaded and run once on a window of zeros to check that it gives one "
                 + "logit channel per label; the model bundle then predicts in the Segmenter Predictor with the same "
                 + "sliding window, memory planner, test-time flips and post-processing as VolSeg's own networks, "
@@ -151,7 +151,7 @@ public final class TorchScriptImporter implements Operation<TorchScriptImporterS
             String o = s.orientation().trim();
             preprocessing = new Preprocessing(o.equalsIgnoreCase("keep") || o.isEmpty() ? null : o.toUpperCase(
                     Locale.ROOT), numbers(s.spacing(), "Spacing (mm) (spacing)", true).stream()
-                            .map(Double::valueOf).toList(), s.normalization());
+                            .map(Double::valueOf).toList(), s.normalization(), s.cropToNonzero());
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException("the preprocessing settings do not fit together: " + e.getMessage());
         }

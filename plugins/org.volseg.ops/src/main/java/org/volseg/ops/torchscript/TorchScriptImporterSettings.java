@@ -11,6 +11,7 @@ import org.volseg.ops.api.Setting;
  * @param orientation     the orientation the module expects, or keep
  * @param spacing         the spacing (mm) it expects: one value, three, or blank to keep
  * @param normalization   the intensity normalisation it expects
+ * @param cropToNonzero   whether images are cropped to their non-zero box first
  * @param window          its window size: one edge or x,y,z
  * @param modelFile       where the bundle is written
  */
@@ -44,6 +45,10 @@ public record TorchScriptImporterSettings(
                         + "e.g. after a CT window applied upstream), zscore per case, or zscore-nonzero over the "
                         + "non-zero voxels.")
         Preprocessing.Normalization normalization,
+        @Setting(key = "crop_to_nonzero", label = "Crop to non-zero", defaultValue = "false", tab = "Preprocessing",
+                description = "Crop each image to the box of its non-zero voxels first (MONAI's CropForegroundd, "
+                        + "nnU-Net's crop); outside the box the prediction is background.")
+        boolean cropToNonzero,
         @Setting(key = "window", label = "Window size (voxels)", defaultValue = "96",
                 description = "The window (patch) size the module predicts on: one edge for a cube or x,y,z (MONAI "
                         + "bundles give it as roi_size / patch_size in their inference config).")

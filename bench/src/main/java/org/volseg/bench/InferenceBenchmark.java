@@ -1,0 +1,191 @@
+package org.volseg.bench;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+import org.volseg.core.data.ReferenceData;
+import org.volseg.core.io.NiftiReader;
+import org.volseg.core.sampling.PatchSize;
+import org.volseg.core.transforms.Preprocessing;
+import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.Volume;
+import org.volseg.nn.engine.ChildJvm;
+import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.engine.Monitor;
+import org.volseg.nn.engine.ProcessMemory;
+import org.volseg.nn.inferers.CasePredictor;
+import org.volseg.nn.inferers.InferencePlan;
+import org.volseg.nn.inferers.InferencePlanner;
+import org.volseg.nn.inferers.PatchPredictor;
+import org.volseg.nn.inferers.PredictingModel;
+import org.volseg.nn.inferers.SlidingWindow;
+import org.volseg.nn.inferers.Stitching;
+import org.volseg.nn.networks.Architecture;
+import org.volseg.nn.networks.Network;
+import org.volseg.nn.networks.NetworkConfig;
+
+/**
+ * {@code volseg bench inference}: whole-volume prediction time and peak memory of the predictor (preprocessing,
+ * sliding window, stitching, labels) for each stitching mode, beside the compute floor: the same network's forward
+ * time on the same windows, timed inside the run. Every run is a fresh JVM, so each peak is its own; the memory
+ * planner's expectation is printed beside the measured peak.
+ */
+final class InferenceBenchmark {
+
+    private static final List<Integer> WIDTHS = List.of(8, 16, 32, 64);
+    private static final int WINDOW = Integer.getInteger("volseg.bench.window", 64);
+    private static final double OVERLAP = Double.parseDouble(System.getProperty("volseg.bench.overlap", "0.25"));
+    private static final List<String> VOLUMES = Arrays.asList(System.getProperty("volseg.bench.volumes",
+            "ch2better,phantom512").split(","));
+
+    private InferenceBenchmark() {
+    }
+
+    /** One measured run. */
+    record Run(double seconds, double forwardSeconds, int windows, long voxels, double peakMb, double plannedMb) {
+    }
+
+    static Run probe(Architecture a, int classes, String volume, Stitching stitching, int chunk) throws Exception {
+        JsonNode j = ChildJvm.run(InferenceBenchmark.class, List.of("-Xmx8g", "-XX:+UseSerialGC", "-Xmn64m"),
+                List.of(a.name(), String.valueOf(classes), volume, stitching.name(), String.valueOf(chunk)),
+                "the inference probe for " + a + " on " + volume, false);
+        Run r = new Run(j.get("seconds").asDouble(), j.get("forward_seconds").asDouble(), j.get("windows").asInt(),
+                j.get("voxels").asLong(), j.get("peak_growth_bytes").asLong() / (double) (1 << 20),
+                j.get("planned_bytes").asLong() / (double) (1 << 20));
+        System.err.printf(Locale.ROOT, "  %s %d classes %s %s/%d: %.1f s (forward %.1f s, %d windows), peak %.0f MB,"
+                + " planned %.0f MB%n", a, classes, volume, stitching, chunk, r.seconds(), r.forwardSeconds(),
+                r.windows(), r.peakMb(), r.plannedMb());
+        return r;
+    }
+
+    static void run() throws Exception {
+        Table table = new Table("Whole-volume prediction: time against the compute floor, peak memory against the "
+                + "planner")
+                .setting("machine", Machine.describe())
+                .setting("networks", "UNet3d and Fully-InvRes, widths " + WIDTHS + ", 1 block per level, 1 channel, "
+                        + "untrained (seed 1)")
+                .setting("windows", WINDOW + "³, overlap " + OVERLAP + ", Gaussian blending, batch 1, no flips")
+                .setting("volumes", "ch2better " + "(Colin27 0.5 mm, 301×370×316); phantom512 (512×512×256)")
+                .setting("memory", "VmHWM growth over the resident size after reading the image and building the "
+                        + "network; fresh JVM per run, -XX:+UseSerialGC -Xmn64m -Xmx8g, glibc's default malloc")
+                .setting("compute floor", "the network's forward calls on the same windows, timed in the run");
+        // every stitching mode with UNet3d on ch2better; Fully-InvRes and the large volume with float32 only (the
+        // stitching is the same code whatever the network; CPU time is what limits this benchmark)
+        for (String volume : VOLUMES) {
+            for (Architecture a : List.of(Architecture.UNET3D, Architecture.FULLY_INVRES)) {
+                for (Stitching s : Stitching.values()) {
+                    boolean all = volume.equals(VOLUMES.get(0)) && a == Architecture.UNET3D;
+                    if (!all && s != Stitching.FLOAT32 || volume.equals("phantom512") && a != Architecture.UNET3D) {
+                        continue;
+                    }
+                    Run r = probe(a, 3, volume, s, 1);
+                    String what = name(a) + " " + volume + " " + s.name().toLowerCase(Locale.ROOT);
+                    table.row(what + " time", "s", r.seconds(), "forward only", r.forwardSeconds(), "≤ 1.2×");
+                    table.row(what + " throughput", "Mvox/s", r.voxels() / r.seconds() / 1e6, "forward only",
+                            r.voxels() / r.forwardSeconds() / 1e6, "");
+                    table.row(what + " peak", "MB", r.peakMb(), "planner", r.plannedMb(), "0.75–1.25×");
+                }
+            }
+        }
+        // class-chunk memory does not grow with the class count (10 classes per pass here); float32's does
+        String small = System.getProperty("volseg.bench.classVolume", "ch2");
+        for (Stitching s : List.of(Stitching.FLOAT32, Stitching.CLASS_CHUNKS)) {
+            Run twenty = probe(Architecture.UNET3D, 20, small, s, 10);
+            Run fifty = probe(Architecture.UNET3D, 50, small, s, 10);
+            String what = "UNet3d " + small + " " + s.name().toLowerCase(Locale.ROOT) + " 50 classes peak";
+            table.row(what, "MB", fifty.peakMb(), "20 classes", twenty.peakMb(), s == Stitching.CLASS_CHUNKS
+                    ? "≈ 1×" : "");
+            table.row(what, "MB", fifty.peakMb(), "planner", fifty.plannedMb(), "0.75–1.25×");
+            table.row("UNet3d " + small + " " + s.name().toLowerCase(Locale.ROOT) + " 50 classes time", "s",
+                    fifty.seconds(), "forward only", fifty.forwardSeconds(), "");
+        }
+        table.print();
+    }
+
+    private static String name(Architecture a) {
+        return a == Architecture.FULLY_INVRES ? "Fully-InvRes" : "UNet3d";
+    }
+
+    /** The image of a benchmark volume. */
+    private static Volume volume(String name) throws Exception {
+        if (name.equals("phantom512")) {
+            Geometry g = Geometry.of(512, 512, 256, 0.5, 0.5, 1);
+            Volume v = Volume.zeros(g, 1);
+            float[] data = v.channel(0);
+            IntStream.range(0, g.nz()).parallel().forEach(z -> {
+                for (int y = 0; y < g.ny(); y++) {
+                    for (int x = 0; x < g.nx(); x++) {
+                        double r = Math.hypot(x - 256, y - 256) / 200 + Math.abs(z - 128) / 160.0;
+                        data[g.index(x, y, z)] = (float) ((r < 1 ? 100 : 0) + 20 * Math.sin(x / 9.0) * Math.cos(
+                                y / 13.0 + z / 7.0));
+                    }
+                }
+            });
+            return v;
+        }
+        Path file = ReferenceData.MRICRON_TEMPLATES.file(name + ".nii.gz").orElseThrow(() -> new IllegalStateException(
+                name + ".nii.gz not found: install " + ReferenceData.MRICRON_TEMPLATES));
+        return NiftiReader.read(file).volume();
+    }
+
+    /** Child: architecture, classes, volume, stitching, chunk. Prints one line of JSON. */
+    public static void main(String[] args) throws Exception {
+        Architecture a = Architecture.valueOf(args[0]);
+        int classes = Integer.parseInt(args[1]);
+        Volume image = volume(args[2]);
+        Stitching stitching = Stitching.valueOf(args[3]);
+        int chunk = Integer.parseInt(args[4]);
+        PatchSize patch = PatchSize.cube(WINDOW);
+        NetworkConfig config = NetworkConfig.of(a, 1, classes, WIDTHS, 1, patch);
+        SlidingWindow.Settings window = new SlidingWindow.Settings(patch, OVERLAP, true, 1)
+                .withStitching(stitching, chunk);
+        String json = DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network net = Network.build(config, m, 1);
+                long[] forwardNanos = {0};
+                PatchPredictor timed = patches -> {
+                    long t0 = System.nanoTime();
+                    NDArray logits = net.logits(patches);
+                    logits.toByteBuffer(true); // PyTorch's CPU ops are eager; this only makes sure
+                    forwardNanos[0] += System.nanoTime() - t0;
+                    return logits;
+                };
+                long parameters = net.predictingParameters().stream().mapToLong(p -> p.getShape().size()).sum();
+                PredictingModel model = new PredictingModel(timed, config, parameters, List.of("image"),
+                        IntStream.range(0, classes).toArray(), new Preprocessing(null, List.of(),
+                                Preprocessing.Normalization.ZSCORE), patch);
+                try (NDManager warm = m.newSubManager()) { // oneDNN builds its kernels on the first call per shape
+                    net.logits(warm.zeros(new Shape(1, 1, patch.z(), patch.y(), patch.x())));
+                }
+                forwardNanos[0] = 0;
+                CasePredictor predictor = new CasePredictor(model, CasePredictor.Options.fixed(window), Device.cpu());
+                InferencePlanner.Job job = new InferencePlanner.Job(config, parameters, 1, classes,
+                        image.geometry().voxels(), image.geometry().voxels(), true, false);
+                InferencePlan plan = InferencePlanner.estimate(job, window, new InferencePlanner.Budget(Long.MAX_VALUE
+                        / 4, Long.MAX_VALUE / 4, true));
+                System.gc();
+                long before = ProcessMemory.residentBytes();
+                ProcessMemory.resetPeak();
+                long t0 = System.nanoTime();
+                predictor.predict(image, m, Monitor.SILENT);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                long peak = ProcessMemory.peakBytes() - before;
+                int windows = new SlidingWindow(window).windows(image.geometry()).size()
+                        * (stitching == Stitching.CLASS_CHUNKS ? (classes + chunk - 1) / chunk : 1);
+                return String.format(Locale.ROOT, "{\"seconds\":%f,\"forward_seconds\":%f,\"windows\":%d,"
+                        + "\"voxels\":%d,\"peak_growth_bytes\":%d,\"planned_bytes\":%d,\"planned_heap\":%d,"
+                        + "\"planned_native\":%d}", seconds, forwardNanos[0] / 1e9, windows,
+                        image.geometry().voxels(), peak, plan.peakBytes(), plan.heapBytes(), plan.nativeBytes());
+            }
+        });
+        System.out.println(json);
+    }
+}

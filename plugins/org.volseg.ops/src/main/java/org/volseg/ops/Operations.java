@@ -6,6 +6,7 @@ import org.volseg.ops.api.Operation;
 import org.volseg.ops.learner.SegmenterLearner;
 import org.volseg.ops.overlay.SegmentationOverlay;
 import org.volseg.ops.phantoms.SyntheticPhantoms;
+import org.volseg.ops.points.PointSampler;
 import org.volseg.ops.predictor.SegmenterPredictor;
 import org.volseg.ops.scorer.SegmentationScorer;
 import org.volseg.ops.torchscript.TorchScriptImporter;
@@ -15,8 +16,8 @@ import org.volseg.ops.volumereader.VolumeReader;
 public final class Operations {
 
     private static final List<Operation<?>> ALL = List.of(new VolumeReader(), new SyntheticPhantoms(),
-            new SegmenterLearner(), new TorchScriptImporter(), new SegmenterPredictor(), new SegmentationScorer(),
-            new SegmentationOverlay());
+            new PointSampler(), new SegmenterLearner(), new TorchScriptImporter(), new SegmenterPredictor(),
+            new SegmentationScorer(), new SegmentationOverlay());
 
     private Operations() {
     }

@@ -19,6 +19,7 @@ import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.transforms.ImageAndLabels;
 import org.volseg.core.transforms.Preprocessing;
 import org.volseg.nn.engine.Compute;
+import org.volseg.nn.engine.OutOfMemoryException;
 import org.volseg.nn.engine.ProcessMemory;
 import org.volseg.nn.engines.EpochRecord;
 import org.volseg.nn.engines.TrainingCase;
@@ -174,24 +175,38 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
         List<String> channelNames = channelNames(split.training().get(0), channels);
         train.report(0, "training " + config.architecture() + " on " + device.note());
         ProcessMemory.resetPeak(); // the history's peak memory is then this run's
-        TrainingResult trained = Progress.callNetworks(() -> NetworkBundle.train(config, s.seed(), training,
-                validation, labelValues, settings, checkpoint, train.monitor(), model, result -> {
-                    Map<String, Object> provenance = new LinkedHashMap<>();
-                    provenance.put("trained", Instant.now().toString());
-                    provenance.put("seed", s.seed());
-                    provenance.put("training_cases", split.training().stream().map(Case::id).toList());
-                    provenance.put("validation_cases", split.validation().stream().map(Case::id).toList());
-                    provenance.put("epochs", s.epochs());
-                    provenance.put("steps_per_epoch", s.stepsPerEpoch());
-                    provenance.put("device", device.note());
-                    Map<String, Double> metrics = new LinkedHashMap<>();
-                    if (!Double.isNaN(result.bestMeanDice())) {
-                        metrics.put("best_validation_mean_dice", result.bestMeanDice());
-                        metrics.put("best_epoch", (double) result.bestEpoch());
-                    }
-                    return new NetworkBundle.Description(channelNames, labelNames, preprocessing, provenance,
-                            metrics);
-                }, s.device()));
+        TrainingResult trained;
+        try {
+            trained = Progress.callNetworks(() -> NetworkBundle.train(config, s.seed(), training,
+                    validation, labelValues, settings, checkpoint, train.monitor(), model, result -> {
+                        Map<String, Object> provenance = new LinkedHashMap<>();
+                        provenance.put("trained", Instant.now().toString());
+                        provenance.put("seed", s.seed());
+                        provenance.put("training_cases", split.training().stream().map(Case::id).toList());
+                        provenance.put("validation_cases", split.validation().stream().map(Case::id).toList());
+                        provenance.put("epochs", s.epochs());
+                        provenance.put("steps_per_epoch", s.stepsPerEpoch());
+                        provenance.put("device", device.note());
+                        Map<String, Double> metrics = new LinkedHashMap<>();
+                        if (!Double.isNaN(result.bestMeanDice())) {
+                            metrics.put("best_validation_mean_dice", result.bestMeanDice());
+                            metrics.put("best_epoch", (double) result.bestEpoch());
+                        }
+                        return new NetworkBundle.Description(channelNames, labelNames, preprocessing, provenance,
+                                metrics);
+                    }, s.device()));
+        } catch (RuntimeException | OutOfMemoryError e) {
+            if (!OutOfMemoryException.isOutOfMemory(e)) {
+                throw e;
+            }
+            throw new OutOfMemoryException("training ran out of memory on " + device.note() + " ("
+                    + (e instanceof OutOfMemoryError ? "Java heap: " + e.getMessage()
+                            : OutOfMemoryException.engineWords(e)) + ") with " + config.architecture() + " widths "
+                    + s.widths() + ", " + s.blocksPerLevel() + " block(s) per level, patch " + s.patchSize() + "³; "
+                    + "lower the patch size (memory grows with its cube) or the widths, or choose fully-invres, "
+                    + "whose steps need about half a U-Net's memory (bench/README.md); the checkpoint keeps the "
+                    + "epochs done so far only for the same settings", e);
+        }
         Files.deleteIfExists(checkpoint);
         Table.Builder table = new Table.Builder(HistoryTable.SPEC);
         for (EpochRecord r : trained.history()) { // a resumed run's history holds its earlier epochs too

@@ -1,7 +1,6 @@
 package org.volseg.ops.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -100,28 +99,36 @@ class CancellationTest {
         SplittableRandom random = new SplittableRandom(2026);
         List<String> figures = new ArrayList<>();
         for (Case c : operations()) {
+            // the first run loads and compiles; the second tells how long the work itself takes
+            c.operation().run(c.settings().apply(dir.resolve(c.name() + " warm-up")), c.inputs(), Progress.silent());
             long start = System.nanoTime();
             c.operation().run(c.settings().apply(dir.resolve(c.name() + " uncancelled")), c.inputs(),
                     Progress.silent());
             double full = (System.nanoTime() - start) / 1e9;
+            int cancelled = 0;
             for (int k = 0; k < MOMENTS; k++) {
-                double moment = random.nextDouble(0.05, 0.9) * full;
+                double moment = random.nextDouble(0.05, 0.8) * full;
                 Path out = dir.resolve(c.name() + " cancelled " + k);
                 Files.createDirectories(out);
-                long begin = System.nanoTime();
-                long at = begin + (long) (moment * 1e9);
-                assertThatThrownBy(() -> c.operation().run(c.settings().apply(out), c.inputs(), new CancelAt(at)))
-                        .as("%s cancelled at %.2f s of %.2f s", c.name(), moment, full)
-                        .isInstanceOf(Progress.CanceledException.class);
+                long at = System.nanoTime() + (long) (moment * 1e9);
+                boolean stopped;
+                try {
+                    c.operation().run(c.settings().apply(out), c.inputs(), new CancelAt(at));
+                    stopped = false; // it finished before it looked again: nothing was left to cancel
+                } catch (Progress.CanceledException e) {
+                    stopped = true;
+                }
                 double latency = (System.nanoTime() - at) / 1e9;
-                figures.add(String.format(java.util.Locale.ROOT, "%s: cancelled at %.2f of %.2f s, stopped after "
-                        + "%.3f s", c.name(), moment, full, latency));
+                figures.add(String.format(java.util.Locale.ROOT, "%s: cancel at %.2f of %.2f s, %s after %.3f s",
+                        c.name(), moment, full, stopped ? "stopped" : "had finished", latency));
                 assertThat(latency).as(figures.get(figures.size() - 1)).isLessThanOrEqualTo(LIMIT_SECONDS);
+                cancelled += stopped ? 1 : 0;
                 assertNoPartialFiles(out);
                 // and it runs again, into the same folder, to the end (the learner resumes from its checkpoint)
                 c.operation().run(c.settings().apply(out), c.inputs(), Progress.silent());
                 assertNoPartialFiles(out);
             }
+            assertThat(cancelled).as("%s: cancels that found work to stop", c.name()).isPositive();
         }
         figures.forEach(System.out::println);
     }

@@ -21,6 +21,8 @@ abstract class SlotOptimizer implements Optimizer {
     private final NDManager manager;
     /** slots.get(i)[k]: slot k of parameter i. */
     private final List<NDArray[]> slots = new ArrayList<>();
+    /** Per parameter, the factor of the step's learning rate it is updated with (1 unless set). */
+    private final double[] learningRateScales;
     private long steps;
 
     /** @param slotPrefixes the state names' prefixes, one per slot ("m:", "v:"), each slot starting at zeros */
@@ -35,6 +37,8 @@ abstract class SlotOptimizer implements Optimizer {
         this.names = OptimizerState.names(parameters);
         this.slotPrefixes = List.copyOf(slotPrefixes);
         this.manager = parameters.get(0).getManager().newSubManager();
+        this.learningRateScales = new double[parameters.size()];
+        java.util.Arrays.fill(learningRateScales, 1);
         for (NDArray p : parameters) {
             NDArray[] s = new NDArray[slotPrefixes.size()];
             for (int k = 0; k < s.length; k++) {
@@ -65,11 +69,28 @@ abstract class SlotOptimizer implements Optimizer {
                     }
                     NDArray g = p.getGradient();
                     g.attach(scope);
-                    update(p, g, s, lr, steps);
+                    update(p, g, s, lr * learningRateScales[i], steps);
                 }
             }
             return null;
         });
+    }
+
+    /**
+     * Sets, per parameter in order, the factor of the learning rate it is updated with: parameter groups with their
+     * own learning rates, as PyTorch's optimisers take them (a schedule then scales every group alike).
+     */
+    final void setLearningRateScales(double[] scales) {
+        if (scales.length != learningRateScales.length) {
+            throw new IllegalArgumentException(scales.length + " learning-rate factors for " + learningRateScales
+                    .length + " parameters");
+        }
+        for (double f : scales) {
+            if (!(f > 0) || Double.isInfinite(f)) {
+                throw new IllegalArgumentException("learning-rate factors must be positive, got " + f);
+            }
+        }
+        System.arraycopy(scales, 0, learningRateScales, 0, scales.length);
     }
 
     @Override

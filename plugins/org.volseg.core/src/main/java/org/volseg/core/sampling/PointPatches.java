@@ -1,0 +1,91 @@
+package org.volseg.core.sampling;
+
+import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.Volume;
+
+/**
+ * The local observations OSS-Net conditions each query point on, gathered for a batch of points from the
+ * full-resolution image (zero outside it, as the reference pads): the 7³ cube centred on the point's voxel, and
+ * the mid-range 14³ window over voxels [c − 7, c + 6] on each axis (the reference's asymmetric window) averaged
+ * down 2³ to 7³. Arrays are N × C × 7 × 7 × 7, z slowest and x fastest within a patch, ready for a network that
+ * reads N × C × D × H × W.
+ */
+public final class PointPatches {
+
+    /** The patch edge. */
+    public static final int EDGE = 7;
+    private static final int PATCH = EDGE * EDGE * EDGE;
+
+    private PointPatches() {
+    }
+
+    /**
+     * The 7³ cube around each point.
+     *
+     * @param voxels x, y, z voxel indices of each point, 3 per point
+     */
+    public static float[] small(Volume image, int[] voxels) {
+        Geometry g = image.geometry();
+        int n = count(voxels);
+        int channels = image.channelCount();
+        float[] out = new float[Math.multiplyExact(n, channels * PATCH)];
+        for (int p = 0; p < n; p++) {
+            int cx = voxels[3 * p] - EDGE / 2;
+            int cy = voxels[3 * p + 1] - EDGE / 2;
+            int cz = voxels[3 * p + 2] - EDGE / 2;
+            for (int c = 0; c < channels; c++) {
+                float[] data = image.channel(c);
+                int base = (p * channels + c) * PATCH;
+                for (int z = 0; z < EDGE; z++) {
+                    for (int y = 0; y < EDGE; y++) {
+                        for (int x = 0; x < EDGE; x++) {
+                            out[base + (z * EDGE + y) * EDGE + x] = at(data, g, cx + x, cy + y, cz + z);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The 14³ window [c − 7, c + 6] around each point, each 2³ block averaged: 7³. */
+    public static float[] midRange(Volume image, int[] voxels) {
+        Geometry g = image.geometry();
+        int n = count(voxels);
+        int channels = image.channelCount();
+        float[] out = new float[Math.multiplyExact(n, channels * PATCH)];
+        for (int p = 0; p < n; p++) {
+            int sx = voxels[3 * p] - EDGE;
+            int sy = voxels[3 * p + 1] - EDGE;
+            int sz = voxels[3 * p + 2] - EDGE;
+            for (int c = 0; c < channels; c++) {
+                float[] data = image.channel(c);
+                int base = (p * channels + c) * PATCH;
+                for (int z = 0; z < EDGE; z++) {
+                    for (int y = 0; y < EDGE; y++) {
+                        for (int x = 0; x < EDGE; x++) {
+                            float sum = 0;
+                            for (int k = 0; k < 8; k++) {
+                                sum += at(data, g, sx + 2 * x + (k & 1), sy + 2 * y + (k >> 1 & 1),
+                                        sz + 2 * z + (k >> 2));
+                            }
+                            out[base + (z * EDGE + y) * EDGE + x] = sum / 8;
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static int count(int[] voxels) {
+        if (voxels.length % 3 != 0) {
+            throw new IllegalArgumentException("voxel indices come in threes (x, y, z), got " + voxels.length);
+        }
+        return voxels.length / 3;
+    }
+
+    private static float at(float[] data, Geometry g, int x, int y, int z) {
+        return x < 0 || y < 0 || z < 0 || x >= g.nx() || y >= g.ny() || z >= g.nz() ? 0 : data[g.index(x, y, z)];
+    }
+}

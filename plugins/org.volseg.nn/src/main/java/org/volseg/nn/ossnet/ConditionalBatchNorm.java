@@ -1,0 +1,76 @@
+package org.volseg.nn.ossnet;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * OSS-Net's conditional batch norm, as its code defines it: the features u (M points × F) are normalised with a
+ * single mean and variance over all points and all features of the batch (PyTorch's {@code BatchNorm1d(1)} on an
+ * M × 1 × F array, not per feature), then scaled and shifted per point and feature by linear maps of the point's
+ * latent code c: γ = W_γ·c + b_γ, β = W_β·c + b_β (initialised W = 0, b_γ = 1, b_β = 0, so it starts as plain
+ * normalisation). Training uses the batch's statistics and moves the running ones (momentum 0.1, unbiased
+ * variance); evaluation uses the running ones.
+ */
+public final class ConditionalBatchNorm {
+
+    /** PyTorch's BatchNorm epsilon. */
+    public static final double EPS = 1e-5;
+    /** PyTorch's BatchNorm momentum. */
+    public static final double MOMENTUM = 0.1;
+
+    private ConditionalBatchNorm() {
+    }
+
+    /**
+     * The running statistics, updated in place by training passes.
+     *
+     * @param mean     running mean (starts at 0)
+     * @param variance running variance (starts at 1)
+     */
+    public static final class Running {
+        private double mean = 0;
+        private double variance = 1;
+
+        public double mean() {
+            return mean;
+        }
+
+        public double variance() {
+            return variance;
+        }
+
+        /** Restores saved statistics (a checkpoint's, a bundle's). */
+        public void set(double mean, double variance) {
+            this.mean = mean;
+            this.variance = variance;
+        }
+    }
+
+    /**
+     * @param u        features, M × F
+     * @param latent   the latent code of each point, M × L
+     * @param gammaW   L × F, gammaB F
+     * @param betaW    L × F, betaB F
+     * @param running  the running statistics
+     * @param training whether to normalise with this batch's statistics (and move the running ones)
+     */
+    public static NDArray apply(NDArray u, NDArray latent, NDArray gammaW, NDArray gammaB, NDArray betaW,
+            NDArray betaB, Running running, boolean training) {
+        NDArray normalised;
+        if (training) {
+            NDArray mean = u.mean();
+            NDArray centred = u.sub(mean);
+            NDArray variance = centred.square().mean();
+            normalised = centred.div(variance.add(EPS).sqrt());
+            long n = u.size();
+            double m = mean.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            double v = variance.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            running.mean = (1 - MOMENTUM) * running.mean + MOMENTUM * m;
+            running.variance = (1 - MOMENTUM) * running.variance + MOMENTUM * v * n / Math.max(1, n - 1);
+        } else {
+            normalised = u.sub(running.mean).div(Math.sqrt(running.variance + EPS));
+        }
+        NDArray gamma = latent.matMul(gammaW).add(gammaB); // the latent first: results in the batch's manager
+        NDArray beta = latent.matMul(betaW).add(betaB);
+        return normalised.mul(gamma).add(beta);
+    }
+}

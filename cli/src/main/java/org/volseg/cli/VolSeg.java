@@ -10,8 +10,8 @@ import picocli.CommandLine.Command;
 /** The {@code volseg} command: one sub-command per VolSeg node, with the node's setting names. */
 @Command(name = "volseg", mixinStandardHelpOptions = true, versionProvider = VolSeg.Version.class,
         description = "Memory-efficient 3D medical image segmentation, the same operations as the KNIME nodes.",
-        subcommands = {DemoCommand.class, DoctorCommand.class, InspectCommand.class, ConvertCommand.class,
-            RunWorkflowCommand.class})
+        subcommands = {DemoCommand.class, DoctorCommand.class, ArchitecturesCommand.class, InspectCommand.class,
+            ConvertCommand.class, RunWorkflowCommand.class})
 public final class VolSeg {
 
     /** Exit code for bad input (a file that cannot be read, a setting out of range), as for bad arguments. */

@@ -12,30 +12,30 @@ import java.util.SplittableRandom;
  * Creates a network's named parameters from a Java random generator, so that a seed gives the same initial
  * weights on every machine and engine, whatever else used PyTorch's generator before.
  */
-final class Parameters {
+public final class Parameters {
 
     private final NDManager manager;
     private final SplittableRandom random;
     private final DataType type;
     private final List<NDArray> all = new ArrayList<>();
 
-    Parameters(NDManager manager, long seed, DataType type) {
+    public Parameters(NDManager manager, long seed, DataType type) {
         this.manager = manager;
         this.random = new SplittableRandom(seed);
         this.type = type;
     }
 
     /** A k×k×k convolution kernel (out × in × k × k × k), He-normal scaled by {@code gain}. */
-    NDArray kernel(String name, int out, int in, int k, double gain) {
+    public NDArray kernel(String name, int out, int in, int k, double gain) {
         return normal(name, new Shape(out, in, k, k, k), gain * Math.sqrt(2.0 / (in * k * k * k)));
     }
 
     /** A dense weight (in × out), He-normal. */
-    NDArray dense(String name, int in, int out) {
+    public NDArray dense(String name, int in, int out) {
         return normal(name, new Shape(in, out), Math.sqrt(2.0 / in));
     }
 
-    NDArray normal(String name, Shape shape, double std) {
+    public NDArray normal(String name, Shape shape, double std) {
         float[] values = new float[Math.toIntExact(shape.size())];
         for (int i = 0; i < values.length; i++) {
             values[i] = (float) (std * random.nextGaussian());
@@ -43,12 +43,26 @@ final class Parameters {
         return register(name, manager.create(values, shape));
     }
 
-    NDArray zeros(String name, Shape shape) {
+    public NDArray zeros(String name, Shape shape) {
         return register(name, manager.zeros(shape));
     }
 
-    NDArray ones(String name, Shape shape) {
+    public NDArray ones(String name, Shape shape) {
         return register(name, manager.ones(shape));
+    }
+
+    /** Values uniform in [−bound, bound] (PyTorch's default initialisation of convolutions and linear layers). */
+    public NDArray uniform(String name, Shape shape, double bound) {
+        float[] values = new float[Math.toIntExact(shape.size())];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (bound * (2 * random.nextDouble() - 1));
+        }
+        return register(name, manager.create(values, shape));
+    }
+
+    /** Given values. */
+    public NDArray constant(String name, double[] values) {
+        return register(name, manager.create(values).toType(DataType.FLOAT32, false));
     }
 
     private NDArray register(String name, NDArray value) {
@@ -59,7 +73,7 @@ final class Parameters {
         return p;
     }
 
-    List<NDArray> all() {
+    public List<NDArray> all() {
         return List.copyOf(all);
     }
 }

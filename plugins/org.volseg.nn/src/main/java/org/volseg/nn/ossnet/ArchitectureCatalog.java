@@ -1,0 +1,61 @@
+package org.volseg.nn.ossnet;
+
+import ai.djl.ndarray.NDManager;
+import java.util.ArrayList;
+import java.util.List;
+import org.volseg.core.sampling.PatchSize;
+import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.networks.Architecture;
+import org.volseg.nn.networks.Network;
+import org.volseg.nn.networks.NetworkConfig;
+
+/**
+ * Every architecture preset VolSeg has, with its parameter count counted from the network as built (not from a
+ * table): the InvRes segmenters at the learner's defaults and OSS-Net's presets.
+ */
+public final class ArchitectureCatalog {
+
+    /** One preset: its name, its family, what it is, and its trainable parameters. */
+    public record Entry(String name, String family, String description, long parameters) {
+    }
+
+    private ArchitectureCatalog() {
+    }
+
+    /** Builds each preset once (in a manager closed at the end) and counts its parameters. */
+    public static List<Entry> all() {
+        return DjlContext.call(() -> {
+            List<Entry> entries = new ArrayList<>();
+            try (NDManager m = NDManager.newBaseManager()) {
+                for (Architecture a : Architecture.values()) {
+                    for (boolean vae : new boolean[] {false, true}) {
+                        NetworkConfig c = new NetworkConfig(a, 4, 4, List.of(16, 32, 64, 128), 2,
+                                NetworkConfig.Norm.INSTANCE, NetworkConfig.Activation.LEAKY_RELU, vae,
+                                PatchSize.cube(64));
+                        try (NDManager scope = m.newSubManager()) {
+                            Network net = Network.build(c, scope, 1);
+                            long count = net.parameters().stream().mapToLong(p -> p.getShape().size()).sum();
+                            entries.add(new Entry(a.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                                    + (vae ? "+vae" : ""), "InvRes", "widths 16-32-64-128, 2 blocks per level, "
+                                    + "4 channels, 4 classes" + (vae ? ", VAE branch (training only) at 64³" : ""),
+                                    count));
+                        }
+                    }
+                }
+                for (OssNetConfig.Preset preset : List.of(OssNetConfig.Preset.BRATS, OssNetConfig.Preset.LITS)) {
+                    for (OssNetConfig.Variant v : OssNetConfig.Variant.values()) {
+                        OssNetConfig c = new OssNetConfig(v, preset);
+                        try (NDManager scope = m.newSubManager()) {
+                            entries.add(new Entry(c.name(), "OSS-Net", preset.name() + " preset: " + preset
+                                    .channels() + " channel(s), latent " + preset.latentSize() + (v.localPatch()
+                                            ? ", 7³ patch" : "") + (v.midRangePatch() ? " + mid-range patch" : "")
+                                    + (v.skipEncoder() ? ", skip encoder with a latent per decoder block" : ""),
+                                    OssNet.build(c, scope, 1).parameterCount()));
+                        }
+                    }
+                }
+            }
+            return entries;
+        });
+    }
+}

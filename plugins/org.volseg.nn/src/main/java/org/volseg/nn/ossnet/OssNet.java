@@ -1,0 +1,306 @@
+package org.volseg.nn.ossnet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv3d;
+import ai.djl.nn.pooling.Pool;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.volseg.nn.networks.Parameters;
+
+/**
+ * OSS-Net (Reich et al., BMVC 2021) and its O-Net baseline as the reference code builds them: a convolutional
+ * encoder of residual blocks with Padé activations and batch norm turns the (halved) volume into a latent code
+ * (one, or one per decoder block for the skip encoder); a residual MLP decoder with conditional batch norm maps
+ * each query point (its voxel coordinates, the features of its 7³ local patch, the latent) to an occupancy logit.
+ * Parameter counts equal the reference's exactly (see the test); initialisation follows PyTorch's defaults
+ * (uniform ±1/√fan_in for convolutions and linear layers, batch norm 1 and 0, Padé units at their leaky-ReLU fit,
+ * conditional batch norm's maps at 0 with γ's bias 1) from a seeded Java generator.
+ */
+public final class OssNet {
+
+    private final OssNetConfig config;
+    private final Map<String, NDArray> p = new HashMap<>();
+    private final List<NDArray> parameters;
+    /** Batch norm running statistics by layer: {mean, variance}; not parameters. */
+    private final Map<String, NDArray[]> running = new HashMap<>();
+    private final Map<String, ConditionalBatchNorm.Running> cbnRunning = new HashMap<>();
+    private final NDManager manager;
+
+    private OssNet(OssNetConfig config, NDManager manager, long seed) {
+        this.config = config;
+        this.manager = manager;
+        Parameters params = new Parameters(manager, seed, DataType.FLOAT32);
+        List<Integer> w = config.preset().widths();
+        for (int b = 0; b + 1 < w.size(); b++) {
+            int in = w.get(b);
+            int out = w.get(b + 1);
+            String n = "encoder.block" + b;
+            conv(params, n + ".conv1", out, in, 3, false);
+            batchNorm(params, n + ".bn1", out);
+            pade(params, n + ".act1");
+            conv(params, n + ".conv2", out, out, 3, false);
+            batchNorm(params, n + ".bn2", out);
+            if (in != out) {
+                conv(params, n + ".shortcut", out, in, 1, false);
+            }
+            pade(params, n + ".act");
+        }
+        int last = w.get(w.size() - 1);
+        if (config.variant().skipEncoder()) {
+            int concatenated = 0;
+            for (int b = 1; b < w.size(); b++) {
+                int c = w.get(b);
+                conv(params, "encoder.skip" + (b - 1) + ".conv", c / 2, c, 5, false);
+                batchNorm(params, "encoder.skip" + (b - 1) + ".bn", c / 2);
+                pade(params, "encoder.skip" + (b - 1) + ".act");
+                concatenated += c / 2;
+            }
+            conv(params, "encoder.latent.conv", OssNetConfig.DECODER_BLOCKS + 1, concatenated, 5, true);
+            batchNorm(params, "encoder.latent.bn", OssNetConfig.DECODER_BLOCKS + 1);
+            pade(params, "encoder.latent.act");
+            conv(params, "encoder.aux.conv", 1, last, 5, false);
+        } else {
+            conv(params, "encoder.latent.conv", 1, last, 5, true);
+            batchNorm(params, "encoder.latent.bn", 1);
+            pade(params, "encoder.latent.act");
+        }
+        int patchIn = config.patchChannels();
+        if (patchIn > 0) {
+            int hidden = Math.max(patchIn / 2, 1);
+            conv(params, "patch.conv1", hidden, patchIn, 7, true);
+            pade(params, "patch.act1");
+            conv(params, "patch.conv2", 1, hidden, 7, true);
+            pade(params, "patch.act2");
+        }
+        int latent = config.preset().latentSize();
+        int width = OssNetConfig.DECODER_WIDTH;
+        int in = config.decoderInput();
+        for (int b = 0; b < OssNetConfig.DECODER_BLOCKS; b++) {
+            String n = "decoder.block" + b;
+            linear(params, n + ".fc1", in, width, true);
+            cbn(params, n + ".cbn1", latent, width);
+            pade(params, n + ".act1");
+            linear(params, n + ".fc2", width, width, true);
+            cbn(params, n + ".cbn2", latent, width);
+            if (in != width) {
+                linear(params, n + ".shortcut", in, width, true);
+            }
+            pade(params, n + ".act");
+            in = width;
+        }
+        linear(params, "decoder.head", width, 1, false);
+        this.parameters = params.all();
+    }
+
+    /** Builds the network for {@code config} with weights from {@code seed}. */
+    public static OssNet build(OssNetConfig config, NDManager manager, long seed) {
+        return new OssNet(config, manager, seed);
+    }
+
+    public OssNetConfig config() {
+        return config;
+    }
+
+    /** Every trainable parameter (batch norm running statistics are not). */
+    public List<NDArray> parameters() {
+        return parameters;
+    }
+
+    /** The parameter count. */
+    public long parameterCount() {
+        return parameters.stream().mapToLong(a -> a.getShape().size()).sum();
+    }
+
+    /** Whether a parameter is a Padé coefficient (the reference trains those at lr 1e-2, no weight decay). */
+    public static boolean isPadeCoefficient(NDArray parameter) {
+        String n = parameter.getName();
+        return n != null && (n.endsWith(".numerator") || n.endsWith(".denominator"));
+    }
+
+    private void conv(Parameters params, String name, int out, int in, int k, boolean bias) {
+        double bound = 1 / Math.sqrt(in * k * k * k);
+        p.put(name + ".weight", params.uniform(name + ".weight", new Shape(out, in, k, k, k), bound));
+        if (bias) {
+            p.put(name + ".bias", params.uniform(name + ".bias", new Shape(out), bound));
+        }
+    }
+
+    private void linear(Parameters params, String name, int in, int out, boolean bias) {
+        double bound = 1 / Math.sqrt(in);
+        p.put(name + ".weight", params.uniform(name + ".weight", new Shape(in, out), bound));
+        if (bias) {
+            p.put(name + ".bias", params.uniform(name + ".bias", new Shape(out), bound));
+        }
+    }
+
+    private void batchNorm(Parameters params, String name, int channels) {
+        p.put(name + ".gamma", params.ones(name + ".gamma", new Shape(1, channels, 1, 1, 1)));
+        p.put(name + ".beta", params.zeros(name + ".beta", new Shape(1, channels, 1, 1, 1)));
+        NDArray mean = manager.zeros(new Shape(1, channels, 1, 1, 1));
+        NDArray variance = manager.ones(new Shape(1, channels, 1, 1, 1));
+        running.put(name, new NDArray[] {mean, variance});
+    }
+
+    private void pade(Parameters params, String name) {
+        p.put(name + ".numerator", params.constant(name + ".numerator", PadeActivation.LEAKY_RELU_NUMERATOR));
+        p.put(name + ".denominator", params.constant(name + ".denominator",
+                PadeActivation.LEAKY_RELU_DENOMINATOR));
+    }
+
+    private void cbn(Parameters params, String name, int latent, int features) {
+        p.put(name + ".gamma.weight", params.zeros(name + ".gamma.weight", new Shape(latent, features)));
+        p.put(name + ".gamma.bias", params.ones(name + ".gamma.bias", new Shape(features)));
+        p.put(name + ".beta.weight", params.zeros(name + ".beta.weight", new Shape(latent, features)));
+        p.put(name + ".beta.bias", params.zeros(name + ".beta.bias", new Shape(features)));
+        cbnRunning.put(name, new ConditionalBatchNorm.Running());
+    }
+
+    // ----------------------------------------------------------------------------------------------- forward
+
+    /**
+     * The encoder's output.
+     *
+     * @param latents N × K × L: K = 1 (one latent) or blocks + 1 (skip encoder; channel 0 joins the decoder input,
+     *                channel k + 1 conditions block k)
+     * @param aux     N × 1 × grid logits of the auxiliary low-resolution segmentation, or null
+     */
+    public record Encoded(NDArray latents, NDArray aux) {
+    }
+
+    /** Encodes images already halved (N × C × D × H × W, {@link Trilinear#half} of the padded volume). */
+    public Encoded encode(NDArray halved, boolean training) {
+        List<Integer> w = config.preset().widths();
+        NDArray h = halved;
+        List<NDArray> skips = new ArrayList<>();
+        for (int b = 0; b + 1 < w.size(); b++) {
+            String n = "encoder.block" + b;
+            NDArray main = conv(h, n + ".conv1");
+            main = act(bn(main, n + ".bn1", training), n + ".act1");
+            main = avgPool(main);
+            main = bn(conv(main, n + ".conv2"), n + ".bn2", training);
+            NDArray shortcut = w.get(b).equals(w.get(b + 1)) ? h : conv(h, n + ".shortcut");
+            h = act(main.add(avgPool(shortcut)), n + ".act");
+            skips.add(h);
+        }
+        long batch = halved.getShape().get(0);
+        if (!config.variant().skipEncoder()) {
+            NDArray z = act(bn(conv(h, "encoder.latent.conv"), "encoder.latent.bn", training), "encoder.latent.act");
+            return new Encoded(z.reshape(batch, 1, -1), null);
+        }
+        List<Integer> grid = config.preset().latentGrid();
+        NDList pooled = new NDList();
+        for (int b = 0; b < skips.size(); b++) {
+            NDArray s = skips.get(b);
+            Shape shape = s.getShape();
+            // adaptive max pooling to the latent grid is a plain one here: every block's size is a multiple of it
+            Shape kernel = new Shape(shape.get(2) / grid.get(2), shape.get(3) / grid.get(1), shape.get(4) / grid.get(0));
+            NDArray m = Pool.maxPool3d(s, kernel, kernel, new Shape(0, 0, 0), false);
+            String n = "encoder.skip" + b;
+            pooled.add(act(bn(conv(m, n + ".conv"), n + ".bn", training), n + ".act"));
+        }
+        NDArray joined = NDArrays.concat(pooled, 1);
+        NDArray z = act(bn(conv(joined, "encoder.latent.conv"), "encoder.latent.bn", training),
+                "encoder.latent.act");
+        NDArray aux = conv(h, "encoder.aux.conv");
+        return new Encoded(z.reshape(batch, OssNetConfig.DECODER_BLOCKS + 1, -1), aux);
+    }
+
+    /**
+     * Occupancy logits of query points.
+     *
+     * @param encoded the encoder's output for the N volumes
+     * @param coords  N × P × 3 voxel coordinates (as floats; the reference does not normalise them)
+     * @param patches (N·P) × C' × 7 × 7 × 7 patches, or null for the O-Net
+     * @return N × P logits (a sigmoid gives the occupancy probability)
+     */
+    public NDArray decode(Encoded encoded, NDArray coords, NDArray patches, boolean training) {
+        long n = coords.getShape().get(0);
+        long points = coords.getShape().get(1);
+        NDArray latents = encoded.latents(); // N × K × L
+        long size = latents.getShape().get(2);
+        // each volume's latents repeated for its points: (N·P) × K × L
+        NDArray perPoint = latents.expandDims(1).repeat(1, points).reshape(n * points, -1, size);
+        NDList input = new NDList(coords.reshape(n * points, 3));
+        if (config.variant().localPatch()) {
+            NDArray f = act(conv(patches, "patch.conv1"), "patch.act1");
+            f = act(conv(f, "patch.conv2"), "patch.act2");
+            input.add(f.reshape(n * points, -1));
+        }
+        boolean perBlock = config.variant().skipEncoder();
+        input.add(perPoint.get(":, 0, :"));
+        NDArray h = NDArrays.concat(input, 1);
+        for (int b = 0; b < OssNetConfig.DECODER_BLOCKS; b++) {
+            String name = "decoder.block" + b;
+            NDArray c = perBlock ? perPoint.get(":, " + (b + 1) + ", :") : perPoint.get(":, 0, :");
+            NDArray u = linear(h, name + ".fc1");
+            u = act(cbn(u, c, name + ".cbn1", training), name + ".act1");
+            u = cbn(linear(u, name + ".fc2"), c, name + ".cbn2", training);
+            NDArray shortcut = p.containsKey(name + ".shortcut.weight") ? linear(h, name + ".shortcut") : h;
+            h = act(u.add(shortcut), name + ".act");
+        }
+        return h.matMul(p.get("decoder.head.weight")).reshape(n, points);
+    }
+
+    /** A stride-1 convolution with "same" padding (k / 2), as every convolution of the reference is. */
+    private NDArray conv(NDArray x, String name) {
+        NDArray weight = p.get(name + ".weight");
+        int pad = (int) weight.getShape().get(2) / 2;
+        NDArray bias = p.get(name + ".bias");
+        return Conv3d.conv3d(x, weight, bias, new Shape(1, 1, 1), new Shape(pad, pad, pad))
+                .singletonOrThrow();
+    }
+
+    private NDArray linear(NDArray x, String name) {
+        NDArray y = x.matMul(p.get(name + ".weight"));
+        NDArray bias = p.get(name + ".bias");
+        return bias == null ? y : y.add(bias);
+    }
+
+    private NDArray act(NDArray x, String name) {
+        return PadeActivation.apply(x, p.get(name + ".numerator"), p.get(name + ".denominator"));
+    }
+
+    private static NDArray avgPool(NDArray x) {
+        Shape two = new Shape(2, 2, 2);
+        return Pool.avgPool3d(x, two, two, new Shape(0, 0, 0), false, true);
+    }
+
+    /** Batch norm per channel: this batch's statistics when training (moving the running ones), else the running. */
+    private NDArray bn(NDArray x, String name, boolean training) {
+        NDArray[] r = running.get(name);
+        NDArray mean;
+        NDArray variance;
+        if (training) {
+            mean = perChannelMean(x);
+            variance = perChannelMean(x.sub(mean).square());
+            long count = x.getShape().size() / x.getShape().get(1);
+            NDArray m = mean.stopGradient();
+            NDArray v = variance.stopGradient().mul(count / (double) Math.max(1, count - 1));
+            r[0].muli(1 - ConditionalBatchNorm.MOMENTUM).addi(m.mul(ConditionalBatchNorm.MOMENTUM));
+            r[1].muli(1 - ConditionalBatchNorm.MOMENTUM).addi(v.mul(ConditionalBatchNorm.MOMENTUM));
+        } else {
+            mean = r[0];
+            variance = r[1];
+        }
+        return x.sub(mean).div(variance.add(ConditionalBatchNorm.EPS).sqrt()).mul(p.get(name + ".gamma"))
+                .add(p.get(name + ".beta"));
+    }
+
+    /** The mean over batch and voxels of each channel, shaped 1 × C × 1 × 1 × 1 (DJL's mean takes one axis). */
+    private static NDArray perChannelMean(NDArray x) {
+        long c = x.getShape().get(1);
+        return x.swapAxes(0, 1).reshape(c, -1).mean(new int[] {1}).reshape(1, c, 1, 1, 1);
+    }
+
+    private NDArray cbn(NDArray u, NDArray latent, String name, boolean training) {
+        return ConditionalBatchNorm.apply(u, latent, p.get(name + ".gamma.weight"), p.get(name + ".gamma.bias"),
+                p.get(name + ".beta.weight"), p.get(name + ".beta.bias"), cbnRunning.get(name), training);
+    }
+}

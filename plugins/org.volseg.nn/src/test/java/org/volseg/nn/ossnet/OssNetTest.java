@@ -1,0 +1,70 @@
+package org.volseg.nn.ossnet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.engine.GradMode;
+
+/** OSS-Net's architecture against the reference: parameter counts exactly, and a forward and backward pass. */
+class OssNetTest {
+
+    /** A small preset for running the network in a test: 16³ input, two encoder blocks, a 4³ latent grid. */
+    private static final OssNetConfig.Preset TINY = new OssNetConfig.Preset("tiny", 1, List.of(1, 4, 8),
+            List.of(4, 4, 4));
+
+    @ParameterizedTest
+    @CsvSource({"O_NET, 6890753, 9057237", "A, 7245438, 9409177", "B, 7254358, 9409520", "C, 8695733, 10866490",
+        "D, 8704653, 10866833"})
+    void parameterCountsEqualTheReferences(OssNetConfig.Variant variant, long brats, long lits) {
+        DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                assertThat(OssNet.build(new OssNetConfig(variant, OssNetConfig.Preset.BRATS), m, 1).parameterCount())
+                        .as("%s BraTS", variant).isEqualTo(brats);
+                assertThat(OssNet.build(new OssNetConfig(variant, OssNetConfig.Preset.LITS), m, 1).parameterCount())
+                        .as("%s LiTS", variant).isEqualTo(lits);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void everyVariantPredictsALogitPerPointAndLearnsThroughItsPadeUnits() {
+        for (OssNetConfig.Variant variant : OssNetConfig.Variant.values()) {
+            DjlContext.call(() -> {
+                try (NDManager m = NDManager.newBaseManager()) {
+                    OssNet net = OssNet.build(new OssNetConfig(variant, TINY), m, 3);
+                    int points = 10;
+                    NDArray volume = m.randomNormal(new Shape(2, 1, 16, 16, 16));
+                    NDArray coords = m.randomUniform(0, 31, new Shape(2, points, 3));
+                    int channels = net.config().patchChannels();
+                    NDArray patches = channels == 0 ? null : m.randomNormal(new Shape(2 * points, channels, 7, 7, 7));
+                    NDArray logits = GradMode.with(true, () -> {
+                        OssNet.Encoded e = net.encode(volume, true);
+                        assertThat(e.latents().getShape()).isEqualTo(new Shape(2, variant.skipEncoder() ? 6 : 1, 64));
+                        if (variant.skipEncoder()) {
+                            assertThat(e.aux().getShape()).isEqualTo(new Shape(2, 1, 4, 4, 4));
+                        }
+                        return net.decode(e, coords, patches, true);
+                    });
+                    assertThat(logits.getShape()).isEqualTo(new Shape(2, points));
+                    GradMode.backward(GradMode.with(true, () -> ai.djl.nn.Activation.sigmoid(logits).sum()));
+                    NDArray pade = net.parameters().stream().filter(OssNet::isPadeCoefficient).findFirst()
+                            .orElseThrow();
+                    assertThat(pade.getGradient().abs().sum().getFloat()).as("%s: gradient of %s", variant,
+                            pade.getName()).isPositive();
+                    NDArray eval = net.decode(net.encode(volume, false), coords, patches, false);
+                    assertThat(eval.getShape()).isEqualTo(new Shape(2, points));
+                    assertThat(eval.isNaN().any().getBoolean()).isFalse();
+                }
+                return null;
+            });
+        }
+    }
+}

@@ -60,7 +60,7 @@ public final class ConditionalBatchNorm {
             NDArray mean = u.mean();
             NDArray centred = u.sub(mean);
             NDArray variance = centred.square().mean();
-            normalised = centred.div(variance.add(EPS).sqrt());
+            normalised = centred.div(variance.add(org.volseg.nn.engine.Scalars.constant(variance, EPS)).sqrt());
             long n = u.size();
             double m = mean.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
             double v = variance.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();

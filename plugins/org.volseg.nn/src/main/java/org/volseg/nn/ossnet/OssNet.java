@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.volseg.nn.engine.Scalars;
 import org.volseg.nn.networks.Parameters;
 
 /**
@@ -289,7 +290,7 @@ public final class OssNet {
             mean = r[0];
             variance = r[1];
         }
-        return x.sub(mean).div(variance.add(ConditionalBatchNorm.EPS).sqrt()).mul(p.get(name + ".gamma"))
+        return x.sub(mean).div(variance.add(Scalars.constant(variance, ConditionalBatchNorm.EPS)).sqrt()).mul(p.get(name + ".gamma"))
                 .add(p.get(name + ".beta"));
     }
 

@@ -1,6 +1,7 @@
 package org.volseg.nn.ossnet;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
@@ -35,8 +36,9 @@ public final class PadeActivation {
         // the coefficients copied into the activation's manager first: an operation whose first operand is a
         // parameter leaves its result in the parameters' manager, alive as long as the model (gradients still flow)
         NDManager m = x.getManager();
-        NDArray a = m.zeros(new Shape(6), numerator.getDataType()).add(numerator);
-        NDArray b = m.zeros(new Shape(4), denominator.getDataType()).add(denominator).abs();
+        // split, not indexed: DJL may build index tensors in Java memory it frees at once, which autograd keeps
+        NDList a = m.zeros(new Shape(6), numerator.getDataType()).add(numerator).split(6);
+        NDList b = m.zeros(new Shape(4), denominator.getDataType()).add(denominator).abs().split(4);
         // Horner for P; powers of |x| for Q
         NDArray p = x.mul(a.get(5)).add(a.get(4));
         for (int k = 3; k >= 0; k--) {
@@ -44,7 +46,7 @@ public final class PadeActivation {
         }
         NDArray ax = x.abs();
         NDArray power = ax;
-        NDArray q = ax.mul(b.get(0)).add(1);
+        NDArray q = ax.mul(b.get(0)).add(org.volseg.nn.engine.Scalars.constant(x, 1));
         for (int k = 1; k < 4; k++) {
             power = power.mul(ax);
             q = q.add(power.mul(b.get(k)));

@@ -95,7 +95,9 @@ public final class SlidingWindow {
         /**
          * @param k           the class (0 = background)
          * @param classes     how many classes the network predicts
-         * @param probability the class's probability of every voxel, x fastest; the sink may keep it
+         * @param probability the class's probability of every voxel, x fastest; float32 and float16 stitching
+         *                    hand over arrays the sink may keep, class-chunk stitching reuses them for the next pass
+         *                    (copy to keep)
          */
         void accept(int k, int classes, float[] probability);
     }
@@ -163,7 +165,8 @@ public final class SlidingWindow {
      */
     public float[][] probabilities(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor) {
         List<float[]> classes = new ArrayList<>();
-        stitch(image, predictor, manager, monitor, (k, count, p) -> classes.add(p));
+        boolean reused = settings.stitching() == Stitching.CLASS_CHUNKS;
+        stitch(image, predictor, manager, monitor, (k, count, p) -> classes.add(reused ? p.clone() : p));
         return classes.toArray(new float[0][]);
     }
 
@@ -212,20 +215,36 @@ public final class SlidingWindow {
         float[] take(int k);
     }
 
-    /** Weighted sums, divided by the total weight at the end. */
+    /**
+     * Weighted sums, divided by the total weight at the end. Reusable ones (class chunks) keep their arrays for the
+     * next pass: a new chunk's arrays per pass would pile up as garbage faster than the JVM collects it.
+     */
     private static final class FloatSums implements Sums {
         private final float[][] sums;
         private final float[] weightSum;
+        private final boolean reusable;
+        private int active;
 
-        FloatSums(int classes, float[] weightSum) {
+        FloatSums(int classes, float[] weightSum, boolean reusable) {
             this.sums = new float[classes][weightSum.length];
             this.weightSum = weightSum;
+            this.reusable = reusable;
+            this.active = classes;
+        }
+
+        /** Zeroes the sums for the next pass, which sums {@code classes} (at most as many as at first). */
+        FloatSums reset(int classes) {
+            active = classes;
+            for (int k = 0; k < classes; k++) {
+                java.util.Arrays.fill(sums[k], 0f);
+            }
+            return this;
         }
 
         @Override
         public void addRow(FloatBuffer p, int offset, int stride, int target, float[] weights, int row, int fromX,
                 int toX) {
-            for (int k = 0; k < sums.length; k++) {
+            for (int k = 0; k < active; k++) {
                 float[] sum = sums[k];
                 int o = offset + k * stride;
                 for (int x = fromX; x < toX; x++) {
@@ -237,7 +256,9 @@ public final class SlidingWindow {
         @Override
         public float[] take(int k) {
             float[] sum = sums[k];
-            sums[k] = null;
+            if (!reusable) {
+                sums[k] = null;
+            }
             for (int i = 0; i < sum.length; i++) {
                 sum[i] /= weightSum[i];
             }
@@ -325,11 +346,21 @@ public final class SlidingWindow {
             int chunk = mode == Stitching.CLASS_CHUNKS ? settings.classChunk() : Integer.MAX_VALUE;
             int first = 0;
             int pass = 0;
+            FloatSums[] chunkSums = new FloatSums[1]; // class chunks: one set of arrays for every pass
             do {
                 int from = first;
                 int passIndex = pass;
-                Sums sums = over(from, chunk, k -> mode == Stitching.FLOAT16 ? new HalfSums(k, grid.voxels())
-                        : new FloatSums(k, weightSum.get()), passIndex);
+                Sums sums = over(from, chunk, k -> {
+                    if (mode == Stitching.FLOAT16) {
+                        return new HalfSums(k, grid.voxels());
+                    }
+                    if (mode == Stitching.CLASS_CHUNKS) {
+                        chunkSums[0] = chunkSums[0] == null ? new FloatSums(k, weightSum.get(), true)
+                                : chunkSums[0].reset(k);
+                        return chunkSums[0];
+                    }
+                    return new FloatSums(k, weightSum.get(), false);
+                }, passIndex);
                 int count = Math.min(chunk, classes - from);
                 for (int k = 0; k < count; k++) {
                     sink.accept(from + k, classes, sums.take(k));

@@ -95,7 +95,7 @@ class StitchingTest {
                 }, m, Monitor.SILENT, (k, classes, p) -> {
                     assertThat(classes).isEqualTo(CLASSES);
                     order.add(k);
-                    chunked[k] = p;
+                    chunked[k] = p.clone(); // the chunk's arrays serve the next pass
                 });
                 return null;
             });

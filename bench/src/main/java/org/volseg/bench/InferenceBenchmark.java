@@ -43,8 +43,10 @@ final class InferenceBenchmark {
     private static final List<Integer> WIDTHS = List.of(8, 16, 32, 64);
     private static final int WINDOW = Integer.getInteger("volseg.bench.window", 64);
     private static final double OVERLAP = Double.parseDouble(System.getProperty("volseg.bench.overlap", "0.25"));
-    private static final List<String> VOLUMES = Arrays.asList(System.getProperty("volseg.bench.volumes",
-            "ch2better,phantom512").split(","));
+    private static final List<String> VOLUMES = Arrays.stream(System.getProperty("volseg.bench.volumes",
+            "ch2better,phantom512").split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
+    /** Whether to run the class-count part (-Dvolseg.bench.classes=false leaves it out). */
+    private static final boolean CLASSES = Boolean.parseBoolean(System.getProperty("volseg.bench.classes", "true"));
 
     private InferenceBenchmark() {
     }
@@ -97,7 +99,14 @@ final class InferenceBenchmark {
         }
         // class-chunk memory does not grow with the class count (10 classes per pass here); float32's does
         String small = System.getProperty("volseg.bench.classVolume", "ch2");
-        for (Stitching s : List.of(Stitching.FLOAT32, Stitching.CLASS_CHUNKS)) {
+        if (CLASSES) {
+            Run chunks = probe(Architecture.UNET3D, 3, small, Stitching.CLASS_CHUNKS, 1);
+            table.row("UNet3d " + small + " class-chunks (1 per pass) time", "s", chunks.seconds(), "forward only",
+                    chunks.forwardSeconds(), "≤ 1.2×");
+            table.row("UNet3d " + small + " class-chunks (1 per pass) peak", "MB", chunks.peakMb(), "planner",
+                    chunks.plannedMb(), "0.75–1.25×");
+        }
+        for (Stitching s : CLASSES ? List.of(Stitching.FLOAT32, Stitching.CLASS_CHUNKS) : List.<Stitching>of()) {
             Run twenty = probe(Architecture.UNET3D, 20, small, s, 10);
             Run fifty = probe(Architecture.UNET3D, 50, small, s, 10);
             String what = "UNet3d " + small + " " + s.name().toLowerCase(Locale.ROOT) + " 50 classes peak";

@@ -309,7 +309,8 @@ class PredictionGeometryTest {
         long voxels = truth.geometry().voxels();
         // room for about two classes' sums, not four
         CasePredictor.Options tight = new CasePredictor.Options(window, true, true, new InferencePlanner.Budget(
-                voxels * 4 * 5 + 16 * 16 * 16 * 4 * 4 + voxels * 16, 1L << 30, false));
+                voxels * 4 * 5 + 16 * 16 * 16 * 4 * 4 + voxels * 16 + InferencePlanner.WORKING_OVERHEAD, 1L << 30,
+                false));
         CasePredictor.Result result = withManager(m -> new CasePredictor(identity(preprocessing("RAS", List.of()),
                 IDENTITY), tight, Device.cpu()).segment(oneHot(truth), null, m, Monitor.SILENT));
         assertThat(result.plan().window().stitching()).isEqualTo(Stitching.CLASS_CHUNKS);

@@ -25,39 +25,28 @@ public final class PointPatches {
      * @param voxels x, y, z voxel indices of each point, 3 per point
      */
     public static float[] small(Volume image, int[] voxels) {
-        Geometry g = image.geometry();
-        int n = count(voxels);
-        int channels = image.channelCount();
-        float[] out = new float[Math.multiplyExact(n, channels * PATCH)];
-        for (int p = 0; p < n; p++) {
-            int cx = voxels[3 * p] - EDGE / 2;
-            int cy = voxels[3 * p + 1] - EDGE / 2;
-            int cz = voxels[3 * p + 2] - EDGE / 2;
-            for (int c = 0; c < channels; c++) {
-                float[] data = image.channel(c);
-                int base = (p * channels + c) * PATCH;
-                for (int z = 0; z < EDGE; z++) {
-                    for (int y = 0; y < EDGE; y++) {
-                        for (int x = 0; x < EDGE; x++) {
-                            out[base + (z * EDGE + y) * EDGE + x] = at(data, g, cx + x, cy + y, cz + z);
-                        }
-                    }
-                }
-            }
-        }
-        return out;
+        return gather(image, voxels, EDGE / 2, 1);
     }
 
     /** The 14³ window [c − 7, c + 6] around each point, each 2³ block averaged: 7³. */
     public static float[] midRange(Volume image, int[] voxels) {
+        return gather(image, voxels, EDGE, 2);
+    }
+
+    /**
+     * 7³ samples per point and channel: sample (x, y, z) averages the {@code step}³ voxels from
+     * c − {@code before} + step · (x, y, z) on.
+     */
+    private static float[] gather(Volume image, int[] voxels, int before, int step) {
         Geometry g = image.geometry();
         int n = count(voxels);
         int channels = image.channelCount();
+        int block = step * step * step;
         float[] out = new float[Math.multiplyExact(n, channels * PATCH)];
         for (int p = 0; p < n; p++) {
-            int sx = voxels[3 * p] - EDGE;
-            int sy = voxels[3 * p + 1] - EDGE;
-            int sz = voxels[3 * p + 2] - EDGE;
+            int sx = voxels[3 * p] - before;
+            int sy = voxels[3 * p + 1] - before;
+            int sz = voxels[3 * p + 2] - before;
             for (int c = 0; c < channels; c++) {
                 float[] data = image.channel(c);
                 int base = (p * channels + c) * PATCH;
@@ -65,11 +54,11 @@ public final class PointPatches {
                     for (int y = 0; y < EDGE; y++) {
                         for (int x = 0; x < EDGE; x++) {
                             float sum = 0;
-                            for (int k = 0; k < 8; k++) {
-                                sum += at(data, g, sx + 2 * x + (k & 1), sy + 2 * y + (k >> 1 & 1),
-                                        sz + 2 * z + (k >> 2));
+                            for (int k = 0; k < block; k++) {
+                                sum += at(data, g, sx + step * x + k % step, sy + step * y + k / step % step,
+                                        sz + step * z + k / (step * step));
                             }
-                            out[base + (z * EDGE + y) * EDGE + x] = sum / 8;
+                            out[base + (z * EDGE + y) * EDGE + x] = sum / block;
                         }
                     }
                 }

@@ -61,4 +61,17 @@ public final class DjlContext {
     public static boolean offline() {
         return Boolean.parseBoolean(System.getProperty("ai.djl.offline"));
     }
+
+    /**
+     * What the engine said, the first line of it (PyTorch's messages carry a C++ stack after it), from the first
+     * exception in the chain that says anything.
+     */
+    public static String engineWords(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return t.getMessage().lines().findFirst().orElse("").trim();
+            }
+        }
+        return e.getClass().getSimpleName();
+    }
 }

@@ -32,14 +32,4 @@ public final class OutOfMemoryException extends RuntimeException {
         }
         return false;
     }
-
-    /** The engine's own words, the first line of them (PyTorch's messages carry a C++ stack after it). */
-    public static String engineWords(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && !t.getMessage().isBlank()) {
-                return t.getMessage().lines().findFirst().orElse("").trim();
-            }
-        }
-        return e.getClass().getSimpleName();
-    }
 }

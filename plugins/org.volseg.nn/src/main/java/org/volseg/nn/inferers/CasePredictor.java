@@ -176,12 +176,11 @@ public final class CasePredictor implements AutoCloseable {
             if (!OutOfMemoryException.isOutOfMemory(e) || batch == 1 || e instanceof OutOfMemoryError) {
                 throw outOfMemoryOr(e, plan);
             }
-            String retry = "out of memory with " + batch + " windows per batch (" + OutOfMemoryException.engineWords(e)
+            String retry = "out of memory with " + batch + " windows per batch (" + DjlContext.engineWords(e)
                     + "); retried once with " + batch / 2;
             monitor.progress(0, retry);
-            InferencePlan halved = new InferencePlan(plan.window().withBatchSize(batch / 2), plan.heapBytes(),
-                    InferencePlanner.nativeBytes(job(image.geometry(), prepared, maps != null), plan.window()
-                            .withBatchSize(batch / 2)), plan.fits(), plan.budget());
+            InferencePlan halved = InferencePlanner.estimate(job(image.geometry(), prepared, maps != null),
+                    plan.window().withBatchSize(batch / 2), plan.budget());
             try {
                 return new Result(run(image.geometry(), prepared, halved.window(), maps, manager, monitor), halved,
                         retry);
@@ -211,7 +210,7 @@ public final class CasePredictor implements AutoCloseable {
         }
         boolean heap = e instanceof OutOfMemoryError;
         return new OutOfMemoryException((heap ? "the Java heap ran out (" + e.getMessage() + ")"
-                : "the device ran out of memory (" + OutOfMemoryException.engineWords(e) + ")") + " with "
+                : "the device ran out of memory (" + DjlContext.engineWords(e) + ")") + " with "
                 + plan.describe() + "; " + (heap ? "choose float16 or class-chunk stitching, or give KNIME more "
                         + "memory (-Xmx in knime.ini)" : "lower the window batch, use a smaller patch when "
                                 + "training, or choose the cpu device"), e);
@@ -219,27 +218,27 @@ public final class CasePredictor implements AutoCloseable {
 
     private LabelMap run(Geometry input, Preprocessing.Prepared prepared, SlidingWindow.Settings window,
             SlidingWindow.ClassSink maps, NDManager manager, Monitor monitor) {
-        GeometricTransform back = prepared.afterCrop(); // to the cropped grid, or the input's when there is no crop
+        GeometricTransform back = prepared.afterCrop().inverse(); // to the cropped grid, or the input's if no crop
         AxisAlignedTransform crop = prepared.crop();
+        AxisAlignedTransform uncrop = crop == null ? null : crop.withFill(0, model.labelValues()[0]).inverse();
         Geometry cropped = crop == null ? input : crop.target();
         Geometry grid = prepared.image().geometry();
         boolean moveLabels = back.exact() && maps == null;
         RunningArgmax argmax = new RunningArgmax(moveLabels ? grid.voxels() : cropped.voxels());
-        int background = model.labelValues()[0];
         new SlidingWindow(window).stitch(prepared.image(), model.predictor(), manager, monitor, (k, classes, p) -> {
-            float[] onCropped = moveLabels ? p : back.invert(new Volume(grid, p)).channel(0);
+            float[] onCropped = moveLabels ? p : back.apply(new Volume(grid, p)).channel(0);
             argmax.accept(k, classes, onCropped);
             if (maps != null) {
                 // outside the crop the image was zero: background for certain
-                maps.accept(k, classes, crop == null ? onCropped : crop.inverse().apply(new Volume(cropped,
-                        onCropped), new float[] {k == 0 ? 1 : 0}).channel(0));
+                maps.accept(k, classes, uncrop == null ? onCropped : uncrop.apply(new Volume(cropped, onCropped),
+                        new float[] {k == 0 ? 1 : 0}).channel(0));
             }
         });
         LabelMap labels = argmax.labels(moveLabels ? grid : cropped, model.labelValues());
         if (moveLabels) {
-            labels = back.invert(labels);
+            labels = back.apply(labels);
         }
-        return crop == null ? labels : crop.withFill(0, background).invert(labels);
+        return uncrop == null ? labels : uncrop.apply(labels);
     }
 
     /**

@@ -7,7 +7,6 @@ import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.volseg.core.sampling.PatchSize;
 import org.volseg.nn.networks.Architecture;
 import org.volseg.nn.networks.NetworkConfig;
 
@@ -185,10 +184,5 @@ public final class InferencePlanner {
             return 0;
         }
         return 0;
-    }
-
-    /** The patch of a window setting, for callers that only have the bundle's list. */
-    static PatchSize patch(List<Integer> xyz) {
-        return new PatchSize(xyz.get(0), xyz.get(1), xyz.get(2));
     }
 }

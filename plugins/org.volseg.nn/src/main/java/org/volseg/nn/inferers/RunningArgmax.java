@@ -6,7 +6,7 @@ import org.volseg.core.volume.LabelMap;
 /**
  * The most probable class of every voxel, from class probabilities that arrive one class at a time (so that the
  * stitching never needs all classes at once): 8 bytes a voxel, whatever the class count. Ties go to the lower
- * class, as in {@link SlidingWindow#argmax}.
+ * class. The one argmax rule of prediction ({@link SlidingWindow#argmax} and {@code labels} use it too).
  */
 final class RunningArgmax implements SlidingWindow.ClassSink {
 
@@ -38,6 +38,11 @@ final class RunningArgmax implements SlidingWindow.ClassSink {
             }
         }
         next++;
+    }
+
+    /** The most probable class of each voxel (once every class is in). */
+    int[] classes() {
+        return classOf;
     }
 
     /** The label map with {@code labelValues[k]} for class k. */

@@ -223,12 +223,15 @@ public final class SlidingWindow {
         private final float[][] sums;
         private final float[] weightSum;
         private final boolean reusable;
+        /** One row of one class, read from the native buffer in bulk (element reads are bounds-checked). */
+        private final float[] rowValues;
         private int active;
 
-        FloatSums(int classes, float[] weightSum, boolean reusable) {
+        FloatSums(int classes, float[] weightSum, boolean reusable, int rowLength) {
             this.sums = new float[classes][weightSum.length];
             this.weightSum = weightSum;
             this.reusable = reusable;
+            this.rowValues = new float[rowLength];
             this.active = classes;
         }
 
@@ -244,11 +247,12 @@ public final class SlidingWindow {
         @Override
         public void addRow(FloatBuffer p, int offset, int stride, int target, float[] weights, int row, int fromX,
                 int toX) {
+            int n = toX - fromX;
             for (int k = 0; k < active; k++) {
                 float[] sum = sums[k];
-                int o = offset + k * stride;
-                for (int x = fromX; x < toX; x++) {
-                    sum[target + x] += p.get(o + x) * weights[row + x];
+                p.get(offset + k * stride + fromX, rowValues, 0, n);
+                for (int x = fromX, j = 0; x < toX; x++, j++) {
+                    sum[target + x] += rowValues[j] * weights[row + x];
                 }
             }
         }
@@ -316,6 +320,8 @@ public final class SlidingWindow {
         private final Geometry grid;
         private final List<PatchBox> boxes;
         private final float[] input;
+        /** Classes per pass: all of them but in class-chunk stitching. */
+        private final int chunk;
         private int classes = -1;
 
         Pass(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor) {
@@ -327,43 +333,31 @@ public final class SlidingWindow {
             this.boxes = windows(grid);
             this.input = new float[Math.multiplyExact(Math.min(settings.batchSize(), boxes.size()),
                     image.channelCount() * settings.patch().voxels())];
+            this.chunk = settings.stitching() == Stitching.CLASS_CHUNKS ? settings.classChunk() : Integer.MAX_VALUE;
         }
 
         void run(ClassSink sink) {
-            // the total weights are only needed by float sums, and computed once for all passes
-            java.util.function.Supplier<float[]> weightSum = new java.util.function.Supplier<>() {
-                private float[] sum;
-
-                @Override
-                public float[] get() {
-                    if (sum == null) {
-                        sum = weightSum();
-                    }
-                    return sum;
-                }
-            };
             Stitching mode = settings.stitching();
-            int chunk = mode == Stitching.CLASS_CHUNKS ? settings.classChunk() : Integer.MAX_VALUE;
+            float[] weightSum = mode == Stitching.FLOAT16 ? null : weightSum(); // once for all passes
+            FloatSums reused = null; // class chunks: one set of arrays serves every pass
             int first = 0;
             int pass = 0;
-            FloatSums[] chunkSums = new FloatSums[1]; // class chunks: one set of arrays for every pass
             do {
-                int from = first;
                 int passIndex = pass;
-                Sums sums = over(from, chunk, k -> {
-                    if (mode == Stitching.FLOAT16) {
-                        return new HalfSums(k, grid.voxels());
-                    }
-                    if (mode == Stitching.CLASS_CHUNKS) {
-                        chunkSums[0] = chunkSums[0] == null ? new FloatSums(k, weightSum.get(), true)
-                                : chunkSums[0].reset(k);
-                        return chunkSums[0];
-                    }
-                    return new FloatSums(k, weightSum.get(), false);
-                }, passIndex);
-                int count = Math.min(chunk, classes - from);
+                Sums sums;
+                if (mode == Stitching.FLOAT16) {
+                    sums = over(first, k -> new HalfSums(k, grid.voxels()), passIndex);
+                } else if (mode == Stitching.FLOAT32) {
+                    sums = over(first, k -> new FloatSums(k, weightSum, false, settings.patch().x()), passIndex);
+                } else {
+                    FloatSums previous = reused;
+                    sums = over(first, k -> previous == null ? new FloatSums(k, weightSum, true, settings.patch().x())
+                            : previous.reset(k), passIndex);
+                    reused = (FloatSums) sums;
+                }
+                int count = Math.min(chunk, classes - first);
                 for (int k = 0; k < count; k++) {
-                    sink.accept(from + k, classes, sums.take(k));
+                    sink.accept(first + k, classes, sums.take(k));
                 }
                 first += count;
                 pass++;
@@ -372,12 +366,11 @@ public final class SlidingWindow {
 
         /** How many passes the stitching takes, once the class count is known. */
         private int passes() {
-            int chunk = settings.stitching() == Stitching.CLASS_CHUNKS ? settings.classChunk() : Integer.MAX_VALUE;
             return classes < 0 || chunk >= classes ? 1 : (classes + chunk - 1) / chunk;
         }
 
         /** Runs every window and sums classes first … first + chunk − 1 (allocated once K is known). */
-        private Sums over(int first, int chunk, java.util.function.IntFunction<Sums> allocate, int pass) {
+        private Sums over(int first, java.util.function.IntFunction<Sums> allocate, int pass) {
             int total = boxes.size();
             int channels = image.channelCount();
             PatchSize patch = settings.patch();
@@ -439,37 +432,45 @@ public final class SlidingWindow {
 
         /** Adds window b's probabilities of the classes from {@code first} on that {@code sums} holds, inside the grid. */
         private void accumulate(FloatBuffer probabilities, int b, int first, PatchBox box, Sums sums) {
-            PatchSize p = box.size();
-            int patchVoxels = p.voxels();
-            int fromX = Math.max(0, box.x());
-            int toX = Math.min(grid.nx(), box.endX());
-            for (int z = Math.max(0, box.z()); z < Math.min(grid.nz(), box.endZ()); z++) {
-                for (int y = Math.max(0, box.y()); y < Math.min(grid.ny(), box.endY()); y++) {
-                    int row = ((z - box.z()) * p.y() + (y - box.y())) * p.x() - box.x();
-                    int target = grid.index(0, y, z);
-                    sums.addRow(probabilities, (b * classes + first) * patchVoxels + row, patchVoxels, target, weights,
-                            row, fromX, toX);
-                }
-            }
+            int offset = (b * classes + first) * box.size().voxels();
+            rows(box, (row, target, fromX, toX) -> sums.addRow(probabilities, offset + row, box.size().voxels(),
+                    target, weights, row, fromX, toX));
         }
 
         /** Each voxel's total blending weight over the windows that cover it. */
         private float[] weightSum() {
             float[] sum = new float[grid.voxels()];
             for (PatchBox box : boxes) {
-                PatchSize p = box.size();
-                for (int z = Math.max(0, box.z()); z < Math.min(grid.nz(), box.endZ()); z++) {
-                    for (int y = Math.max(0, box.y()); y < Math.min(grid.ny(), box.endY()); y++) {
-                        int row = ((z - box.z()) * p.y() + (y - box.y())) * p.x() - box.x();
-                        int target = grid.index(0, y, z);
-                        for (int x = Math.max(0, box.x()); x < Math.min(grid.nx(), box.endX()); x++) {
-                            sum[target + x] += weights[row + x];
-                        }
+                rows(box, (row, target, fromX, toX) -> {
+                    for (int x = fromX; x < toX; x++) {
+                        sum[target + x] += weights[row + x];
                     }
-                }
+                });
             }
             return sum;
         }
+
+        /** Visits the rows of a window that lie inside the grid. */
+        private void rows(PatchBox box, Row row) {
+            PatchSize p = box.size();
+            int fromX = Math.max(0, box.x());
+            int toX = Math.min(grid.nx(), box.endX());
+            for (int z = Math.max(0, box.z()); z < Math.min(grid.nz(), box.endZ()); z++) {
+                for (int y = Math.max(0, box.y()); y < Math.min(grid.ny(), box.endY()); y++) {
+                    row.visit(((z - box.z()) * p.y() + (y - box.y())) * p.x() - box.x(), grid.index(0, y, z), fromX,
+                            toX);
+                }
+            }
+        }
+    }
+
+    /**
+     * One row of a window inside the grid: patch voxel {@code row + x} lies on grid voxel {@code target + x} for
+     * x in [fromX, toX).
+     */
+    @FunctionalInterface
+    private interface Row {
+        void visit(int row, int target, int fromX, int toX);
     }
 
     /** K from the predictor's output, checking the rest of its shape against the batch. */
@@ -557,17 +558,16 @@ public final class SlidingWindow {
                         + " values, class 0 " + n);
             }
         }
-        int[] best = new int[n];
-        for (int i = 0; i < n; i++) {
-            float top = probabilities[0][i];
-            for (int k = 1; k < probabilities.length; k++) {
-                if (probabilities[k][i] > top) {
-                    top = probabilities[k][i];
-                    best[i] = k;
-                }
-            }
+        return ranked(probabilities).classes();
+    }
+
+    /** The running argmax fed with every class. */
+    private static RunningArgmax ranked(float[][] probabilities) {
+        RunningArgmax argmax = new RunningArgmax(probabilities[0].length);
+        for (int k = 0; k < probabilities.length; k++) {
+            argmax.accept(k, probabilities.length, probabilities[k]);
         }
-        return best;
+        return argmax;
     }
 
     /**
@@ -580,22 +580,16 @@ public final class SlidingWindow {
             throw new IllegalArgumentException((labelValues == null ? 0 : labelValues.length)
                     + " label values for " + (probabilities == null ? 0 : probabilities.length) + " classes");
         }
-        int max = 0;
         for (int value : labelValues) {
             if (value < 0) {
                 throw new IllegalArgumentException("label values must be non-negative, got " + value);
             }
-            max = Math.max(max, value);
         }
-        int[] classes = argmax(probabilities);
-        if (classes.length != geometry.voxels()) {
-            throw new IllegalArgumentException(classes.length + " probabilities for " + geometry.voxels()
+        argmax(probabilities); // checks the classes' lengths
+        if (probabilities[0].length != geometry.voxels()) {
+            throw new IllegalArgumentException(probabilities[0].length + " probabilities for " + geometry.voxels()
                     + " voxels of " + geometry);
         }
-        LabelMap map = LabelMap.create(geometry, max);
-        for (int i = 0; i < classes.length; i++) {
-            map.set(i, labelValues[classes[i]]);
-        }
-        return map;
+        return ranked(probabilities).labels(geometry, labelValues);
     }
 }

@@ -105,7 +105,7 @@ public final class TorchScriptModels {
             }
         } catch (RuntimeException e) {
             throw new BundleFormatException(file, "model.ts", "is not a TorchScript module this PyTorch can load ("
-                    + firstLine(e) + ")", e);
+                    + DjlContext.engineWords(e) + ")", e);
         }
         return new PredictingModel(predictor, null, parameters, m.channelNames(), PredictingModel.labelValues(m),
                 preprocessing, PredictingModel.patch(m), m);
@@ -116,7 +116,7 @@ public final class TorchScriptModels {
             return predictor(block(bytes, manager));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(module + " is not a TorchScript module this PyTorch can load ("
-                    + firstLine(e) + ")", e);
+                    + DjlContext.engineWords(e) + ")", e);
         }
     }
 
@@ -138,10 +138,5 @@ public final class TorchScriptModels {
             NDList out = block.forward(new ParameterStore(patches.getManager(), false), new NDList(patches), false);
             return out.get(0);
         });
-    }
-
-    private static String firstLine(Throwable e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return m.lines().findFirst().orElse(m).trim();
     }
 }

@@ -62,7 +62,11 @@ public final class Parameters {
 
     /** Given values. */
     public NDArray constant(String name, double[] values) {
-        return register(name, manager.create(values).toType(DataType.FLOAT32, false));
+        float[] floats = new float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            floats[i] = (float) values[i];
+        }
+        return register(name, manager.create(floats));
     }
 
     private NDArray register(String name, NDArray value) {

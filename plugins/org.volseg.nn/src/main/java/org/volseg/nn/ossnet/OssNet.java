@@ -184,10 +184,10 @@ public final class OssNet {
             String n = "encoder.block" + b;
             NDArray main = conv(h, n + ".conv1");
             main = act(bn(main, n + ".bn1", training), n + ".act1");
-            main = avgPool(main);
+            main = Trilinear.half(main);
             main = bn(conv(main, n + ".conv2"), n + ".bn2", training);
             NDArray shortcut = w.get(b).equals(w.get(b + 1)) ? h : conv(h, n + ".shortcut");
-            h = act(main.add(avgPool(shortcut)), n + ".act");
+            h = act(main.add(Trilinear.half(shortcut)), n + ".act");
             skips.add(h);
         }
         long batch = halved.getShape().get(0);
@@ -266,11 +266,6 @@ public final class OssNet {
 
     private NDArray act(NDArray x, String name) {
         return PadeActivation.apply(x, p.get(name + ".numerator"), p.get(name + ".denominator"));
-    }
-
-    private static NDArray avgPool(NDArray x) {
-        Shape two = new Shape(2, 2, 2);
-        return Pool.avgPool3d(x, two, two, new Shape(0, 0, 0), false, true);
     }
 
     /** Batch norm per channel: this batch's statistics when training (moving the running ones), else the running. */

@@ -19,6 +19,7 @@ import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.transforms.ImageAndLabels;
 import org.volseg.core.transforms.Preprocessing;
 import org.volseg.nn.engine.Compute;
+import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.OutOfMemoryException;
 import org.volseg.nn.engine.ProcessMemory;
 import org.volseg.nn.engines.EpochRecord;
@@ -201,7 +202,7 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
             }
             throw new OutOfMemoryException("training ran out of memory on " + device.note() + " ("
                     + (e instanceof OutOfMemoryError ? "Java heap: " + e.getMessage()
-                            : OutOfMemoryException.engineWords(e)) + ") with " + config.architecture() + " widths "
+                            : DjlContext.engineWords(e)) + ") with " + config.architecture() + " widths "
                     + s.widths() + ", " + s.blocksPerLevel() + " block(s) per level, patch " + s.patchSize() + "³; "
                     + "lower the patch size (memory grows with its cube) or the widths, or choose fully-invres, "
                     + "whose steps need about half a U-Net's memory (bench/README.md); the checkpoint keeps the "

@@ -5,5 +5,21 @@ public interface Monitor {
     void progress(double fraction, String message);
     /** Throws java.util.concurrent.CancellationException when the user asked to stop. */
     void checkCanceled();
+    /** This monitor for a part of the work: its 0..1 maps onto {@code from}..{@code to} here. */
+    default Monitor slice(double from, double to) {
+        Monitor whole = this;
+        return new Monitor() {
+            @Override
+            public void progress(double fraction, String message) {
+                whole.progress(from + (to - from) * fraction, message);
+            }
+
+            @Override
+            public void checkCanceled() {
+                whole.checkCanceled();
+            }
+        };
+    }
+
     Monitor SILENT = new Monitor() { public void progress(double f, String m) { } public void checkCanceled() { } };
 }

@@ -13,12 +13,16 @@ import java.util.TreeMap;
  * @param learningRate    the learning rate of the epoch's first step
  * @param seconds         wall-clock time of the epoch, validation included
  * @param peakMemoryBytes the process's peak resident memory so far (VmHWM of /proc/self/status); 0 if unknown
+ * @param lossTerms       each named term of a loss made of several (distillation), its mean over the steps that had
+ *                        it; empty for a loss of one term
  */
 public record EpochRecord(int epoch, double trainLoss, Map<Integer, Double> validationDice, double meanDice,
-        double learningRate, double seconds, long peakMemoryBytes) {
+        double learningRate, double seconds, long peakMemoryBytes, Map<String, Double> lossTerms) {
 
     public EpochRecord {
         validationDice = java.util.Collections.unmodifiableMap(new TreeMap<>(validationDice));
+        lossTerms = lossTerms == null ? Map.of() : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(lossTerms)); // null: a checkpoint written before terms existed
     }
 
     /** Whether this epoch was validated. */

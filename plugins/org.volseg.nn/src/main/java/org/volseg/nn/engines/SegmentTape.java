@@ -71,11 +71,22 @@ public final class SegmentTape {
      * what the largest segment needs. New arrays live in the first input's manager.
      */
     public List<NDArray> predict(List<NDArray> inputs) {
+        return predict(inputs, new ArrayList<>());
+    }
+
+    /** {@link #predict(List)} that also adds the top of the stack at each tap to {@code taps}, in order. */
+    public List<NDArray> predict(List<NDArray> inputs, List<NDArray> taps) {
         NDManager manager = inputs.get(0).getManager();
         Set<NDArray> callers = identitySet(inputs);
         return GradMode.with(false, () -> {
             List<NDArray> stack = inputs;
             for (Segment segment : segments) {
+                if (segment instanceof Segment.Tap) {
+                    NDArray top = stack.get(stack.size() - 1);
+                    taps.add(top);
+                    callers.add(top); // kept for the caller when later segments free the stack
+                    continue;
+                }
                 List<NDArray> before = stack;
                 try (NDManager scope = manager.newSubManager()) {
                     before.forEach(a -> a.tempAttach(scope));

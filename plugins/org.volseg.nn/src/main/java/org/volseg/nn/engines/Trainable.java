@@ -2,6 +2,7 @@ package org.volseg.nn.engines;
 
 import ai.djl.ndarray.NDArray;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the training engine needs of a network: the {@link Trainer} samples patches, steps the optimizer and
@@ -19,6 +20,21 @@ public interface Trainable {
      * sample, dropout) reproducible.
      */
     double step(NDArray image, NDArray oneHot, long stepSeed);
+
+    /**
+     * One forward and backward pass on a batch without labels (semi-supervised training: only the loss terms that
+     * need none); adds to the gradients and returns the loss.
+     *
+     * @throws UnsupportedOperationException for networks that learn from labeled batches only (the default)
+     */
+    default double stepUnlabeled(NDArray image, long stepSeed) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " learns from labeled images only");
+    }
+
+    /** The named terms of the last step's loss, for a loss made of several (distillation); empty by default. */
+    default Map<String, Double> lastTerms() {
+        return Map.of();
+    }
 
     /** Logits N × K × D × H × W without recording a graph (inference). */
     NDArray logits(NDArray image);

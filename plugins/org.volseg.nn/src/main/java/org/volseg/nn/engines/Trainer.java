@@ -22,6 +22,8 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import org.volseg.core.sampling.ClassBalancedPatchSampler;
+import org.volseg.core.sampling.PatchSampler;
+import org.volseg.core.sampling.UniformPatchSampler;
 import org.volseg.core.sampling.PatchBox;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.sampling.Patches;
@@ -90,12 +92,23 @@ public final class Trainer {
     public TrainingResult train(Trainable net, List<TrainingCase> training, List<TrainingCase> validation,
             int[] labelValues, TrainingSettings settings, Path checkpoint, Monitor monitor,
             Consumer<EpochRecord> onEpoch) throws IOException {
+        return train(net, training, List.of(), validation, labelValues, settings, checkpoint, monitor, onEpoch);
+    }
+
+    /**
+     * Semi-supervised training: as {@link #train(Trainable, List, List, int[], TrainingSettings, Path, Monitor,
+     * Consumer)}, and when {@code unlabeled} images are given every other patch of the run (half of each even
+     * batch) is drawn uniformly from them and fed to {@link Trainable#stepUnlabeled}.
+     */
+    public TrainingResult train(Trainable net, List<TrainingCase> training, List<Volume> unlabeled,
+            List<TrainingCase> validation, int[] labelValues, TrainingSettings settings, Path checkpoint,
+            Monitor monitor, Consumer<EpochRecord> onEpoch) throws IOException {
         Objects.requireNonNull(net, "net");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(monitor, "monitor");
         Objects.requireNonNull(labelValues, "labelValues");
-        Run run = new Run(net, List.copyOf(training), List.copyOf(validation), labelValues.clone(), settings,
-                checkpoint, monitor, onEpoch == null ? record -> { } : onEpoch);
+        Run run = new Run(net, List.copyOf(training), List.copyOf(unlabeled), List.copyOf(validation),
+                labelValues.clone(), settings, checkpoint, monitor, onEpoch == null ? record -> { } : onEpoch);
         try {
             return DjlContext.call(() -> {
                 try {
@@ -114,6 +127,7 @@ public final class Trainer {
 
         private final Trainable net;
         private final List<TrainingCase> training;
+        private final List<Volume> unlabeled;
         private final List<TrainingCase> validation;
         private final int[] labelValues;
         private final int[] classOfLabel;
@@ -129,6 +143,8 @@ public final class Trainer {
         private final List<EpochRecord> history = new ArrayList<>();
         private int stepsInEpoch;
         private double epochLossSum;
+        private final Map<String, Double> epochTermSums = new LinkedHashMap<>();
+        private final Map<String, Integer> epochTermSteps = new LinkedHashMap<>();
         private double epochSeconds;
         private double epochLearningRate;
         private int bestEpoch;
@@ -138,10 +154,12 @@ public final class Trainer {
         /** When the work on the current epoch last (re)started in this session. */
         private long epochClock;
 
-        Run(Trainable net, List<TrainingCase> training, List<TrainingCase> validation, int[] labelValues,
-                TrainingSettings settings, Path checkpoint, Monitor monitor, Consumer<EpochRecord> onEpoch) {
+        Run(Trainable net, List<TrainingCase> training, List<Volume> unlabeled, List<TrainingCase> validation,
+                int[] labelValues, TrainingSettings settings, Path checkpoint, Monitor monitor,
+                Consumer<EpochRecord> onEpoch) {
             this.net = net;
             this.training = training;
+            this.unlabeled = unlabeled;
             this.validation = validation;
             this.labelValues = labelValues;
             this.settings = settings;
@@ -176,11 +194,19 @@ public final class Trainer {
                             + "; every case needs the same channels");
                 }
                 long[] histogram = c.labels().histogram();
+                // (label values outside the classes would index past the one-hot target)
                 for (int value = 0; value < histogram.length; value++) {
                     if (histogram[value] > 0 && (value >= classOfLabel.length || classOfLabel[value] < 0)) {
                         throw new IllegalArgumentException("case '" + c.id() + "' has label " + value
                                 + ", which is not among the label values " + Arrays.toString(labelValues));
                     }
+                }
+            }
+            for (int u = 0; u < unlabeled.size(); u++) {
+                if (unlabeled.get(u).channelCount() != channels) {
+                    throw new IllegalArgumentException("unlabeled image " + (u + 1) + " has "
+                            + unlabeled.get(u).channelCount() + " channel(s), the training cases " + channels
+                            + "; every image needs the same channels");
                 }
             }
         }
@@ -220,11 +246,14 @@ public final class Trainer {
                 if (finished()) {
                     return result();
                 }
-                List<ClassBalancedPatchSampler> samplers = new ArrayList<>(training.size());
+                List<PatchSampler> samplers = new ArrayList<>(training.size());
                 int[] foreground = Arrays.copyOfRange(labelValues, 1, labelValues.length);
                 for (TrainingCase c : training) {
                     samplers.add(new ClassBalancedPatchSampler(c.labels(), settings.patch(),
                             settings.foregroundShare(), foreground));
+                }
+                for (Volume image : unlabeled) {
+                    samplers.add(new UniformPatchSampler(image.geometry(), settings.patch()));
                 }
                 try {
                     optimizer.zeroGradients();
@@ -261,7 +290,7 @@ public final class Trainer {
         }
 
         /** Trains the rest of the current epoch, validates when due, and records it. */
-        private void epoch(Optimizer optimizer, List<ClassBalancedPatchSampler> samplers) {
+        private void epoch(Optimizer optimizer, List<PatchSampler> samplers) {
             int epoch = history.size() + 1;
             int steps = settings.stepsPerEpoch();
             epochClock = System.nanoTime();
@@ -292,11 +321,15 @@ public final class Trainer {
                 dice = validate(epoch);
                 meanDice = dice.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
             }
+            Map<String, Double> terms = new LinkedHashMap<>();
+            epochTermSums.forEach((name, sum) -> terms.put(name, sum / epochTermSteps.get(name)));
             EpochRecord record = new EpochRecord(epoch, epochLossSum / steps, dice, meanDice, epochLearningRate,
-                    secondsSoFar(), org.volseg.nn.engine.ProcessMemory.peakBytes());
+                    secondsSoFar(), org.volseg.nn.engine.ProcessMemory.peakBytes(), terms);
             history.add(record);
             stepsInEpoch = 0;
             epochLossSum = 0;
+            epochTermSums.clear();
+            epochTermSteps.clear();
             epochSeconds = 0;
             epochClock = System.nanoTime();
             if (record.validated()) {
@@ -320,9 +353,10 @@ public final class Trainer {
 
         /**
          * One optimizer step's forward and backward passes on a freshly drawn batch, patch by patch; leaves the
-         * batch's mean gradient and returns its mean loss.
+         * batch's mean gradient and returns its mean loss. With unlabeled images, patch b of global step s is
+         * unlabeled when s · batch + b is odd.
          */
-        private double step(long global, List<ClassBalancedPatchSampler> samplers) {
+        private double step(long global, List<PatchSampler> samplers) {
             SplittableRandom random = stepRandom(settings.seed(), global);
             PatchSize patch = settings.patch();
             int batch = settings.batchSize();
@@ -330,7 +364,21 @@ public final class Trainer {
             int classes = labelValues.length;
             float[][] images = new float[batch][Math.multiplyExact(channels, voxels)];
             float[][] targets = new float[batch][Math.multiplyExact(classes, voxels)];
+            boolean[] withoutLabels = new boolean[batch];
             for (int b = 0; b < batch; b++) {
+                withoutLabels[b] = !unlabeled.isEmpty() && (global * batch + b) % 2 == 1;
+                if (withoutLabels[b]) {
+                    int u = random.nextInt(unlabeled.size());
+                    PatchBox box = samplers.get(training.size() + u).next(random).box();
+                    Volume image = Patches.extract(unlabeled.get(u), box, 0f);
+                    if (settings.augment()) {
+                        image = augment(new ImageAndLabels(image, LabelMap.create(image.geometry(), 1)), random).image();
+                    }
+                    for (int ch = 0; ch < channels; ch++) {
+                        System.arraycopy(image.channel(ch), 0, images[b], ch * voxels, voxels);
+                    }
+                    continue;
+                }
                 int c = random.nextInt(training.size());
                 TrainingCase trainingCase = training.get(c);
                 PatchBox box = samplers.get(c).next(random).box();
@@ -351,14 +399,28 @@ public final class Trainer {
             Shape imageShape = new Shape(1, channels, patch.z(), patch.y(), patch.x());
             Shape targetShape = new Shape(1, classes, patch.z(), patch.y(), patch.x());
             double lossSum = 0;
+            Map<String, double[]> terms = new LinkedHashMap<>(); // name → {sum, samples}
             for (int b = 0; b < batch; b++) {
                 long sampleSeed = random.nextLong();
                 try (NDManager scope = manager.newSubManager()) {
                     NDArray x = scope.create(FloatBuffer.wrap(images[b]), imageShape, DataType.FLOAT32);
-                    NDArray y = scope.create(FloatBuffer.wrap(targets[b]), targetShape, DataType.FLOAT32);
-                    lossSum += net.step(x, y, sampleSeed);
+                    if (withoutLabels[b]) {
+                        lossSum += net.stepUnlabeled(x, sampleSeed);
+                    } else {
+                        NDArray y = scope.create(FloatBuffer.wrap(targets[b]), targetShape, DataType.FLOAT32);
+                        lossSum += net.step(x, y, sampleSeed);
+                    }
                 }
+                net.lastTerms().forEach((name, value) -> {
+                    double[] sumAndCount = terms.computeIfAbsent(name, n -> new double[2]);
+                    sumAndCount[0] += value;
+                    sumAndCount[1]++;
+                });
             }
+            terms.forEach((name, sumAndCount) -> {
+                epochTermSums.merge(name, sumAndCount[0] / sumAndCount[1], Double::sum);
+                epochTermSteps.merge(name, 1, Integer::sum);
+            });
             if (batch > 1) {
                 scaleGradients(parameters, 1.0 / batch);
             }
@@ -435,7 +497,8 @@ public final class Trainer {
             }
             TrainingCheckpoint.State state = new TrainingCheckpoint.State(TrainingCheckpoint.FORMAT_VERSION,
                     settings, labelValues, history, stepsInEpoch, epochLossSum, secondsSoFar(), epochLearningRate,
-                    bestEpoch, bestMeanDice, validationsWithoutImprovement, stoppedEarly);
+                    bestEpoch, bestMeanDice, validationsWithoutImprovement, stoppedEarly, epochTermSums,
+                    epochTermSteps);
             TrainingCheckpoint.write(checkpoint, state, parameters, optimizer);
         }
 
@@ -463,6 +526,8 @@ public final class Trainer {
                 bestMeanDice = state.bestMeanDice();
                 validationsWithoutImprovement = state.validationsWithoutImprovement();
                 stoppedEarly = state.stoppedEarly();
+                epochTermSums.putAll(state.epochTermSums());
+                epochTermSteps.putAll(state.epochTermSteps());
             }
         }
     }

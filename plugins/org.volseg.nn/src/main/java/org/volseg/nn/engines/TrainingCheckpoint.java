@@ -60,13 +60,19 @@ final class TrainingCheckpoint {
      * @param bestMeanDice                  its mean Dice
      * @param validationsWithoutImprovement validations since the best
      * @param stoppedEarly                  whether early stopping ended the run
+     * @param epochTermSums                 per loss term, the sum of its step means in that epoch so far
+     * @param epochTermSteps                per loss term, the steps that had it
      */
     record State(int formatVersion, TrainingSettings settings, int[] labelValues, List<EpochRecord> history,
             int stepsInEpoch, double epochLossSum, double epochSeconds, double epochLearningRate, int bestEpoch,
-            double bestMeanDice, int validationsWithoutImprovement, boolean stoppedEarly) {
+            double bestMeanDice, int validationsWithoutImprovement, boolean stoppedEarly,
+            Map<String, Double> epochTermSums, Map<String, Integer> epochTermSteps) {
 
         State {
             history = List.copyOf(history);
+            // null: a checkpoint written before loss terms existed
+            epochTermSums = epochTermSums == null ? Map.of() : Map.copyOf(epochTermSums);
+            epochTermSteps = epochTermSteps == null ? Map.of() : Map.copyOf(epochTermSteps);
         }
     }
 

@@ -162,14 +162,18 @@ public final class InferencePlanner {
      */
     static double activationFloatsPerVoxel(NetworkConfig config) {
         List<Integer> widths = config.levelWidths();
-        if (config.architecture() != Architecture.UNET3D) {
+        if (config.architecture() == Architecture.PARTIALLY_INVRES
+                || config.architecture() == Architecture.FULLY_INVRES) {
             return 20 + 10.5 * Math.max(widths.get(0), 16);
         }
         double maps = 0;
         for (int level = 0; level < widths.size(); level++) {
             maps += Math.max(widths.get(level), 8) / Math.pow(8, level); // narrower ones cost as 8 (im2col)
         }
-        return 25 + 11.5 * maps * config.blocksPerLevel();
+        // an inverted residual holds its expanded maps (4× the width) three times where a block holds its own
+        // about three times: an estimate from the tensors a block keeps, not fitted like the U-Net's
+        double perBlock = config.architecture() == Architecture.MOBILE_UNET3D ? 4 * 11.5 : 11.5;
+        return 25 + perBlock * maps * config.blocksPerLevel();
     }
 
     /** MemAvailable from /proc/meminfo in bytes, 0 where there is none. */

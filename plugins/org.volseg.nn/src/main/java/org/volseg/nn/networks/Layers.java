@@ -34,6 +34,13 @@ final class Layers {
                 .singletonOrThrow();
     }
 
+    /** Depthwise convolution (one k×k×k kernel per channel, weight C × 1 × k × k × k), "same" padding. */
+    static NDArray depthwiseConv(NDArray x, NDArray weight, NDArray bias) {
+        int pad = (int) weight.getShape().get(2) / 2;
+        return Conv3d.conv3d(x, weight, bias, new Shape(1, 1, 1), new Shape(pad, pad, pad), new Shape(1, 1, 1),
+                (int) weight.getShape().get(0)).singletonOrThrow();
+    }
+
     static NDArray activate(NDArray x, NetworkConfig.Activation activation) {
         return activation == NetworkConfig.Activation.RELU ? Activation.relu(x) : Activation.leakyRelu(x, LEAK);
     }
@@ -110,6 +117,48 @@ final class Layers {
         @Override
         public List<NDArray> parameters() {
             return norm == NetworkConfig.Norm.NONE ? List.of(weight, bias) : List.of(gamma, beta, weight, bias);
+        }
+    }
+
+    /**
+     * MobileNetV2's inverted residual body in pre-activation order: norm → act → 1×1×1 expansion to
+     * {@link #EXPANSION}× the channels → norm → act → depthwise 3×3×3 → norm → act → 1×1×1 projection back. The
+     * caller adds the skip. Its parameters grow as 8C² + 4·27C, a 3×3×3 unit's as 27C².
+     */
+    record InvertedResidual(Unit expand, Unit depthwise, Unit project) implements Residual {
+
+        /** Channel expansion of the depthwise stage (MobileNetV2 uses 6; 4 keeps a 3D student's memory lower). */
+        static final int EXPANSION = 4;
+
+        static InvertedResidual create(Parameters p, String name, NetworkConfig config, int channels) {
+            int wide = EXPANSION * channels;
+            Unit expand = Unit.create(p, name + ".expand", config, channels, wide, 1, 1);
+            boolean normed = config.norm() != NetworkConfig.Norm.NONE;
+            Shape perChannel = new Shape(1, wide, 1, 1, 1);
+            Unit depthwise = new Unit(config.norm(), config.activation(),
+                    normed ? p.ones(name + ".depthwise.norm.gamma", perChannel) : null,
+                    normed ? p.zeros(name + ".depthwise.norm.beta", perChannel) : null,
+                    p.normal(name + ".depthwise.conv.weight", new Shape(wide, 1, 3, 3, 3), Math.sqrt(2.0 / 27)),
+                    p.zeros(name + ".depthwise.conv.bias", new Shape(wide)));
+            Unit project = Unit.create(p, name + ".project", config, wide, channels, 1, 1);
+            return new InvertedResidual(expand, depthwise, project);
+        }
+
+        @Override
+        public NDArray apply(NDArray x) {
+            NDArray h = expand.apply(x);
+            Unit d = depthwise;
+            h = depthwiseConv(activate(normalise(h, d.norm(), d.gamma(), d.beta()), d.activation()), d.weight(),
+                    d.bias());
+            return project.apply(h);
+        }
+
+        @Override
+        public List<NDArray> parameters() {
+            List<NDArray> all = new java.util.ArrayList<>(expand.parameters());
+            all.addAll(depthwise.parameters());
+            all.addAll(project.parameters());
+            return all;
         }
     }
 }

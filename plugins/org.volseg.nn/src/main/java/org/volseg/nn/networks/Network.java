@@ -15,6 +15,7 @@ import org.volseg.nn.invertible.AdditiveCoupling;
 import org.volseg.nn.invertible.ChainStep;
 import org.volseg.nn.invertible.HouseholderMixing;
 import org.volseg.nn.invertible.Inverted;
+import org.volseg.nn.invertible.Residual;
 import org.volseg.nn.invertible.ReversibleSequence;
 import org.volseg.nn.invertible.SkipMerge;
 import org.volseg.nn.invertible.SkipSplit;
@@ -37,12 +38,22 @@ public final class Network implements org.volseg.nn.engines.Trainable {
     private final SegmentTape tape;
     private final VaeBranch vae;
     private final List<NDArray> parameters;
+    private final boolean featureTaps;
 
-    private Network(NetworkConfig config, SegmentTape tape, VaeBranch vae, List<NDArray> parameters) {
+    private Network(NetworkConfig config, SegmentTape tape, VaeBranch vae, List<NDArray> parameters,
+            boolean featureTaps) {
         this.config = config;
         this.tape = tape;
         this.vae = vae;
         this.parameters = parameters;
+        this.featureTaps = featureTaps;
+    }
+
+    /**
+     * A network's logits and its two feature taps at {@link NetworkConfig#featureLevel()}: the encoder's output
+     * there (shallow) and the decoder's (deep), as distillation compares them.
+     */
+    public record Features(NDArray logits, NDArray shallow, NDArray deep) {
     }
 
     /** A freshly initialised float32 network; the same seed gives the same weights anywhere. */
@@ -52,6 +63,29 @@ public final class Network implements org.volseg.nn.engines.Trainable {
 
     /** A freshly initialised network of the given precision (float64 for gradient checks). */
     public static Network build(NetworkConfig config, NDManager manager, long seed, DataType type) {
+        return build(config, manager, seed, type, false);
+    }
+
+    /**
+     * A float32 network that also hands out its feature taps ({@link #features}, {@link #step(NDArray,
+     * SegmentTape.Loss)}): the same parameters, names and outputs as without them.
+     */
+    public static Network withFeatureTaps(NetworkConfig config, NDManager manager, long seed) {
+        return withFeatureTaps(config, manager, seed, DataType.FLOAT32);
+    }
+
+    /** {@link #withFeatureTaps(NetworkConfig, NDManager, long)} of the given precision (float64 for checks). */
+    public static Network withFeatureTaps(NetworkConfig config, NDManager manager, long seed, DataType type) {
+        return build(config, manager, seed, type, true);
+    }
+
+    private static Network build(NetworkConfig config, NDManager manager, long seed, DataType type,
+            boolean featureTaps) {
+        if (featureTaps && config.vae()) {
+            throw new IllegalArgumentException("feature taps are for distillation, which trains no VAE branch; "
+                    + "build the network without the VAE");
+        }
+        int tapLevel = featureTaps ? config.featureLevel() : -1;
         Parameters p = new Parameters(manager, seed, type);
         List<Integer> widths = config.levelWidths();
         int levels = config.levels();
@@ -61,22 +95,28 @@ public final class Network implements org.volseg.nn.engines.Trainable {
                 p.zeros("stem.bias", new Shape(widths.get(0))));
         segments.add(Segment.Plain.onTop(x -> Layers.conv(x, stem.weight(), stem.bias()), stem.parameters()));
         if (config.architecture() == Architecture.FULLY_INVRES) {
-            fullyInvertibleCore(p, config, segments);
+            fullyInvertibleCore(p, config, segments, tapLevel);
         } else {
-            uNetCore(p, config, segments);
+            uNetCore(p, config, segments, tapLevel);
         }
         Layers.Unit head = Layers.Unit.create(p, "head", config, widths.get(0), config.classes(), 1, 1);
         segments.add(Segment.Plain.onTop(head::apply, head.parameters()));
         VaeBranch vae = config.vae() ? new VaeBranch(p, config, widths.get(levels - 1)) : null;
-        return new Network(config, new SegmentTape(segments), vae, p.all());
+        return new Network(config, new SegmentTape(segments), vae, p.all(), featureTaps);
     }
 
-    /** Stem → [blocks, pool + 1×1 conv] per level → [1×1 conv + trilinear ×2, add skip, blocks] per level. */
-    private static void uNetCore(Parameters p, NetworkConfig config, List<Segment> segments) {
+    /**
+     * Stem → [blocks, pool + 1×1 conv] per level → [1×1 conv + trilinear ×2, add skip, blocks] per level; taps
+     * after the encoder's and the decoder's blocks of level {@code tapLevel} (none when −1).
+     */
+    private static void uNetCore(Parameters p, NetworkConfig config, List<Segment> segments, int tapLevel) {
         List<Integer> widths = config.levelWidths();
         int levels = config.levels();
         for (int i = 0; i < levels; i++) {
             segments.add(blocks(p, config, "encoder" + i, widths.get(i)));
+            if (i == tapLevel) {
+                segments.add(new Segment.Tap());
+            }
             if (i + 1 < levels) {
                 NDArray w = p.kernel("down" + i + ".weight", widths.get(i + 1), widths.get(i), 1, 1);
                 NDArray b = p.zeros("down" + i + ".bias", new Shape(widths.get(i + 1)));
@@ -103,30 +143,54 @@ public final class Network implements org.volseg.nn.engines.Trainable {
                 return out;
             }, List.of(w, b)));
             segments.add(blocks(p, config, "decoder" + i, widths.get(i)));
+            if (i == tapLevel) {
+                segments.add(new Segment.Tap());
+            }
         }
     }
 
-    /** A level's blocks: residual (UNet3d) or additive couplings run reversibly (InvRes). */
+    /**
+     * A level's blocks: residual (UNet3d: two 3×3×3 units; Mobile: an inverted residual) or additive couplings run
+     * reversibly (InvRes).
+     */
     private static Segment blocks(Parameters p, NetworkConfig config, String name, int channels) {
-        if (config.architecture() == Architecture.UNET3D) {
-            List<Layers.Unit[]> units = new ArrayList<>();
+        if (config.architecture() == Architecture.UNET3D || config.architecture() == Architecture.MOBILE_UNET3D) {
+            List<Residual> bodies = new ArrayList<>();
             List<NDArray> params = new ArrayList<>();
             for (int k = 0; k < config.blocksPerLevel(); k++) {
-                Layers.Unit a = Layers.Unit.create(p, name + ".block" + k + ".a", config, channels, channels, 3, 1);
-                Layers.Unit b = Layers.Unit.create(p, name + ".block" + k + ".b", config, channels, channels, 3, 1);
-                units.add(new Layers.Unit[] {a, b});
-                params.addAll(a.parameters());
-                params.addAll(b.parameters());
+                String block = name + ".block" + k;
+                Residual body = config.architecture() == Architecture.MOBILE_UNET3D
+                        ? Layers.InvertedResidual.create(p, block, config, channels)
+                        : twoUnits(Layers.Unit.create(p, block + ".a", config, channels, channels, 3, 1),
+                                Layers.Unit.create(p, block + ".b", config, channels, channels, 3, 1));
+                bodies.add(body);
+                params.addAll(body.parameters());
             }
             return Segment.Plain.onTop(x -> {
                 NDArray h = x;
-                for (Layers.Unit[] u : units) {
-                    h = h.add(u[1].apply(u[0].apply(h)));
+                for (Residual body : bodies) {
+                    h = h.add(body.apply(h));
                 }
                 return h;
             }, params);
         }
         return new Segment.Reversible(new ReversibleSequence(couplings(p, config, name, channels)));
+    }
+
+    private static Residual twoUnits(Layers.Unit a, Layers.Unit b) {
+        return new Residual() {
+            @Override
+            public NDArray apply(NDArray x) {
+                return b.apply(a.apply(x));
+            }
+
+            @Override
+            public List<NDArray> parameters() {
+                List<NDArray> both = new ArrayList<>(a.parameters());
+                both.addAll(b.parameters());
+                return both;
+            }
+        };
     }
 
     private static List<ChainStep> couplings(Parameters p, NetworkConfig config, String name, int channels) {
@@ -145,13 +209,20 @@ public final class Network implements org.volseg.nn.engines.Trainable {
      * channels) and mixed by a learned orthogonal matrix; the decoder undoes the squeeze with its own mixing,
      * merges the skip back, mixes, and runs couplings. One reversible chain (two around a VAE tap).
      */
-    private static void fullyInvertibleCore(Parameters p, NetworkConfig config, List<Segment> segments) {
+    private static void fullyInvertibleCore(Parameters p, NetworkConfig config, List<Segment> segments,
+            int tapLevel) {
         List<Integer> widths = config.levelWidths();
         List<Integer> skips = config.skipChannels();
         int levels = config.levels();
         List<ChainStep> encoder = new ArrayList<>();
         for (int i = 0; i < levels; i++) {
             encoder.addAll(couplings(p, config, "encoder" + i, widths.get(i)));
+            if (i == tapLevel) {
+                // a tap splits the chain: the part so far becomes a segment of its own
+                segments.add(new Segment.Reversible(new ReversibleSequence(encoder)));
+                segments.add(new Segment.Tap());
+                encoder = new ArrayList<>();
+            }
             if (i + 1 < levels) {
                 encoder.add(new SkipSplit(skips.get(i)));
                 encoder.add(new Squeeze());
@@ -165,6 +236,14 @@ public final class Network implements org.volseg.nn.engines.Trainable {
             decoder.add(new SkipMerge(skips.get(i)));
             decoder.add(mixing(p, "merge" + i + ".mixing", widths.get(i)));
             decoder.addAll(couplings(p, config, "decoder" + i, widths.get(i)));
+            if (i == tapLevel) {
+                List<ChainStep> before = new ArrayList<>(encoder);
+                before.addAll(decoder);
+                segments.add(new Segment.Reversible(new ReversibleSequence(before)));
+                segments.add(new Segment.Tap());
+                encoder = new ArrayList<>();
+                decoder = new ArrayList<>();
+            }
         }
         if (config.vae()) {
             segments.add(new Segment.Reversible(new ReversibleSequence(encoder)));
@@ -173,7 +252,9 @@ public final class Network implements org.volseg.nn.engines.Trainable {
         } else {
             List<ChainStep> all = new ArrayList<>(encoder);
             all.addAll(decoder);
-            segments.add(new Segment.Reversible(new ReversibleSequence(all)));
+            if (!all.isEmpty()) {
+                segments.add(new Segment.Reversible(new ReversibleSequence(all)));
+            }
         }
     }
 
@@ -231,6 +312,27 @@ public final class Network implements org.volseg.nn.engines.Trainable {
                 return vae == null ? loss : loss.add(vae.loss(taps.get(0), image, stepSeed, VAE_WEIGHT).total());
             }, mode);
         }
+    }
+
+    /**
+     * One training step with a loss of the caller's: it gets the outputs (the logits last) and the taps (shallow
+     * and deep features for a network {@link #withFeatureTaps}); gradients accumulate, the loss is returned.
+     */
+    public double step(NDArray image, SegmentTape.Loss loss) {
+        if (vae != null) {
+            throw new IllegalStateException("a network with a VAE branch trains with its own loss");
+        }
+        return tape.step(List.of(image), loss, SegmentTape.Backprop.REVERSIBLE);
+    }
+
+    /** Logits and feature taps without recording a graph (for a teacher); needs {@link #withFeatureTaps}. */
+    public Features features(NDArray image) {
+        if (!featureTaps) {
+            throw new IllegalStateException("this network was built without feature taps");
+        }
+        List<NDArray> taps = new ArrayList<>();
+        List<NDArray> out = tape.predict(List.of(image), taps);
+        return new Features(out.get(out.size() - 1), taps.get(0), taps.get(1));
     }
 
     /** Copies parameter values from a list of named arrays (a bundle's or a checkpoint's), checking every shape. */

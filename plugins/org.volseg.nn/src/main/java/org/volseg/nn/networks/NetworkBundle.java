@@ -107,6 +107,16 @@ public final class NetworkBundle {
      *         {@link org.volseg.nn.inferers.PredictingModel#read})
      */
     public static Loaded read(Path file, ModelBundle.Contents contents, NDManager manager) throws IOException {
+        return read(file, contents, manager, false);
+    }
+
+    /** Reads a bundle and rebuilds its network with feature taps (a distillation teacher) in {@code manager}. */
+    public static Loaded readWithFeatureTaps(Path file, NDManager manager) throws IOException {
+        return read(file, ModelBundle.read(file, manager), manager, true);
+    }
+
+    private static Loaded read(Path file, ModelBundle.Contents contents, NDManager manager, boolean featureTaps)
+            throws IOException {
         if (contents.isTorchScript()) {
             throw new BundleFormatException(file, "architecture", "is a TorchScript model, not a VolSeg network: "
                     + "it can predict but not be trained further");
@@ -125,7 +135,8 @@ public final class NetworkBundle {
             } catch (IllegalArgumentException e) {
                 throw new BundleFormatException(file, "preprocessing", e.getMessage(), e);
             }
-            Network network = Network.build(config, manager, 0);
+            Network network = featureTaps ? Network.withFeatureTaps(config, manager, 0)
+                    : Network.build(config, manager, 0);
             try {
                 network.load(parameters, false);
             } catch (IllegalArgumentException e) {

@@ -75,6 +75,20 @@ public record NetworkConfig(Architecture architecture, int inputChannels, int cl
         return widths.size();
     }
 
+    /**
+     * The level of the feature taps distillation compares: 2 (¼ resolution, Graph Flow's taps) when the network
+     * has a decoder there (4 levels or more), else the deepest level that has one.
+     *
+     * @throws IllegalArgumentException for a single-level network, which has no decoder
+     */
+    public int featureLevel() {
+        if (levels() < 2) {
+            throw new IllegalArgumentException("a network of one level has no decoder to tap; give it 2 or more "
+                    + "levels (4 or more for taps at ¼ resolution)");
+        }
+        return Math.min(2, levels() - 2);
+    }
+
     /** The channels each level really has (Fully-InvRes: C_{i+1} = 8 · (C_i − skip_i)). */
     public List<Integer> levelWidths() {
         return levelWidths(architecture, widths);

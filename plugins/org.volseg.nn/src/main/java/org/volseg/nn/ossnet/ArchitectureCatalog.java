@@ -11,13 +11,16 @@ import org.volseg.nn.networks.NetworkConfig;
 
 /**
  * Every architecture preset VolSeg has, with its parameter count counted from the network as built (not from a
- * table): the InvRes segmenters at the learner's defaults and OSS-Net's presets.
+ * table): the InvRes segmenters at the learner's defaults, the distillation students and OSS-Net's presets.
  */
 public final class ArchitectureCatalog {
 
     /** One preset: its name, its family, what it is, and its trainable parameters. */
     public record Entry(String name, String family, String description, long parameters) {
     }
+
+    /** The Segmenter Distiller's default student widths. */
+    public static final List<Integer> STUDENT_WIDTHS = List.of(8, 16, 32, 64);
 
     private ArchitectureCatalog() {
     }
@@ -27,7 +30,8 @@ public final class ArchitectureCatalog {
         return DjlContext.call(() -> {
             List<Entry> entries = new ArrayList<>();
             try (NDManager m = NDManager.newBaseManager()) {
-                for (Architecture a : Architecture.values()) {
+                for (Architecture a : List.of(Architecture.UNET3D, Architecture.PARTIALLY_INVRES,
+                        Architecture.FULLY_INVRES)) {
                     for (boolean vae : new boolean[] {false, true}) {
                         NetworkConfig c = new NetworkConfig(a, 4, 4, List.of(16, 32, 64, 128), 2,
                                 NetworkConfig.Norm.INSTANCE, NetworkConfig.Activation.LEAKY_RELU, vae,
@@ -40,6 +44,17 @@ public final class ArchitectureCatalog {
                                     + "4 channels, 4 classes" + (vae ? ", VAE branch (training only) at 64³" : ""),
                                     count));
                         }
+                    }
+                }
+                for (Architecture a : List.of(Architecture.UNET3D, Architecture.MOBILE_UNET3D)) {
+                    NetworkConfig c = NetworkConfig.of(a, 4, 4, STUDENT_WIDTHS, 1, PatchSize.cube(64));
+                    try (NDManager scope = m.newSubManager()) {
+                        long count = Network.build(c, scope, 1).parameters().stream()
+                                .mapToLong(p -> p.getShape().size()).sum();
+                        entries.add(new Entry(a.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-')
+                                + "-student", "Graph Flow", "distillation student: widths 8-16-32-64, 1 block per "
+                                + "level" + (a == Architecture.MOBILE_UNET3D ? " (inverted residuals)" : "")
+                                + ", 4 channels, 4 classes", count));
                     }
                 }
                 for (OssNetConfig.Preset preset : List.of(OssNetConfig.Preset.BRATS, OssNetConfig.Preset.LITS)) {

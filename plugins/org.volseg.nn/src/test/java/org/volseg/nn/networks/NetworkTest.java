@@ -173,6 +173,80 @@ class NetworkTest {
     }
 
     @ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(Architecture.class)
+    void featureTapsLeaveTheLogitsAndCarryExactGradients(Architecture architecture) {
+        NetworkConfig config = new NetworkConfig(architecture, 2, 3, List.of(4, 8, 16, 32), 1,
+                NetworkConfig.Norm.INSTANCE, NetworkConfig.Activation.LEAKY_RELU, false, PatchSize.cube(SIZE));
+        assertThat(config.featureLevel()).isEqualTo(2);
+        DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                DataType type = DataType.FLOAT64;
+                Network plain = Network.build(config, m, 3, type);
+                Network tapped = Network.withFeatureTaps(config, m, 3, type);
+                NDArray x = sphere(m, type, 8)[0];
+                Network.Features f = tapped.features(x);
+                assertThat(f.logits().sub(plain.logits(x)).abs().max().getDouble()).isLessThan(1e-9);
+                int width = config.levelWidths().get(2);
+                assertThat(f.shallow().getShape()).isEqualTo(new Shape(1, width, SIZE / 4, SIZE / 4, SIZE / 4));
+                assertThat(f.deep().getShape()).isEqualTo(f.shallow().getShape());
+                NDArray a = m.randomNormal(f.shallow().getShape()).toType(type, false);
+                NDArray b = m.randomNormal(f.deep().getShape()).toType(type, false);
+                SegmentTape.Loss loss = (outputs, taps) -> {
+                    assertThat(taps.get(0).sub(f.shallow()).abs().max().getDouble()).isLessThan(1e-9);
+                    assertThat(taps.get(1).sub(f.deep()).abs().max().getDouble()).isLessThan(1e-9);
+                    return taps.get(0).mul(a).sum().add(taps.get(1).mul(b).sum())
+                            .add(outputs.get(outputs.size() - 1).square().mean());
+                };
+                tapped.tape().step(List.of(x), loss, SegmentTape.Backprop.CONVENTIONAL);
+                List<double[]> reference = new ArrayList<>();
+                for (NDArray p : tapped.parameters()) {
+                    reference.add(p.getGradient().toDoubleArray());
+                }
+                tapped.parameters().forEach(org.volseg.nn.engine.GradMode::zeroGradient);
+                tapped.step(x, loss);
+                double largest = reference.stream().flatMapToDouble(java.util.Arrays::stream).map(Math::abs)
+                        .max().orElse(0);
+                for (int i = 0; i < reference.size(); i++) {
+                    double[] ours = tapped.parameters().get(i).getGradient().toDoubleArray();
+                    for (int k = 0; k < ours.length; k++) {
+                        assertThat(Math.abs(ours[k] - reference.get(i)[k]) / largest)
+                                .as("%s %s", architecture, tapped.parameters().get(i).getName()).isLessThan(1e-8);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void mobileBlocksHaveFarFewerParametersThanUNetBlocks() {
+        DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                long unet = count(Network.build(NetworkConfig.of(Architecture.UNET3D, 1, 2, List.of(16, 32, 64, 128),
+                        1, PatchSize.cube(16)), m, 1));
+                long mobile = count(Network.build(NetworkConfig.of(Architecture.MOBILE_UNET3D, 1, 2,
+                        List.of(16, 32, 64, 128), 1, PatchSize.cube(16)), m, 1));
+                // per block of C channels: 2 · (27C² + C) + 2 · 2C (norms) for UNet3d; the inverted residual's
+                // 1×1×1 convolutions (4C² + 4C each), depthwise 27 · 4C + 4C, norms 2 · (C + 4C + 4C)
+                long unetBlocks = 0;
+                long mobileBlocks = 0;
+                for (int c : List.of(16, 32, 64, 128)) {
+                    int blocks = c == 128 ? 1 : 2; // encoder and decoder, the bottom level only once
+                    unetBlocks += blocks * (2L * (27L * c * c + c) + 4L * c);
+                    mobileBlocks += blocks * (2L * (4L * c * c) + 4L * c + c + 27L * 4 * c + 4L * c + 2L * 9 * c);
+                }
+                assertThat(unet - mobile).isEqualTo(unetBlocks - mobileBlocks);
+                assertThat((double) mobile / unet).isLessThan(0.2);
+            }
+            return null;
+        });
+    }
+
+    private static long count(Network net) {
+        return net.parameters().stream().mapToLong(p -> p.getShape().size()).sum();
+    }
+
+    @ParameterizedTest
     @MethodSource("architectures")
     void aFewAdamStepsLowerTheLoss(Architecture architecture, boolean vae) {
         DjlContext.call(() -> {

@@ -1,0 +1,54 @@
+package org.volseg.nn.distill;
+
+/**
+ * The student's objective beside the supervised Dice + cross-entropy: λ_vertex · L_vertex + λ_edge · L_edge + λ_KD ·
+ * L_KD (SEED_METHODS.md §3(b).6), and how the paraphrasers are trained first.
+ *
+ * @param vertexWeight            λ1 of L_vertex, ≥ 0 (the reference's best: 1e-5)
+ * @param edgeWeight              λ2 of L_edge, ≥ 0 (the reference's best: 1e-9)
+ * @param logitsWeight            λ4 of the logits distillation KL(softmax(T/τ) ‖ softmax(S/τ)), ≥ 0 (1)
+ * @param temperature             τ, positive (1)
+ * @param temperatureSquared      whether the KL term is multiplied by τ² (Hinton's scaling; off in the reference)
+ * @param graph                   the variation graph's choices
+ * @param paraphraserSteps        steps training each paraphraser on the frozen teacher's features, ≥ 1
+ * @param paraphraserLearningRate their Adam learning rate, positive
+ */
+public record DistillationSettings(double vertexWeight, double edgeWeight, double logitsWeight, double temperature,
+        boolean temperatureSquared, GraphFlow.Settings graph, int paraphraserSteps,
+        double paraphraserLearningRate) {
+
+    public DistillationSettings {
+        nonNegative("vertex weight", vertexWeight);
+        nonNegative("edge weight", edgeWeight);
+        nonNegative("logits weight", logitsWeight);
+        if (!(temperature > 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("the temperature is " + temperature + "; it must be positive");
+        }
+        if (graph == null) {
+            throw new IllegalArgumentException("the graph settings are required");
+        }
+        if (paraphraserSteps < 1) {
+            throw new IllegalArgumentException("paraphraser steps is " + paraphraserSteps + "; at least 1");
+        }
+        if (!(paraphraserLearningRate > 0) || Double.isInfinite(paraphraserLearningRate)) {
+            throw new IllegalArgumentException("the paraphraser learning rate is " + paraphraserLearningRate
+                    + "; it must be positive");
+        }
+    }
+
+    private static void nonNegative(String what, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException("the " + what + " is " + value + "; it must be finite and ≥ 0");
+        }
+    }
+
+    /** The reference's best setting (λ1 1e-5, λ2 1e-9, λ4 1, τ 1), 3³ cosine graphs, 200 paraphraser steps. */
+    public static DistillationSettings defaults() {
+        return new DistillationSettings(1e-5, 1e-9, 1, 1, false, GraphFlow.Settings.defaults(), 200, 1e-3);
+    }
+
+    /** Whether the variation graph is part of the objective at all (otherwise no paraphraser is trained). */
+    public boolean usesGraph() {
+        return vertexWeight > 0 || edgeWeight > 0;
+    }
+}

@@ -1,0 +1,214 @@
+package org.volseg.nn.distill;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.volseg.core.sampling.PatchSize;
+import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.LabelMap;
+import org.volseg.core.volume.Volume;
+import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.engine.Monitor;
+import org.volseg.nn.engines.EpochRecord;
+import org.volseg.nn.engines.LearningRateSchedule;
+import org.volseg.nn.engines.Optimizer;
+import org.volseg.nn.engines.Trainable;
+import org.volseg.nn.engines.Trainer;
+import org.volseg.nn.engines.TrainingCase;
+import org.volseg.nn.engines.TrainingSettings;
+import org.volseg.nn.networks.Architecture;
+import org.volseg.nn.networks.Network;
+import org.volseg.nn.networks.NetworkConfig;
+
+/** Paraphrasers learn, a tiny distillation lowers every term, semi-supervised steps alternate. */
+class DistillerTest {
+
+    private static final int SIZE = 16;
+    private static int threads;
+
+    @BeforeAll
+    static void oneThread() {
+        DjlContext.call(() -> {
+            Engine.getEngine(DjlContext.ENGINE);
+            threads = JniUtils.getNumThreads();
+            JniUtils.setNumThreads(1);
+            return null;
+        });
+    }
+
+    @AfterAll
+    static void restoreThreads() {
+        JniUtils.setNumThreads(threads);
+    }
+
+    /** Two nested spheres (labels 1 and 2) in noise. */
+    static TrainingCase spheres(String id, double cx, long seed) {
+        Geometry grid = Geometry.of(SIZE, SIZE, SIZE, 1, 1, 1);
+        float[] image = new float[grid.voxels()];
+        int[] labels = new int[grid.voxels()];
+        Random random = new Random(seed);
+        for (int z = 0; z < SIZE; z++) {
+            for (int y = 0; y < SIZE; y++) {
+                for (int x = 0; x < SIZE; x++) {
+                    int i = grid.index(x, y, z);
+                    double r2 = (x - cx) * (x - cx) + (y - 8) * (y - 8) + (z - 7.5) * (z - 7.5);
+                    labels[i] = r2 < 9 ? 2 : r2 < 25 ? 1 : 0;
+                    image[i] = labels[i] + 0.2f * (float) random.nextGaussian();
+                }
+            }
+        }
+        return new TrainingCase(id, new Volume(grid, image), LabelMap.of(grid, labels));
+    }
+
+    private static NetworkConfig config(Architecture a, List<Integer> widths) {
+        return NetworkConfig.of(a, 1, 3, widths, 1, PatchSize.cube(SIZE));
+    }
+
+    private static TrainingSettings settings(int epochs, int steps, int batch) {
+        return TrainingSettings.defaults().withPatch(PatchSize.cube(SIZE)).withEpochs(epochs)
+                .withStepsPerEpoch(steps).withBatchSize(batch).withOptimizer(Optimizer.Kind.ADAM, 3e-3, 0)
+                .withSchedule(LearningRateSchedule.Kind.CONSTANT, 0).withAugment(false).withValidation(epochs, 0.5, 0)
+                .withCheckpointEvery(0).withSeed(3);
+    }
+
+    @Test
+    void paraphrasersLearnToReconstructTheTeachersFeatures() {
+        DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network teacher = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(8, 16, 32, 64)), m, 1);
+                org.volseg.nn.networks.Parameters p = new org.volseg.nn.networks.Parameters(m, 2,
+                        ai.djl.ndarray.types.DataType.FLOAT32);
+                Paraphraser shallow = Paraphraser.create(p, "shallow", 32, 8);
+                Paraphraser deep = Paraphraser.create(p, "deep", 32, 8);
+                DistillationSettings s = new DistillationSettings(1e-5, 1e-9, 1, 1, false,
+                        GraphFlow.Settings.defaults(), 60, 3e-3);
+                double[] curve = Distiller.trainParaphrasers(teacher, shallow, deep,
+                        List.of(spheres("a", 7, 1).image(), spheres("b", 9, 2).image()), PatchSize.cube(SIZE), s, 4,
+                        Monitor.SILENT);
+                double first = (curve[0] + curve[1] + curve[2] + curve[3] + curve[4] + curve[5]) / 6;
+                double last = (curve[54] + curve[55] + curve[56] + curve[57] + curve[58] + curve[59]) / 6;
+                assertThat(last).as("reconstruction MSE, last 6 steps vs first 6").isLessThan(0.5 * first);
+                NDArray factor = shallow.encode(teacher.features(m.ones(new ai.djl.ndarray.types.Shape(1, 1, SIZE,
+                        SIZE, SIZE))).shallow());
+                assertThat(factor.getShape().get(1)).isEqualTo(8);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aTinyDistillationLowersEveryTerm() throws IOException {
+        List<TrainingCase> training = List.of(spheres("a", 7.5, 1));
+        List<EpochRecord> history = DjlContext.callIo(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network teacher = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(8, 16, 32, 64)), m, 1);
+                Network student = Network.withFeatureTaps(config(Architecture.MOBILE_UNET3D, List.of(4, 8, 16, 32)),
+                        m, 2);
+                // weights that make every term count in a few dozen steps; τ = 2 with the τ² factor
+                DistillationSettings s = new DistillationSettings(0.1, 0.1, 1, 2, true, GraphFlow.Settings.defaults(),
+                        30, 3e-3);
+                return Distiller.distill(teacher, student, training, List.of(), List.of(), new int[] {0, 1, 2},
+                        settings(6, 8, 1), s, null, Monitor.SILENT, null).training().history();
+            }
+        });
+        EpochRecord first = history.get(0);
+        EpochRecord last = history.get(history.size() - 1);
+        assertThat(first.lossTerms()).containsOnlyKeys(DistillingStudent.SUPERVISED, DistillingStudent.VERTEX,
+                DistillingStudent.EDGE, DistillingStudent.LOGITS);
+        for (String term : first.lossTerms().keySet()) {
+            assertThat(last.lossTerms().get(term)).as(term + " in the last epoch vs the first")
+                    .isLessThan(first.lossTerms().get(term));
+        }
+        assertThat(last.trainLoss()).isLessThan(first.trainLoss());
+    }
+
+    @Test
+    void unlabeledPatchesAlternateWithLabeledOnesAndAddOnlyDistillationTerms() throws IOException {
+        List<TrainingCase> training = List.of(spheres("a", 7.5, 1));
+        List<Volume> unlabeled = List.of(spheres("u", 8.5, 5).image());
+        int[] calls = new int[2];
+        List<EpochRecord> history = DjlContext.callIo(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network teacher = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 1);
+                Network student = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 2);
+                DistillationSettings s = new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(),
+                        1, 1e-3);
+                DistillingStudent distilling = new DistillingStudent(teacher, null, null, student, s);
+                Trainable counting = new Trainable() {
+                    @Override
+                    public List<NDArray> parameters() {
+                        return distilling.parameters();
+                    }
+
+                    @Override
+                    public double step(NDArray image, NDArray oneHot, long stepSeed) {
+                        calls[0]++;
+                        return distilling.step(image, oneHot, stepSeed);
+                    }
+
+                    @Override
+                    public double stepUnlabeled(NDArray image, long stepSeed) {
+                        calls[1]++;
+                        return distilling.stepUnlabeled(image, stepSeed);
+                    }
+
+                    @Override
+                    public Map<String, Double> lastTerms() {
+                        return distilling.lastTerms();
+                    }
+
+                    @Override
+                    public NDArray logits(NDArray image) {
+                        return distilling.logits(image);
+                    }
+
+                    @Override
+                    public int classes() {
+                        return 3;
+                    }
+                };
+                return new Trainer().train(counting, training, unlabeled, List.of(), new int[] {0, 1, 2},
+                        settings(1, 3, 2), null, Monitor.SILENT, null).history();
+            }
+        });
+        assertThat(calls).containsExactly(3, 3);
+        assertThat(history.get(0).lossTerms()).containsOnlyKeys(DistillingStudent.SUPERVISED,
+                DistillingStudent.LOGITS);
+        // with batch 1 the patches alternate between steps
+        calls[0] = 0;
+        calls[1] = 0;
+        assertThatThrownBy(() -> DjlContext.callIo(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network net = Network.build(config(Architecture.UNET3D, List.of(4, 8)), m, 1);
+                return new Trainer().train(net, training, unlabeled, List.of(), new int[] {0, 1, 2},
+                        settings(1, 2, 1), null, Monitor.SILENT, null);
+            }
+        })).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("labeled images only");
+    }
+
+    @Test
+    void tapsAtDifferentResolutionsAreRefused() {
+        assertThatThrownBy(() -> DjlContext.callIo(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network teacher = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 1);
+                Network student = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16)), m, 2);
+                return Distiller.distill(teacher, student, List.of(spheres("a", 7.5, 1)), List.of(), List.of(),
+                        new int[] {0, 1, 2}, settings(1, 1, 1), DistillationSettings.defaults(), null, Monitor.SILENT,
+                        null);
+            }
+        })).hasMessageContaining("teacher's feature taps lie at 1/4 resolution (4 levels), the student's at 1/2 (3 "
+                + "levels)");
+    }
+}

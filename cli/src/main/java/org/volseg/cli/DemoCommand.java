@@ -171,6 +171,7 @@ final class DemoCommand implements Callable<Integer> {
             case UNET3D -> "UNet3d";
             case PARTIALLY_INVRES -> "Partially-InvRes";
             case FULLY_INVRES -> "Fully-InvRes";
+            case MOBILE_UNET3D -> "Mobile U-Net";
         };
     }
 }

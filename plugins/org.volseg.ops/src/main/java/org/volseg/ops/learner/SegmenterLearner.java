@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.volseg.core.data.Case;
 import org.volseg.core.data.CaseVolumes;
 import org.volseg.core.data.Splits;
@@ -109,19 +108,23 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
     /** The network config these settings describe, or the reason they describe none. */
     static NetworkConfig config(SegmenterLearnerSettings s, int channels, int classes)
             throws InvalidSettingsException {
-        List<Integer> widths;
-        try {
-            widths = Arrays.stream(s.widths().split(",")).map(String::trim).map(Integer::valueOf).toList();
-        } catch (NumberFormatException e) {
-            throw new InvalidSettingsException("Widths (widths) is '" + s.widths() + "'; allowed: whole numbers "
-                    + "separated by commas, e.g. 16,32,64,128");
-        }
+        List<Integer> widths = widths(s.widths());
         try {
             return new NetworkConfig(s.architecture(), channels, classes, widths, s.blocksPerLevel(),
                     NetworkConfig.Norm.INSTANCE, NetworkConfig.Activation.LEAKY_RELU, s.vae(),
                     PatchSize.cube(s.patchSize()));
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException("the network settings do not fit together: " + e.getMessage());
+        }
+    }
+
+    /** The widths setting's numbers, or why it has none. */
+    static List<Integer> widths(String text) throws InvalidSettingsException {
+        try {
+            return Arrays.stream(text.split(",")).map(String::trim).map(Integer::valueOf).toList();
+        } catch (NumberFormatException e) {
+            throw new InvalidSettingsException("Widths (widths) is '" + text + "'; allowed: whole numbers "
+                    + "separated by commas, e.g. 16,32,64,128");
         }
     }
 
@@ -209,21 +212,15 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
                     + "epochs done so far only for the same settings", e);
         }
         Files.deleteIfExists(checkpoint);
-        Table.Builder table = new Table.Builder(HistoryTable.SPEC);
-        for (EpochRecord r : trained.history()) { // a resumed run's history holds its earlier epochs too
-            table.add(r.epoch(), r.trainLoss(), r.validated() ? r.meanDice() : null,
-                    r.validationDice().entrySet().stream().map(e -> e.getKey() + "=" + String.format(
-                            java.util.Locale.ROOT, "%.4f", e.getValue())).collect(Collectors.joining(";")),
-                    r.learningRate(), r.seconds(), r.peakMemoryBytes() / (1024.0 * 1024.0));
-        }
         progress.report(1, "model written to " + model);
         // the spec from what was just written: reading the bundle back would rebuild the whole network again
         ModelPort.Spec spec = new ModelPort.Spec(config.architecture().name(), channelNames, labelNames,
                 List.of(config.patch().x(), config.patch().y(), config.patch().z()));
-        return List.of(new ModelPort(model, spec), table.build());
+        return List.of(new ModelPort(model, spec), HistoryTable.of(trained.history(), List.of()));
     }
 
-    private static List<TrainingCase> load(List<Case> cases, Preprocessing preprocessing, Progress progress)
+    /** Reads and preprocesses labeled cases as training cases, reporting each. */
+    static List<TrainingCase> load(List<Case> cases, Preprocessing preprocessing, Progress progress)
             throws Exception {
         List<TrainingCase> out = new ArrayList<>();
         for (int i = 0; i < cases.size(); i++) {

@@ -67,6 +67,9 @@ public final class WorkflowTemplates {
     /** The name of the phantom segmentation template. */
     public static final String PHANTOM_SEGMENTATION = "Phantom segmentation (InvRes)";
 
+    /** The name of the distillation template. */
+    public static final String PHANTOM_DISTILLATION = "Phantom distillation (Graph Flow)";
+
     /** The name of the brain extraction pipeline ({@code volseg demo --data colin27}). */
     public static final String BRAIN_EXTRACTION = "Brain extraction (InvRes)";
 
@@ -79,7 +82,7 @@ public final class WorkflowTemplates {
 
     /** Every template of {@code test-workflows/}. */
     public static List<Template> all() {
-        return List.of(phantomOverlays(), phantomSegmentation(Scale.TEMPLATE));
+        return List.of(phantomOverlays(), phantomSegmentation(Scale.TEMPLATE), phantomDistillation(Scale.TEMPLATE));
     }
 
     /** Writes every template into {@code folder} (one sub-folder each). */
@@ -104,6 +107,42 @@ public final class WorkflowTemplates {
     public static Template phantomSegmentation(Scale scale) {
         return compare(PHANTOM_SEGMENTATION, phantoms(scale, scale.trainCases(), 42, "train"),
                 phantoms(scale, scale.testCases(), 7, "test"), scale, Map.of(), 3);
+    }
+
+    /**
+     * Read → learn a teacher → distil a student → predict → score on phantoms. Node ids: 1 training phantoms, 2
+     * test phantoms, 3 the teacher's learner (UNet3d of 4 levels: distillation taps ¼ resolution), 4 the distiller
+     * (a Mobile U-Net half the teacher's widths), 5 the student's predictor, 6 its scorer.
+     */
+    public static Template phantomDistillation(Scale scale) {
+        List<WorkflowWriter.NodeSpec> nodes = new ArrayList<>();
+        nodes.add(phantoms(scale, scale.trainCases(), 42, "train"));
+        nodes.add(phantoms(scale, scale.testCases(), 7, "test"));
+        Map<String, String> teacher = new LinkedHashMap<>();
+        teacher.put("architecture", "unet3d");
+        teacher.put("widths", "8,16,32,64");
+        teacher.put("blocks_per_level", "1");
+        teacher.put("patch_size", String.valueOf(scale.patch()));
+        teacher.put("epochs", String.valueOf(scale.epochs()));
+        teacher.put("steps_per_epoch", String.valueOf(scale.steps()));
+        teacher.put("optimizer", "adam");
+        teacher.put("learning_rate", "0.003");
+        teacher.put("validation_share", "0.25");
+        nodes.add(new WorkflowWriter.NodeSpec("segmenter-learner", teacher));
+        Map<String, String> student = new LinkedHashMap<>();
+        student.put("architecture", "mobile-unet3d");
+        student.put("widths", "4,8,16,32");
+        student.put("epochs", String.valueOf(scale.epochs()));
+        student.put("steps_per_epoch", String.valueOf(scale.steps()));
+        student.put("validation_share", "0.25");
+        student.put("paraphraser_steps", String.valueOf(scale.steps()));
+        nodes.add(new WorkflowWriter.NodeSpec("distill", student));
+        nodes.add(new WorkflowWriter.NodeSpec("segmenter-predictor", Map.of("overwrite", "overwrite")));
+        nodes.add(new WorkflowWriter.NodeSpec("segmentation-scorer", Map.of()));
+        return new Template(PHANTOM_DISTILLATION, nodes, List.of(new WorkflowWriter.Link(1, 0, 3, 0),
+                new WorkflowWriter.Link(3, 0, 4, 0), new WorkflowWriter.Link(1, 0, 4, 1),
+                new WorkflowWriter.Link(4, 0, 5, 0), new WorkflowWriter.Link(2, 0, 5, 1),
+                new WorkflowWriter.Link(5, 0, 6, 0), new WorkflowWriter.Link(2, 0, 6, 1)));
     }
 
     /**

@@ -1,8 +1,8 @@
 package org.volseg.nn.distill;
 
 /**
- * The student's objective beside the supervised Dice + cross-entropy: λ_vertex · L_vertex + λ_edge · L_edge + λ_KD ·
- * L_KD (SEED_METHODS.md §3(b).6), and how the paraphrasers are trained first.
+ * The student's objective beside the supervised Dice + cross-entropy: λ1 · L_vertex + λ2 · L_edge + λ3 · L_adv +
+ * λ4 · L_KD (SEED_METHODS.md §3(b).6), how the paraphrasers are trained first and the critic alongside.
  *
  * @param vertexWeight            λ1 of L_vertex, ≥ 0 (the reference's best: 1e-5)
  * @param edgeWeight              λ2 of L_edge, ≥ 0 (the reference's best: 1e-9)
@@ -12,15 +12,26 @@ package org.volseg.nn.distill;
  * @param graph                   the variation graph's choices
  * @param paraphraserSteps        steps training each paraphraser on the frozen teacher's features, ≥ 1
  * @param paraphraserLearningRate their Adam learning rate, positive
+ * @param adversarialWeight       λ3 of the student's adversarial term −mean D(student), ≥ 0 (0.1); 0 trains no critic
+ * @param criticLearningRate      the critic's Adam learning rate (β2 0.99), positive (the reference's 3e-5)
+ * @param criticWidth             the critic's first width, ≥ 1 (the reference's 2D critic has 64)
  */
 public record DistillationSettings(double vertexWeight, double edgeWeight, double logitsWeight, double temperature,
-        boolean temperatureSquared, GraphFlow.Settings graph, int paraphraserSteps,
-        double paraphraserLearningRate) {
+        boolean temperatureSquared, GraphFlow.Settings graph, int paraphraserSteps, double paraphraserLearningRate,
+        double adversarialWeight, double criticLearningRate, int criticWidth) {
 
     public DistillationSettings {
         nonNegative("vertex weight", vertexWeight);
         nonNegative("edge weight", edgeWeight);
         nonNegative("logits weight", logitsWeight);
+        nonNegative("adversarial weight", adversarialWeight);
+        if (!(criticLearningRate > 0) || Double.isInfinite(criticLearningRate)) {
+            throw new IllegalArgumentException("the critic learning rate is " + criticLearningRate
+                    + "; it must be positive");
+        }
+        if (criticWidth < 1) {
+            throw new IllegalArgumentException("the critic width is " + criticWidth + "; at least 1");
+        }
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("the temperature is " + temperature + "; it must be positive");
         }
@@ -42,9 +53,24 @@ public record DistillationSettings(double vertexWeight, double edgeWeight, doubl
         }
     }
 
-    /** The reference's best setting (λ1 1e-5, λ2 1e-9, λ4 1, τ 1), 3³ cosine graphs, 200 paraphraser steps. */
+    /**
+     * The reference's best setting (λ1 1e-5, λ2 1e-9, λ3 0.1, λ4 1, τ 1), 3³ cosine graphs, 200 paraphraser steps, a
+     * critic of first width 16 learning at 3e-5.
+     */
     public static DistillationSettings defaults() {
-        return new DistillationSettings(1e-5, 1e-9, 1, 1, false, GraphFlow.Settings.defaults(), 200, 1e-3);
+        return new DistillationSettings(1e-5, 1e-9, 1, 1, false, GraphFlow.Settings.defaults(), 200, 1e-3, 0.1, 3e-5,
+                16);
+    }
+
+    /** These settings with the adversarial term set to {@code weight} (0: no critic). */
+    public DistillationSettings withAdversarialWeight(double weight) {
+        return new DistillationSettings(vertexWeight, edgeWeight, logitsWeight, temperature, temperatureSquared, graph,
+                paraphraserSteps, paraphraserLearningRate, weight, criticLearningRate, criticWidth);
+    }
+
+    /** Whether a critic trains alongside the student. */
+    public boolean usesCritic() {
+        return adversarialWeight > 0;
     }
 
     /** Whether the variation graph is part of the objective at all (otherwise no paraphraser is trained). */

@@ -105,10 +105,20 @@ public final class Distiller {
             first = mean(curve, 0, tenth);
             last = mean(curve, curve.length - tenth, curve.length);
         }
-        DistillingStudent trainable = new DistillingStudent(teacher, shallow, deep, student, distillation);
-        TrainingResult result = new Trainer().train(trainable, training, unlabeled, validation, labelValues,
-                settings, checkpoint, monitor.slice(distillation.usesGraph() ? PARAPHRASER_SHARE : 0, 1), onEpoch);
-        return new Result(result, first, last);
+        Discriminator critic = null;
+        if (distillation.usesCritic()) {
+            PatchSize patch = settings.patch();
+            critic = Discriminator.create(new Parameters(student.parameters().get(0).getManager(),
+                    settings.seed() ^ 0xC1_71C5L, DataType.FLOAT32), s.classes(),
+                    Math.min(patch.x(), Math.min(patch.y(), patch.z())), distillation.criticWidth());
+        }
+        try (DistillingStudent trainable = new DistillingStudent(teacher, shallow, deep, student, critic,
+                distillation)) {
+            TrainingResult result = new Trainer().train(trainable, training, unlabeled, validation, labelValues,
+                    settings, checkpoint, monitor.slice(distillation.usesGraph() ? PARAPHRASER_SHARE : 0, 1),
+                    onEpoch);
+            return new Result(result, first, last);
+        }
     }
 
     /**

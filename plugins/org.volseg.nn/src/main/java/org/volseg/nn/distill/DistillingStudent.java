@@ -1,11 +1,14 @@
 package org.volseg.nn.distill;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.volseg.nn.engine.GradMode;
 import org.volseg.nn.engine.Scalars;
+import org.volseg.nn.engines.Adam;
+import org.volseg.nn.engines.Optimizer;
 import org.volseg.nn.engines.Trainable;
 import org.volseg.nn.losses.SegmentationLosses;
 import org.volseg.nn.networks.Network;
@@ -13,22 +16,28 @@ import org.volseg.nn.networks.Network;
 /**
  * A student as the {@link org.volseg.nn.engines.Trainer} sees it: each step runs the frozen teacher (and its
  * paraphrasers) without a graph, then the student with its loss: Dice + cross-entropy when the patch is labeled,
- * plus the weighted graph-flow and logits-distillation terms, which need no labels (semi-supervised steps). Only
- * the student's parameters train.
+ * plus the weighted graph-flow, adversarial and logits-distillation terms, which need no labels (semi-supervised
+ * steps); then, as in the reference, the critic takes one step on the teacher's (real) and the student's (fake)
+ * logits. The trainer's optimizer moves only the student's parameters.
  */
-public final class DistillingStudent implements Trainable {
+public final class DistillingStudent implements Trainable, AutoCloseable {
 
     /** Names of the loss terms in the history. */
     public static final String SUPERVISED = "supervised";
     public static final String VERTEX = "vertex";
     public static final String EDGE = "edge";
     public static final String LOGITS = "logits";
+    public static final String ADVERSARIAL = "adversarial";
+    /** The critic's own WGAN-GP loss (not part of the student's). */
+    public static final String CRITIC = "critic";
 
     private final Network teacher;
     private final Paraphraser shallowParaphraser;
     private final Paraphraser deepParaphraser;
     private final Network student;
     private final DistillationSettings settings;
+    private final Discriminator critic;
+    private final Optimizer criticOptimizer;
     private Map<String, Double> lastTerms = Map.of();
 
     /**
@@ -36,10 +45,11 @@ public final class DistillingStudent implements Trainable {
      * @param shallow  the trained paraphraser of its shallow tap, or null when the graph is off
      * @param deep     the trained paraphraser of its deep tap, or null when the graph is off
      * @param student  the student, with feature taps, of the teacher's classes
+     * @param critic   the critic, or null when the adversarial term is off; updated after each student pass
      * @param settings the objective
      */
     public DistillingStudent(Network teacher, Paraphraser shallow, Paraphraser deep, Network student,
-            DistillationSettings settings) {
+            Discriminator critic, DistillationSettings settings) {
         if (teacher.classes() != student.classes()) {
             throw new IllegalArgumentException("the teacher has " + teacher.classes() + " classes, the student "
                     + student.classes() + "; a student learns the teacher's classes");
@@ -50,8 +60,21 @@ public final class DistillingStudent implements Trainable {
         this.teacher = teacher;
         this.shallowParaphraser = shallow;
         this.deepParaphraser = deep;
+        if (settings.usesCritic() && critic == null) {
+            throw new IllegalArgumentException("the adversarial term needs a critic");
+        }
         this.student = student;
         this.settings = settings;
+        this.critic = settings.usesCritic() ? critic : null;
+        this.criticOptimizer = this.critic == null ? null : Adam.withBeta2(this.critic.parameters(), 0.99);
+    }
+
+    /** Frees the critic's optimizer state. */
+    @Override
+    public void close() {
+        if (criticOptimizer != null) {
+            criticOptimizer.close();
+        }
     }
 
     public Network student() {
@@ -75,12 +98,12 @@ public final class DistillingStudent implements Trainable {
 
     @Override
     public double step(NDArray image, NDArray oneHot, long stepSeed) {
-        return distill(image, oneHot);
+        return distill(image, oneHot, stepSeed);
     }
 
     @Override
     public double stepUnlabeled(NDArray image, long stepSeed) {
-        return distill(image, null);
+        return distill(image, null, stepSeed);
     }
 
     @Override
@@ -88,7 +111,7 @@ public final class DistillingStudent implements Trainable {
         return lastTerms;
     }
 
-    private double distill(NDArray image, NDArray oneHot) {
+    private double distill(NDArray image, NDArray oneHot, long stepSeed) {
         Network.Features t = teacher.features(image);
         NDArray teacherShallow = null;
         NDArray teacherDeep = null;
@@ -99,6 +122,8 @@ public final class DistillingStudent implements Trainable {
         NDArray factorShallow = teacherShallow;
         NDArray factorDeep = teacherDeep;
         Map<String, Double> terms = new LinkedHashMap<>();
+        NDArray[] studentLogits = new NDArray[1];
+        NDManager caller = image.getManager(); // during the step the image is lent to the step's own manager
         double loss = student.step(image, (outputs, taps) -> {
             NDArray logits = outputs.get(outputs.size() - 1);
             NDArray total = null;
@@ -111,6 +136,12 @@ public final class DistillingStudent implements Trainable {
                 total = plus(total, record(terms, VERTEX, graph.vertex(), settings.vertexWeight()));
                 total = plus(total, record(terms, EDGE, graph.edge(), settings.edgeWeight()));
             }
+            if (critic != null) {
+                studentLogits[0] = logits.stopGradient();
+                studentLogits[0].attach(caller); // outlives the step, for the critic
+                total = plus(total, record(terms, ADVERSARIAL, critic.generatorLoss(logits),
+                        settings.adversarialWeight()));
+            }
             if (settings.logitsWeight() > 0) {
                 NDArray kl = logitsKl(logits, t.logits(), settings.temperature(), settings.temperatureSquared());
                 total = plus(total, record(terms, LOGITS, kl, settings.logitsWeight()));
@@ -120,6 +151,13 @@ public final class DistillingStudent implements Trainable {
             }
             return total;
         });
+        if (critic != null) {
+            // the student's pass left gradients in the critic: the critic's step starts afresh
+            double[] criticLoss = critic.criticStep(t.logits(), studentLogits[0], stepSeed);
+            terms.put(CRITIC, criticLoss[0]);
+            criticOptimizer.step(settings.criticLearningRate());
+            critic.zeroGradients();
+        }
         lastTerms = Map.copyOf(terms);
         return loss;
     }

@@ -11,31 +11,37 @@ import java.util.List;
 public final class Adam extends SlotOptimizer {
 
     private final double beta1 = 0.9;
-    private final double beta2 = 0.999;
+    private final double beta2;
     private final double epsilon = 1e-8;
     private final double weightDecay;
     private final boolean decoupled;
 
     /** AdamW: decoupled weight decay (none when {@code weightDecay} is 0). */
     public Adam(List<NDArray> parameters, double weightDecay) {
-        this(parameters, weightDecay, true);
+        this(parameters, weightDecay, true, 0.999);
     }
 
-    private Adam(List<NDArray> parameters, double weightDecay, boolean decoupled) {
+    private Adam(List<NDArray> parameters, double weightDecay, boolean decoupled, double beta2) {
         // slots: first moment m, second moment v
         super(parameters, weightDecay, List.of("m:", "v:"));
         this.weightDecay = weightDecay;
         this.decoupled = decoupled;
+        this.beta2 = beta2;
+    }
+
+    /** Adam without weight decay and β = (0.9, {@code beta2}): GAN critics use 0.99 to follow a moving target. */
+    public static Adam withBeta2(List<NDArray> parameters, double beta2) {
+        return new Adam(parameters, 0, true, beta2);
     }
 
     /** AdamW: the parameters shrink by {@code lr · weightDecay} each step, outside the adaptive scaling. */
     public static Adam decoupled(List<NDArray> parameters, double weightDecay) {
-        return new Adam(parameters, weightDecay, true);
+        return new Adam(parameters, weightDecay, true, 0.999);
     }
 
     /** Classic Adam: {@code weightDecay · p} is added to each gradient (an L2 penalty, scaled adaptively). */
     public static Adam withL2(List<NDArray> parameters, double weightDecay) {
-        return new Adam(parameters, weightDecay, false);
+        return new Adam(parameters, weightDecay, false, 0.999);
     }
 
     @Override

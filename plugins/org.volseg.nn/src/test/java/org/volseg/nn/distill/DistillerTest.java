@@ -93,7 +93,7 @@ class DistillerTest {
                 Paraphraser shallow = Paraphraser.create(p, "shallow", 32, 8);
                 Paraphraser deep = Paraphraser.create(p, "deep", 32, 8);
                 DistillationSettings s = new DistillationSettings(1e-5, 1e-9, 1, 1, false,
-                        GraphFlow.Settings.defaults(), 60, 3e-3);
+                        GraphFlow.Settings.defaults(), 60, 3e-3, 0, 3e-5, 4);
                 double[] curve = Distiller.trainParaphrasers(teacher, shallow, deep,
                         List.of(spheres("a", 7, 1).image(), spheres("b", 9, 2).image()), PatchSize.cube(SIZE), s, 4,
                         Monitor.SILENT);
@@ -118,7 +118,7 @@ class DistillerTest {
                         m, 2);
                 // weights that make every term count in a few dozen steps; τ = 2 with the τ² factor
                 DistillationSettings s = new DistillationSettings(0.1, 0.1, 1, 2, true, GraphFlow.Settings.defaults(),
-                        30, 3e-3);
+                        30, 3e-3, 0.1, 1e-3, 4);
                 return Distiller.distill(teacher, student, training, List.of(), List.of(), new int[] {0, 1, 2},
                         settings(6, 8, 1), s, null, Monitor.SILENT, null).training().history();
             }
@@ -126,8 +126,12 @@ class DistillerTest {
         EpochRecord first = history.get(0);
         EpochRecord last = history.get(history.size() - 1);
         assertThat(first.lossTerms()).containsOnlyKeys(DistillingStudent.SUPERVISED, DistillingStudent.VERTEX,
-                DistillingStudent.EDGE, DistillingStudent.LOGITS);
-        for (String term : first.lossTerms().keySet()) {
+                DistillingStudent.EDGE, DistillingStudent.LOGITS, DistillingStudent.ADVERSARIAL,
+                DistillingStudent.CRITIC);
+        // the adversarial term is a game: as the critic learns (its loss falls), the student's term may rise
+        assertThat(last.lossTerms().get(DistillingStudent.ADVERSARIAL)).isFinite();
+        for (String term : List.of(DistillingStudent.SUPERVISED, DistillingStudent.VERTEX, DistillingStudent.EDGE,
+                DistillingStudent.LOGITS, DistillingStudent.CRITIC)) {
             assertThat(last.lossTerms().get(term)).as(term + " in the last epoch vs the first")
                     .isLessThan(first.lossTerms().get(term));
         }
@@ -144,8 +148,8 @@ class DistillerTest {
                 Network teacher = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 1);
                 Network student = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 2);
                 DistillationSettings s = new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(),
-                        1, 1e-3);
-                DistillingStudent distilling = new DistillingStudent(teacher, null, null, student, s);
+                        1, 1e-3, 0, 3e-5, 4);
+                DistillingStudent distilling = new DistillingStudent(teacher, null, null, student, null, s);
                 Trainable counting = new Trainable() {
                     @Override
                     public List<NDArray> parameters() {

@@ -50,7 +50,8 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
 
     /** The loss terms the history reports, in its column order. */
     static final List<String> TERMS = List.of(DistillingStudent.SUPERVISED, DistillingStudent.VERTEX,
-            DistillingStudent.EDGE, DistillingStudent.LOGITS);
+            DistillingStudent.EDGE, DistillingStudent.ADVERSARIAL, DistillingStudent.LOGITS,
+            DistillingStudent.CRITIC);
     /** The reference's Adam weight decay. */
     private static final double WEIGHT_DECAY = 2e-4;
 
@@ -77,11 +78,13 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
                 + "¼ resolution): per channel a salience patch around its maximum (vertex) and the channels' "
                 + "similarities (edges), compared as the change between the taps. The teacher's taps are first "
                 + "compressed to the student's channel count by two paraphrasers (auto-encoders trained on the "
-                + "frozen teacher). A KL term on the softened logits adds vanilla distillation. Cases without a "
+                + "frozen teacher). A KL term on the softened logits adds vanilla distillation, and a critic "
+                + "(3D patch discriminator, WGAN with gradient penalty) trained alongside pushes the student's "
+                + "logits towards the teacher's. Cases without a "
                 + "label map train the distillation terms only (semi-supervised), half the patches each step. "
                 + "The student keeps the teacher's preprocessing, channels and labels, so it predicts with the "
-                + "Segmenter Predictor like any model. Adversarial distillation (the reference's discriminator) is "
-                + "not part of this node yet. The history has one row per epoch, each loss term in a column.";
+                + "Segmenter Predictor like any model. The history has one row per epoch, each loss term (and the "
+                + "critic's own loss) in a column.";
     }
 
     @Override
@@ -133,7 +136,8 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
         try {
             return new DistillationSettings(s.vertexWeight(), s.edgeWeight(), s.logitsWeight(), s.temperature(),
                     s.temperatureSquared(), new GraphFlow.Settings(s.saliencePatch(), s.salienceLocation(),
-                            s.edgeSimilarity(), s.tapNormalization()), s.paraphraserSteps(), 1e-3);
+                            s.edgeSimilarity(), s.tapNormalization()), s.paraphraserSteps(), 1e-3,
+                    s.adversarialWeight(), s.criticLearningRate(), s.criticWidth());
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException("the distillation settings do not fit together: " + e.getMessage());
         }

@@ -18,6 +18,9 @@ import org.volseg.ops.api.Setting;
  * @param seed                  the seed of everything random
  * @param vertexWeight          λ1 of the graph's vertex term
  * @param edgeWeight            λ2 of the graph's edge term
+ * @param adversarialWeight     λ3 of the adversarial term
+ * @param criticLearningRate    the critic's learning rate
+ * @param criticWidth           the critic's first width
  * @param logitsWeight          λ4 of the logits distillation term
  * @param temperature           τ of the logits distillation
  * @param temperatureSquared    whether that term is multiplied by τ²
@@ -73,6 +76,20 @@ public record SegmenterDistillerSettings(
                 tab = "Distillation", description = "Weight of the graph-flow edge term: how the channels' "
                         + "similarities change between the taps. Vertex and edge weights 0 skip the paraphrasers.")
         double edgeWeight,
+        @Setting(key = "adversarial_weight", label = "Adversarial weight (λ3)", defaultValue = "0.1", min = 0,
+                max = 1e6, tab = "Distillation", description = "Weight of −mean D(student logits): a critic D (3D "
+                        + "patch discriminator with spectral norm and self-attention) learns to tell the teacher's "
+                        + "logits from the student's (WGAN with gradient penalty), and the student learns to fool it. "
+                        + "0 trains no critic.")
+        double adversarialWeight,
+        @Setting(key = "critic_learning_rate", label = "Critic learning rate", defaultValue = "3e-5", min = 1e-9,
+                max = 1, tab = "Distillation", description = "The critic's Adam learning rate (β 0.9, 0.99), one "
+                        + "critic step per student patch.")
+        double criticLearningRate,
+        @Setting(key = "critic_width", label = "Critic width", defaultValue = "16", min = 1, max = 256,
+                tab = "Distillation", description = "Channels of the critic's first level, doubling per level "
+                        + "(the reference's 2D critic has 64).")
+        int criticWidth,
         @Setting(key = "logits_weight", label = "Logits weight (λ4)", defaultValue = "1", min = 0, max = 1e6,
                 tab = "Distillation", description = "Weight of KL(softmax(teacher/τ) ‖ softmax(student/τ)), per "
                         + "voxel.")

@@ -17,7 +17,8 @@ public final class Bench {
             "memory", MemoryBenchmark::run,
             "learning", LearningBenchmark::run,
             "brain", BrainBenchmark::run,
-            "inference", InferenceBenchmark::run));
+            "inference", InferenceBenchmark::run,
+            "distill", DistillBenchmark::run));
 
     private Bench() {
     }

@@ -62,12 +62,6 @@ public record DistillationSettings(double vertexWeight, double edgeWeight, doubl
                 16);
     }
 
-    /** These settings with the adversarial term set to {@code weight} (0: no critic). */
-    public DistillationSettings withAdversarialWeight(double weight) {
-        return new DistillationSettings(vertexWeight, edgeWeight, logitsWeight, temperature, temperatureSquared, graph,
-                paraphraserSteps, paraphraserLearningRate, weight, criticLearningRate, criticWidth);
-    }
-
     /** Whether a critic trains alongside the student. */
     public boolean usesCritic() {
         return adversarialWeight > 0;

@@ -3,18 +3,15 @@ package org.volseg.nn.distill;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
@@ -31,27 +28,13 @@ import org.volseg.nn.engines.TrainingSettings;
 import org.volseg.nn.networks.Architecture;
 import org.volseg.nn.networks.Network;
 import org.volseg.nn.networks.NetworkConfig;
+import org.volseg.nn.testing.OneIntraOpThread;
 
 /** Paraphrasers learn, a tiny distillation lowers every term, semi-supervised steps alternate. */
+@ExtendWith(OneIntraOpThread.class)
 class DistillerTest {
 
     private static final int SIZE = 16;
-    private static int threads;
-
-    @BeforeAll
-    static void oneThread() {
-        DjlContext.call(() -> {
-            Engine.getEngine(DjlContext.ENGINE);
-            threads = JniUtils.getNumThreads();
-            JniUtils.setNumThreads(1);
-            return null;
-        });
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        JniUtils.setNumThreads(threads);
-    }
 
     /** Two nested spheres (labels 1 and 2) in noise. */
     static TrainingCase spheres(String id, double cx, long seed) {

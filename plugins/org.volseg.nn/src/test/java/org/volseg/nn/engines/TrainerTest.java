@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +16,8 @@ import java.util.Random;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.ZipFile;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.volume.Geometry;
@@ -29,8 +26,10 @@ import org.volseg.core.volume.Volume;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.GradMode;
 import org.volseg.nn.engine.Monitor;
+import org.volseg.nn.testing.OneIntraOpThread;
 
 /** The training loop with a tiny reversible network: reproducibility, exact resume, checkpoints, learning. */
+@ExtendWith(OneIntraOpThread.class)
 class TrainerTest {
 
     private static final int SIZE = 16;
@@ -38,27 +37,6 @@ class TrainerTest {
 
     @TempDir
     Path dir;
-
-    private static int threads;
-
-    /**
-     * One intra-op thread: these tests are tiny, and on a small shared machine PyTorch's OpenMP threads spin against
-     * other processes' (ten times slower and more). Reproducibility holds for any fixed thread count.
-     */
-    @BeforeAll
-    static void oneThread() {
-        DjlContext.call(() -> {
-            Engine.getEngine(DjlContext.ENGINE);
-            threads = JniUtils.getNumThreads();
-            JniUtils.setNumThreads(1);
-            return null;
-        });
-    }
-
-    @AfterAll
-    static void restoreThreads() {
-        JniUtils.setNumThreads(threads);
-    }
 
     /** A bright sphere (label 1) in Gaussian noise. */
     static TrainingCase sphere(String id, double cx, double cy, double cz, double radius, long seed) {

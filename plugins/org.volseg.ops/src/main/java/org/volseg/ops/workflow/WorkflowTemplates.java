@@ -118,16 +118,8 @@ public final class WorkflowTemplates {
         List<WorkflowWriter.NodeSpec> nodes = new ArrayList<>();
         nodes.add(phantoms(scale, scale.trainCases(), 42, "train"));
         nodes.add(phantoms(scale, scale.testCases(), 7, "test"));
-        Map<String, String> teacher = new LinkedHashMap<>();
-        teacher.put("architecture", "unet3d");
-        teacher.put("widths", "8,16,32,64");
+        Map<String, String> teacher = learner("unet3d", "8,16,32,64", scale);
         teacher.put("blocks_per_level", "1");
-        teacher.put("patch_size", String.valueOf(scale.patch()));
-        teacher.put("epochs", String.valueOf(scale.epochs()));
-        teacher.put("steps_per_epoch", String.valueOf(scale.steps()));
-        teacher.put("optimizer", "adam");
-        teacher.put("learning_rate", "0.003");
-        teacher.put("validation_share", "0.25");
         nodes.add(new WorkflowWriter.NodeSpec("segmenter-learner", teacher));
         Map<String, String> student = new LinkedHashMap<>();
         student.put("architecture", "mobile-unet3d");
@@ -168,15 +160,8 @@ public final class WorkflowTemplates {
         nodes.add(trainData);
         nodes.add(testData);
         for (Architecture a : ARCHITECTURES) {
-            Map<String, String> s = new LinkedHashMap<>();
-            s.put("architecture", folderName(a));
-            s.put("widths", a == Architecture.FULLY_INVRES ? scale.fullyWidths() : scale.widths());
-            s.put("patch_size", String.valueOf(scale.patch()));
-            s.put("epochs", String.valueOf(scale.epochs()));
-            s.put("steps_per_epoch", String.valueOf(scale.steps()));
-            s.put("optimizer", "adam");
-            s.put("learning_rate", "0.003");
-            s.put("validation_share", "0.25");
+            Map<String, String> s = learner(folderName(a), a == Architecture.FULLY_INVRES ? scale.fullyWidths()
+                    : scale.widths(), scale);
             s.putAll(learnerSettings);
             if (scale.folder() != null) {
                 s.put("model_file", scale.folder().resolve("models").resolve(folderName(a) + ".volseg").toString());
@@ -210,6 +195,20 @@ public final class WorkflowTemplates {
             links.add(new WorkflowWriter.Link(predictor(k), 0, overlay(k), 0));
         }
         return new Template(name, nodes, links);
+    }
+
+    /** A learner's settings as every template trains: Adam at 3e-3 (see {@link Scale}), a quarter validated. */
+    private static Map<String, String> learner(String architecture, String widths, Scale scale) {
+        Map<String, String> s = new LinkedHashMap<>();
+        s.put("architecture", architecture);
+        s.put("widths", widths);
+        s.put("patch_size", String.valueOf(scale.patch()));
+        s.put("epochs", String.valueOf(scale.epochs()));
+        s.put("steps_per_epoch", String.valueOf(scale.steps()));
+        s.put("optimizer", "adam");
+        s.put("learning_rate", "0.003");
+        s.put("validation_share", "0.25");
+        return s;
     }
 
     private static WorkflowWriter.NodeSpec reader(Path folder) {

@@ -19,6 +19,7 @@ import org.volseg.core.volume.Volume;
 import org.volseg.nn.distill.DistillationSettings;
 import org.volseg.nn.distill.Distiller;
 import org.volseg.nn.distill.GraphFlow;
+import org.volseg.nn.distill.Teacher;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
 import org.volseg.nn.engine.ProcessMemory;
@@ -178,7 +179,7 @@ final class DistillBenchmark {
                 history = new Trainer().train(net, train, List.of(), LABELS, settings, null, quiet, log).history();
             } else {
                 TrainingSettings s = unlabeled.isEmpty() ? settings : settings.withBatchSize(2);
-                history = Distiller.distill(teacher, net, train, unlabeled, List.of(), LABELS, s, distillation, null,
+                history = Distiller.distill(Teacher.of(teacher), net, train, unlabeled, List.of(), LABELS, s, distillation, null,
                         quiet, log).training().history();
             }
         } catch (java.io.IOException e) {

@@ -19,6 +19,7 @@ import org.volseg.core.sampling.Patches;
 import org.volseg.core.sampling.UniformPatchSampler;
 import org.volseg.core.volume.Volume;
 import org.volseg.nn.bundle.BundleFormatException;
+import org.volseg.nn.bundle.ModelBundle;
 import org.volseg.nn.engine.Compute;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.GradMode;
@@ -29,6 +30,7 @@ import org.volseg.nn.engines.Trainer;
 import org.volseg.nn.engines.TrainingCase;
 import org.volseg.nn.engines.TrainingResult;
 import org.volseg.nn.engines.TrainingSettings;
+import org.volseg.nn.inferers.TorchScriptModels;
 import org.volseg.nn.losses.SegmentationLosses;
 import org.volseg.nn.networks.Network;
 import org.volseg.nn.networks.NetworkBundle;
@@ -63,25 +65,29 @@ public final class Distiller {
     /**
      * Distills {@code teacher} into {@code student}, leaving the student's final parameters in it.
      *
-     * @param teacher    the trained teacher, with feature taps; not changed
+     * @param teacher    the trained teacher; not changed
      * @param student    the student, with feature taps, freshly initialised (or resumed from {@code checkpoint})
      * @param training   labeled cases, preprocessed as the teacher's were
      * @param unlabeled  images without labels (may be empty), preprocessed alike
      * @param validation labeled cases segmented whole by the student to follow its Dice; may be empty
      * @see Trainer#train for the other arguments, the checkpoint and what is thrown
      */
-    public static Result distill(Network teacher, Network student, List<TrainingCase> training,
+    public static Result distill(Teacher teacher, Network student, List<TrainingCase> training,
             List<Volume> unlabeled, List<TrainingCase> validation, int[] labelValues, TrainingSettings settings,
             DistillationSettings distillation, Path checkpoint, Monitor monitor, Consumer<EpochRecord> onEpoch)
             throws IOException {
-        NetworkConfig t = teacher.config();
         NetworkConfig s = student.config();
-        if (t.featureLevel() != s.featureLevel()) {
+        if (distillation.usesGraph() && !teacher.hasTaps()) {
+            throw new IllegalArgumentException("a TorchScript teacher has no feature taps for the graph terms; set "
+                    + "the vertex and edge weights to 0 to distil from its logits alone");
+        }
+        NetworkConfig t = teacher.hasTaps() ? teacher.network() : null;
+        if (t != null && t.featureLevel() != s.featureLevel()) {
             throw new IllegalArgumentException("the teacher's feature taps lie at 1/" + (1 << t.featureLevel())
                     + " resolution (" + t.levels() + " levels), the student's at 1/" + (1 << s.featureLevel()) + " ("
                     + s.levels() + " levels); give both 4 or more levels, or the same number");
         }
-        if (t.inputChannels() != s.inputChannels()) {
+        if (t != null && t.inputChannels() != s.inputChannels()) {
             throw new IllegalArgumentException("the teacher takes " + t.inputChannels() + " channel(s), the student "
                     + s.inputChannels() + "; they see the same images");
         }
@@ -125,7 +131,7 @@ public final class Distiller {
      * Trains both paraphrasers on uniformly drawn patches of {@code images} through the frozen teacher, with Adam
      * at a constant learning rate; returns the summed reconstruction MSE of every step.
      */
-    static double[] trainParaphrasers(Network teacher, Paraphraser shallow, Paraphraser deep, List<Volume> images,
+    static double[] trainParaphrasers(Teacher teacher, Paraphraser shallow, Paraphraser deep, List<Volume> images,
             PatchSize patch, DistillationSettings settings, long seed, Monitor monitor) {
         List<NDArray> parameters = new ArrayList<>(shallow.parameters());
         parameters.addAll(deep.parameters());
@@ -189,7 +195,7 @@ public final class Distiller {
      * {@code seed}) on the {@code compute} device, and writes the student as a bundle, all in a manager of its own:
      * for callers that keep DJL at arm's length (the operations layer).
      *
-     * @throws BundleFormatException when the teacher bundle is no VolSeg network (a TorchScript one has no taps)
+     * @throws BundleFormatException when the teacher bundle is unreadable
      */
     public static Result distillToBundle(Path teacherFile, NetworkConfig studentConfig, long seed,
             List<TrainingCase> training, List<Volume> unlabeled, List<TrainingCase> validation, int[] labelValues,
@@ -198,7 +204,10 @@ public final class Distiller {
             throws IOException {
         return DjlContext.callIo(() -> {
             try (NDManager m = compute.newManager()) {
-                Network teacher = NetworkBundle.readWithFeatureTaps(teacherFile, m).network();
+                ModelBundle.Contents contents = ModelBundle.read(teacherFile, m);
+                Teacher teacher = contents.isTorchScript()
+                        ? Teacher.logitsOnly(TorchScriptModels.load(teacherFile, contents, m).predictor())
+                        : Teacher.of(NetworkBundle.readWithFeatureTaps(teacherFile, contents, m).network());
                 Network student = Network.withFeatureTaps(studentConfig, m, seed);
                 Result result = distill(teacher, student, training, unlabeled, validation, labelValues, settings,
                         distillation, checkpoint, monitor, null);

@@ -31,7 +31,7 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
     /** The critic's own WGAN-GP loss (not part of the student's). */
     public static final String CRITIC = "critic";
 
-    private final Network teacher;
+    private final Teacher teacher;
     private final Paraphraser shallowParaphraser;
     private final Paraphraser deepParaphraser;
     private final Network student;
@@ -41,18 +41,18 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
     private Map<String, Double> lastTerms = Map.of();
 
     /**
-     * @param teacher  the trained teacher, built {@link Network#withFeatureTaps with feature taps}
+     * @param teacher  the trained teacher
      * @param shallow  the trained paraphraser of its shallow tap, or null when the graph is off
      * @param deep     the trained paraphraser of its deep tap, or null when the graph is off
      * @param student  the student, with feature taps, of the teacher's classes
      * @param critic   the critic, or null when the adversarial term is off; updated after each student pass
      * @param settings the objective
      */
-    public DistillingStudent(Network teacher, Paraphraser shallow, Paraphraser deep, Network student,
+    public DistillingStudent(Teacher teacher, Paraphraser shallow, Paraphraser deep, Network student,
             Discriminator critic, DistillationSettings settings) {
-        if (teacher.classes() != student.classes()) {
-            throw new IllegalArgumentException("the teacher has " + teacher.classes() + " classes, the student "
-                    + student.classes() + "; a student learns the teacher's classes");
+        if (teacher.hasTaps() && teacher.network().classes() != student.classes()) {
+            throw new IllegalArgumentException("the teacher has " + teacher.network().classes() + " classes, the "
+                    + "student " + student.classes() + "; a student learns the teacher's classes");
         }
         if (settings.usesGraph() && (shallow == null || deep == null)) {
             throw new IllegalArgumentException("the graph terms need the teacher's paraphrasers");

@@ -87,7 +87,7 @@ public final class TorchScriptModels {
     }
 
     /** The model of a TorchScript bundle, its module loaded into {@code manager}. */
-    static PredictingModel load(Path file, ModelBundle.Contents contents, NDManager manager) throws IOException {
+    public static PredictingModel load(Path file, ModelBundle.Contents contents, NDManager manager) throws IOException {
         BundleManifest m = contents.manifest();
         Preprocessing preprocessing;
         try {

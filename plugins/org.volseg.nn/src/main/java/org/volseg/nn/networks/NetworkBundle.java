@@ -110,9 +110,10 @@ public final class NetworkBundle {
         return read(file, contents, manager, false);
     }
 
-    /** Reads a bundle and rebuilds its network with feature taps (a distillation teacher) in {@code manager}. */
-    public static Loaded readWithFeatureTaps(Path file, NDManager manager) throws IOException {
-        return read(file, ModelBundle.read(file, manager), manager, true);
+    /** Rebuilds the network of a bundle read from {@code file} with feature taps (a distillation teacher). */
+    public static Loaded readWithFeatureTaps(Path file, ModelBundle.Contents contents, NDManager manager)
+            throws IOException {
+        return read(file, contents, manager, true);
     }
 
     private static Loaded read(Path file, ModelBundle.Contents contents, NDManager manager, boolean featureTaps)

@@ -77,7 +77,7 @@ class DistillerTest {
                 Paraphraser deep = Paraphraser.create(p, "deep", 32, 8);
                 DistillationSettings s = new DistillationSettings(1e-5, 1e-9, 1, 1, false,
                         GraphFlow.Settings.defaults(), 60, 3e-3, 0, 3e-5, 4);
-                double[] curve = Distiller.trainParaphrasers(teacher, shallow, deep,
+                double[] curve = Distiller.trainParaphrasers(Teacher.of(teacher), shallow, deep,
                         List.of(spheres("a", 7, 1).image(), spheres("b", 9, 2).image()), PatchSize.cube(SIZE), s, 4,
                         Monitor.SILENT);
                 double first = (curve[0] + curve[1] + curve[2] + curve[3] + curve[4] + curve[5]) / 6;
@@ -102,8 +102,8 @@ class DistillerTest {
                 // weights that make every term count in a few dozen steps; τ = 2 with the τ² factor
                 DistillationSettings s = new DistillationSettings(0.1, 0.1, 1, 2, true, GraphFlow.Settings.defaults(),
                         30, 3e-3, 0.1, 1e-3, 4);
-                return Distiller.distill(teacher, student, training, List.of(), List.of(), new int[] {0, 1, 2},
-                        settings(6, 8, 1), s, null, Monitor.SILENT, null).training().history();
+                return Distiller.distill(Teacher.of(teacher), student, training, List.of(), List.of(),
+                        new int[] {0, 1, 2}, settings(6, 8, 1), s, null, Monitor.SILENT, null).training().history();
             }
         });
         EpochRecord first = history.get(0);
@@ -132,7 +132,8 @@ class DistillerTest {
                 Network student = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 2);
                 DistillationSettings s = new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(),
                         1, 1e-3, 0, 3e-5, 4);
-                DistillingStudent distilling = new DistillingStudent(teacher, null, null, student, null, s);
+                DistillingStudent distilling = new DistillingStudent(Teacher.of(teacher), null, null, student, null,
+                        s);
                 Trainable counting = new Trainable() {
                     @Override
                     public List<NDArray> parameters() {
@@ -191,9 +192,9 @@ class DistillerTest {
             try (NDManager m = NDManager.newBaseManager()) {
                 Network teacher = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 1);
                 Network student = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16)), m, 2);
-                return Distiller.distill(teacher, student, List.of(spheres("a", 7.5, 1)), List.of(), List.of(),
-                        new int[] {0, 1, 2}, settings(1, 1, 1), DistillationSettings.defaults(), null, Monitor.SILENT,
-                        null);
+                return Distiller.distill(Teacher.of(teacher), student, List.of(spheres("a", 7.5, 1)), List.of(),
+                        List.of(), new int[] {0, 1, 2}, settings(1, 1, 1), DistillationSettings.defaults(), null,
+                        Monitor.SILENT, null);
             }
         })).hasMessageContaining("teacher's feature taps lie at 1/4 resolution (4 levels), the student's at 1/2 (3 "
                 + "levels)");

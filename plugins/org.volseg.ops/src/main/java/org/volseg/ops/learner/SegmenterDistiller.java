@@ -72,7 +72,8 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
 
     @Override
     public String description() {
-        return "Trains a small, fast student to segment like a large teacher (any VolSeg model bundle), by Graph "
+        return "Trains a small, fast student to segment like a large teacher (any VolSeg model bundle; a "
+                + "TorchScript import teaches through its logits only), by Graph "
                 + "Flow knowledge distillation: besides Dice + cross-entropy on the labels, the student learns how "
                 + "the teacher's features change from a shallow tap (encoder, ¼ resolution) to a deep one (decoder, "
                 + "¼ resolution): per channel a salience patch around its maximum (vertex) and the channels' "
@@ -99,7 +100,8 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
 
     @Override
     public List<Port> inputs() {
-        return List.of(new Port(PortKind.MODEL, "Teacher", "A trained VolSeg model bundle (not TorchScript)."),
+        return List.of(new Port(PortKind.MODEL, "Teacher", "A trained model bundle: a VolSeg network, or a "
+                + "TorchScript import (logits and adversarial terms only: it has no feature taps)."),
                 new Port(PortKind.VOLUME_TABLE, "Volumes", "Labeled cases, and unlabeled ones for the "
                         + "semi-supervised terms."));
     }
@@ -122,9 +124,10 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
         }
         PortSpec teacher = inputs.isEmpty() ? null : inputs.get(0);
         if (teacher instanceof ModelPort.Spec spec) {
-            if ("TORCHSCRIPT".equals(spec.architecture())) {
+            if ("TORCHSCRIPT".equals(spec.architecture()) && (s.vertexWeight() > 0 || s.edgeWeight() > 0)) {
                 throw new InvalidSettingsException("the teacher is a TorchScript model, whose features VolSeg cannot "
-                        + "tap; distil from a model trained by the Segmenter Learner");
+                        + "tap for the graph terms: set Vertex weight (vertex_weight) and Edge weight (edge_weight) "
+                        + "to 0 to distil from its logits alone, or distil from a model of the Segmenter Learner");
             }
             student(s, spec.channels().size(), spec.labels().size(), PatchSize.cube(s.patchSize() > 0
                     ? s.patchSize() : spec.patch().get(0)));
@@ -185,6 +188,14 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
         }
         int[] labelValues = manifest.labelNames().keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
         int channels = manifest.channelNames().size();
+        List<Volume> images = new ArrayList<>(unlabeled);
+        training.forEach(c -> images.add(c.image()));
+        for (Volume image : images) {
+            if (image.channelCount() != channels) {
+                throw new InvalidSettingsException("a case has " + image.channelCount() + " channel(s); the teacher "
+                        + "takes " + channels + " (" + String.join(", ", manifest.channelNames()) + ")");
+            }
+        }
         PatchSize patch = PatchSize.cube(s.patchSize() > 0 ? s.patchSize() : manifest.patchSize().get(0));
         NetworkConfig config = student(s, channels, labelValues.length, patch);
         TrainingSettings settings = TrainingSettings.defaults().withPatch(patch).withEpochs(s.epochs())

@@ -10,6 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.volseg.core.io.NiftiWriter;
+import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.LabelMap;
+import org.volseg.core.volume.Volume;
 import org.volseg.nn.bundle.BundleManifest;
 import org.volseg.nn.networks.NetworkBundle;
 import org.volseg.ops.api.HistoryTable;
@@ -21,6 +25,7 @@ import org.volseg.ops.api.Table;
 import org.volseg.ops.api.VolumeTable;
 import org.volseg.ops.phantoms.SyntheticPhantoms;
 import org.volseg.ops.predictor.SegmenterPredictor;
+import org.volseg.ops.torchscript.TorchScriptImporter;
 
 /** Teacher → Distiller → Predictor on tiny phantoms, labeled and unlabeled. */
 class SegmenterDistillerTest {
@@ -91,14 +96,60 @@ class SegmenterDistillerTest {
         assertThat(predicted.rows()).hasSize(4);
     }
 
+    /** The nn module's TorchScript fixture (2 channels in, 3 classes out). */
+    private static final Path MODULE = Path.of("../org.volseg.nn/src/test/resources/org/volseg/nn/inferers/"
+            + "torchscript/tiny_segmenter.ts");
+
     @Test
-    void aTorchScriptTeacherOrTapsAtAnotherResolutionAreRefused(@TempDir Path dir) throws Exception {
+    void aTorchScriptTeacherTeachesThroughItsLogits(@TempDir Path dir) throws Exception {
+        Map<String, String> importing = new HashMap<>(Map.of("torchscript_file", MODULE.toString(), "channels",
+                "ct, mask", "labels", "0=background, 1=liver, 2=tumour", "window", "16"));
+        importing.put("model_file", dir.resolve("teacher.volseg").toString());
+        ModelPort teacher = (ModelPort) new TorchScriptImporter().run(importing, List.of(), Progress.silent()).get(0);
+        Geometry g = Geometry.of(20, 18, 16, 1, 1, 1);
+        Table.Builder volumes = new Table.Builder(VolumeTable.SPEC);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (String id : List.of("a", "b")) {
+            float[] ct = new float[g.voxels()];
+            float[] mask = new float[g.voxels()];
+            int[] labels = new int[g.voxels()];
+            for (int i = 0; i < ct.length; i++) {
+                labels[i] = i % 7 == 0 ? 2 : i % 3 == 0 ? 1 : 0;
+                ct[i] = labels[i] + (float) random.nextGaussian() * 0.3f;
+                mask[i] = labels[i] > 0 ? 1 : 0;
+            }
+            Path c0 = dir.resolve(id + "_ct.nii.gz");
+            Path c1 = dir.resolve(id + "_mask.nii.gz");
+            Path label = dir.resolve(id + "_label.nii.gz");
+            NiftiWriter.write(c0, new Volume(g, ct), NiftiWriter.Options.defaults());
+            NiftiWriter.write(c1, new Volume(g, mask), NiftiWriter.Options.defaults());
+            NiftiWriter.writeLabels(label, LabelMap.of(g, labels), NiftiWriter.Options.defaults());
+            volumes.add(id, c0 + ";" + c1, label.toString(), 2, g.nx(), g.ny(), g.nz(), 1.0, 1.0, 1.0, "RAS");
+        }
+        Map<String, String> s = tiny(dir.resolve("student.volseg"));
+        s.put("vertex_weight", "0");
+        s.put("edge_weight", "0");
+        s.put("validation_share", "0");
+
+        List<PortData> out = new SegmenterDistiller().run(s, List.of(teacher, volumes.build()), Progress.silent());
+
+        ModelPort student = (ModelPort) out.get(0);
+        assertThat(student.spec().labels()).containsEntry(2, "tumour").hasSize(3);
+        assertThat(student.spec().channels()).containsExactly("ct", "mask");
+        Table history = (Table) out.get(1);
+        assertThat((Double) history.cell(1, "loss_logits")).isNotNull().isFinite();
+        assertThat(history.cell(1, "loss_vertex")).isNull();
+    }
+
+    @Test
+    void aTorchScriptTeacherWithGraphWeightsOrTapsAtAnotherResolutionAreRefused(@TempDir Path dir)
+            throws Exception {
         ModelPort.Spec torchScript = new ModelPort.Spec("TORCHSCRIPT", List.of("t1"), Map.of(0, "background",
                 1, "tumour"), List.of(16, 16, 16));
         SegmenterDistiller distiller = new SegmenterDistiller();
         assertThatThrownBy(() -> distiller.configure(distiller.schema().parse(Map.of()), List.of(torchScript,
                 VolumeTable.SPEC))).isInstanceOf(InvalidSettingsException.class)
-                .hasMessageContaining("TorchScript model, whose features VolSeg cannot tap");
+                .hasMessageContaining("TorchScript model, whose features VolSeg cannot tap for the graph terms");
 
         Table volumes = phantoms(dir.resolve("data"), 2);
         ModelPort teacher = teacher(dir, volumes);

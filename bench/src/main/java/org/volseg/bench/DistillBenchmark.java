@@ -42,6 +42,8 @@ final class DistillBenchmark {
 
     private static final int SIZE = Integer.getInteger("volseg.bench.phantomSize", 48);
     private static final int PATCH = Integer.getInteger("volseg.bench.patch", 24);
+    /** The inference window: the whole phantom by default, so that the time is the networks' own, not the window's. */
+    private static final int WINDOW = Integer.getInteger("volseg.bench.window", SIZE);
     private static final int EPOCHS = Integer.getInteger("volseg.bench.epochs", 10);
     private static final int STEPS = Integer.getInteger("volseg.bench.stepsPerEpoch", 25);
     private static final int TRAIN = Integer.getInteger("volseg.bench.train", 12);
@@ -49,6 +51,9 @@ final class DistillBenchmark {
     private static final boolean SEMI = Boolean.parseBoolean(System.getProperty("volseg.bench.semi", "true"));
     private static final int TEACHER_BLOCKS = Integer.getInteger("volseg.bench.teacherBlocks", 1);
     private static final int PARAPHRASER_STEPS = Integer.getInteger("volseg.bench.paraphraserSteps", 100);
+    /** λ3 of the full objective; the node's default when not given. */
+    private static final double ADVERSARIAL = Double.parseDouble(System.getProperty("volseg.bench.adversarialWeight",
+            String.valueOf(DistillationSettings.defaults().adversarialWeight())));
     private static final List<Integer> TEACHER_WIDTHS = List.of(16, 32, 64, 128);
     private static final List<Integer> STUDENT_WIDTHS = List.of(8, 16, 32, 64);
     private static final int[] LABELS = {0, 1, 2, 3};
@@ -78,8 +83,7 @@ final class DistillBenchmark {
         DistillationSettings defaults = DistillationSettings.defaults();
         DistillationSettings full = new DistillationSettings(defaults.vertexWeight(), defaults.edgeWeight(),
                 defaults.logitsWeight(), defaults.temperature(), false, defaults.graph(), PARAPHRASER_STEPS,
-                defaults.paraphraserLearningRate(), defaults.adversarialWeight(), defaults.criticLearningRate(),
-                defaults.criticWidth());
+                defaults.paraphraserLearningRate(), ADVERSARIAL, defaults.criticLearningRate(), defaults.criticWidth());
         DistillationSettings logitsOnly = new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(),
                 full.paraphraserSteps(), full.paraphraserLearningRate(), 0, full.criticLearningRate(),
                 full.criticWidth());
@@ -128,9 +132,9 @@ final class DistillBenchmark {
                 .setting("student", "Mobile U-Net widths " + STUDENT_WIDTHS + ", 1 block per level")
                 .setting("training", EPOCHS + " epochs × " + STEPS + " steps each model, patch " + patch
                         + ", batch 1 (2 with unlabeled cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation "
-                        + "on; distillation: λ1 1e-5, λ2 1e-9, λ3 0.1, λ4 1, τ 1, RMS-normalised 3³ cosine "
+                        + "on; distillation: λ1 1e-5, λ2 1e-9, λ3 " + ADVERSARIAL + ", λ4 1, τ 1, RMS-normalised 3³ cosine "
                         + "graphs, " + PARAPHRASER_STEPS + " paraphraser steps, critic width 16 at 3e-5")
-                .setting("inference", "sliding window " + patch + ", overlap 0.5, Gaussian, batch 1");
+                .setting("inference", "sliding window " + WINDOW + "³, overlap 0.5, Gaussian, batch 1");
         table.row("student parameters", "", scratch.parameters(), "teacher", t.parameters(), "≤ 0.10×");
         table.row("student FLOPs per voxel", "", scratch.flopsPerVoxel(), "teacher", t.flopsPerVoxel(), "");
         table.row("student inference speed", "cases/s", 1 / scratch.secondsPerCase(), "teacher",
@@ -184,7 +188,7 @@ final class DistillBenchmark {
             throw new java.io.UncheckedIOException(e);
         }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        SlidingWindow window = new SlidingWindow(new SlidingWindow.Settings(settings.patch(), 0.5, true, 1));
+        SlidingWindow window = new SlidingWindow(new SlidingWindow.Settings(PatchSize.cube(WINDOW), 0.5, true, 1));
         long[] tp = new long[LABELS.length];
         long[] sizes = new long[LABELS.length];
         double seconds = 0;

@@ -2,6 +2,7 @@ package org.volseg.nn.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.convolutional.Conv3d;
@@ -17,7 +18,9 @@ import org.volseg.nn.networks.Parameters;
  * convolutions (stride 2, widths w, 2w, 4w, 8w) with spectral normalisation and LeakyReLU(0.1), self-attention
  * after the two deepest, and a final 4³ convolution without padding to a map of patch scores. As many strided
  * levels (up to 4) as the window allows, so that the last one is still 2³ or more; the final kernel shrinks to fit.
- * Trained as a WGAN critic with gradient penalty: teacher logits are "real", the student's "fake".
+ * Trained as a WGAN critic with gradient penalty: teacher logits are "real", the student's "fake". Feed it one
+ * sample at a time in float32 (as the distiller does): PyTorch 2.7.1's CPU float32 conv3d computes wrong, sometimes
+ * NaN, input gradients for batches of 2 or more, and the penalty is an input gradient.
  */
 public final class Discriminator {
 
@@ -240,7 +243,8 @@ public final class Discriminator {
             fake.attach(scope);
             CriticLoss critic = criticLoss(real, fake, seed, true);
             GradMode.backward(critic.loss());
-            return new double[] {critic.loss().getFloat(), critic.penalty().getFloat()};
+            return new double[] {critic.loss().toType(DataType.FLOAT64, false).getDouble(),
+                critic.penalty().toType(DataType.FLOAT64, false).getDouble()};
         }
     }
 

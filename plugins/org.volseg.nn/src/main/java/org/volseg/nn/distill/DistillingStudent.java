@@ -154,8 +154,10 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
         if (critic != null) {
             // the student's pass left gradients in the critic: the critic's step starts afresh
             double[] criticLoss = critic.criticStep(t.logits(), studentLogits[0], stepSeed);
-            terms.put(CRITIC, criticLoss[0]);
-            criticOptimizer.step(settings.criticLearningRate());
+            if (Double.isFinite(criticLoss[0])) {
+                terms.put(CRITIC, criticLoss[0]);
+                criticOptimizer.step(settings.criticLearningRate());
+            } // else: a non-finite critic loss would poison the critic for good; the step is skipped (not recorded)
             critic.zeroGradients();
         }
         lastTerms = Map.copyOf(terms);

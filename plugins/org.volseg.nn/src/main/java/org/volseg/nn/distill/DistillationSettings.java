@@ -12,8 +12,8 @@ package org.volseg.nn.distill;
  * @param graph                   the variation graph's choices
  * @param paraphraserSteps        steps training each paraphraser on the frozen teacher's features, ≥ 1
  * @param paraphraserLearningRate their Adam learning rate, positive
- * @param adversarialWeight       λ3 of the student's adversarial term −mean D(student), ≥ 0 (1e-3 in 3D; the
- *                                reference's 0.1 overwhelmed Dice + CE on 24³ windows); 0 trains no critic
+ * @param adversarialWeight       λ3 of the student's adversarial term −mean D(student), ≥ 0 (the reference's 0.1
+ *                                overwhelmed Dice + CE in 3D; off by default); 0 trains no critic
  * @param criticLearningRate      the critic's Adam learning rate (β2 0.99), positive (the reference's 3e-5)
  * @param criticWidth             the critic's first width, ≥ 1 (the reference's 2D critic has 64)
  */
@@ -55,15 +55,14 @@ public record DistillationSettings(double vertexWeight, double edgeWeight, doubl
     }
 
     /**
-     * The reference's best setting (λ1 1e-5, λ2 1e-9, λ4 1, τ 1) but λ3 1e-3 instead of 0.1: the critic's gradient
-     * penalty holds its input gradient near norm 1 over the whole window of logits, while Dice + CE averages over its
-     * voxels, so the adversarial term's pull per logit grows with the window; at 0.1 it drove the student's
-     * mean Dice from 0.64 to 0.27 on phantoms (bench/README.md). 3³ cosine graphs, 200 paraphraser steps, a critic of
-     * first width 16 learning at 3e-5.
+     * The reference's best setting (λ1 1e-5, λ2 1e-9, λ4 1, τ 1) without the adversarial term (λ3 0): VolSeg's critic
+     * is a hinge-loss one (docs/distillation.md), not yet measured in a benchmark; the reference's WGAN-GP critic
+     * leaked memory through DJL. 3³ cosine graphs on RMS-normalised taps, 200 paraphraser steps; a critic, when
+     * asked for, of first width 16 learning at 3e-5.
      */
     public static DistillationSettings defaults() {
-        return new DistillationSettings(1e-5, 1e-9, 1, 1, false, GraphFlow.Settings.defaults(), 200, 1e-3, 1e-3,
-                3e-5, 16);
+        return new DistillationSettings(1e-5, 1e-9, 1, 1, false, GraphFlow.Settings.defaults(), 200, 1e-3, 0, 3e-5,
+                16);
     }
 
     /** Whether a critic trains alongside the student. */

@@ -28,7 +28,7 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
     public static final String EDGE = "edge";
     public static final String LOGITS = "logits";
     public static final String ADVERSARIAL = "adversarial";
-    /** The critic's own WGAN-GP loss (not part of the student's). */
+    /** The critic's own hinge loss (not part of the student's). */
     public static final String CRITIC = "critic";
 
     private final Teacher teacher;
@@ -153,9 +153,9 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
         });
         if (critic != null) {
             // the student's pass left gradients in the critic: the critic's step starts afresh
-            double[] criticLoss = critic.criticStep(t.logits(), studentLogits[0], stepSeed);
-            if (Double.isFinite(criticLoss[0])) {
-                terms.put(CRITIC, criticLoss[0]);
+            double criticLoss = critic.criticStep(t.logits(), studentLogits[0]);
+            if (Double.isFinite(criticLoss)) {
+                terms.put(CRITIC, criticLoss);
                 criticOptimizer.step(settings.criticLearningRate());
             } // else: a non-finite critic loss would poison the critic for good; the step is skipped (not recorded)
             critic.zeroGradients();

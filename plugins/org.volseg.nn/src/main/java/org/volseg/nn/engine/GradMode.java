@@ -45,20 +45,6 @@ public final class GradMode {
         });
     }
 
-    /**
-     * The gradient of the scalar {@code y} with respect to the leaf {@code x} as a tensor autograd can differentiate
-     * again (create_graph), for penalties on gradients (WGAN-GP). Every other leaf's gradient is changed too, by
-     * tensors that carry a graph: zero the ones that matter before their next use.
-     */
-    public static NDArray gradientWithGraph(NDArray y, NDArray x) {
-        with(true, () -> {
-            JniUtils.backward((PtNDArray) y, (PtNDArray) y.getManager().ones(new Shape()).toType(y.getDataType(),
-                    false), true, true);
-            return null;
-        });
-        return JniUtils.getGradient((PtNDArray) x);
-    }
-
     /** Back-propagates from a scalar. */
     public static void backward(NDArray scalar) {
         backward(scalar, scalar.getManager().ones(new Shape()).toType(scalar.getDataType(), false));

@@ -76,11 +76,12 @@ public record SegmenterDistillerSettings(
                 tab = "Distillation", description = "Weight of the graph-flow edge term: how the channels' "
                         + "similarities change between the taps. Vertex and edge weights 0 skip the paraphrasers.")
         double edgeWeight,
-        @Setting(key = "adversarial_weight", label = "Adversarial weight (λ3)", defaultValue = "0.001", min = 0,
+        @Setting(key = "adversarial_weight", label = "Adversarial weight (λ3)", defaultValue = "0", min = 0,
                 max = 1e6, tab = "Distillation", description = "Weight of −mean D(student logits): a critic D (3D "
-                        + "patch discriminator with spectral norm and self-attention) learns to tell the teacher's "
-                        + "logits from the student's (WGAN with gradient penalty), and the student learns to fool it. "
-                        + "The reference's 0.1 (2D) overwhelmed the segmentation loss in 3D; 0 trains no critic.")
+                        + "patch discriminator with spectral norm and self-attention, hinge loss) learns to tell the "
+                        + "teacher's logits from the student's, and the student learns to fool it. 0 (the default) "
+                        + "trains no critic: the reference's 0.1 overwhelmed the segmentation loss in 3D, and the "
+                        + "hinge critic is not benchmarked yet; try 1e-3.")
         double adversarialWeight,
         @Setting(key = "critic_learning_rate", label = "Critic learning rate", defaultValue = "3e-5", min = 1e-9,
                 max = 1, tab = "Distillation", description = "The critic's Adam learning rate (β 0.9, 0.99), one "

@@ -59,7 +59,7 @@ class SegmenterDistillerTest {
 
     private static Map<String, String> tiny(Path model) {
         Map<String, String> s = new HashMap<>(Map.of("widths", "4,8,16,32", "epochs", "2", "steps_per_epoch", "2",
-                "validation_share", "0.5", "paraphraser_steps", "3", "seed", "4"));
+                "validation_share", "0.5", "paraphraser_steps", "3", "seed", "4", "adversarial_weight", "0.001"));
         s.put("model_file", model.toString());
         return s;
     }

@@ -218,7 +218,10 @@ public final class Discriminator {
         });
     }
 
-    /** One critic update's gradients: leaves the hinge loss's gradient in the parameters and returns the loss. */
+    /**
+     * One critic update's gradients: adds the hinge loss's gradient to the parameters' (zero them first) and returns
+     * the loss.
+     */
     public double criticStep(NDArray teacherLogits, NDArray studentLogits) {
         try (NDManager scope = teacherLogits.getManager().newSubManager()) {
             parameters.forEach(q -> q.tempAttach(scope));

@@ -113,14 +113,9 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
 
     private double distill(NDArray image, NDArray oneHot, long stepSeed) {
         Network.Features t = teacher.features(image);
-        NDArray teacherShallow = null;
-        NDArray teacherDeep = null;
-        if (settings.usesGraph()) {
-            teacherShallow = GradMode.with(false, () -> shallowParaphraser.encode(t.shallow()));
-            teacherDeep = GradMode.with(false, () -> deepParaphraser.encode(t.deep()));
-        }
-        NDArray factorShallow = teacherShallow;
-        NDArray factorDeep = teacherDeep;
+        NDArray factorShallow = settings.usesGraph()
+                ? GradMode.with(false, () -> shallowParaphraser.encode(t.shallow())) : null;
+        NDArray factorDeep = settings.usesGraph() ? GradMode.with(false, () -> deepParaphraser.encode(t.deep())) : null;
         Map<String, Double> terms = new LinkedHashMap<>();
         NDArray[] studentLogits = new NDArray[1];
         NDManager caller = image.getManager(); // during the step the image is lent to the step's own manager
@@ -152,7 +147,7 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
             return total;
         });
         if (critic != null) {
-            // the student's pass left gradients in the critic: the critic's step starts afresh
+            critic.zeroGradients(); // the student's pass left its adversarial gradients in the critic
             double criticLoss = critic.criticStep(t.logits(), studentLogits[0]);
             if (Double.isFinite(criticLoss)) {
                 terms.put(CRITIC, criticLoss);

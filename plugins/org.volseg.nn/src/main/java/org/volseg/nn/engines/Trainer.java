@@ -22,11 +22,11 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 import org.volseg.core.sampling.ClassBalancedPatchSampler;
-import org.volseg.core.sampling.PatchSampler;
-import org.volseg.core.sampling.UniformPatchSampler;
 import org.volseg.core.sampling.PatchBox;
+import org.volseg.core.sampling.PatchSampler;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.sampling.Patches;
+import org.volseg.core.sampling.UniformPatchSampler;
 import org.volseg.core.transforms.ImageAndLabels;
 import org.volseg.core.transforms.RandomFlip;
 import org.volseg.core.transforms.RandomGamma;
@@ -194,7 +194,6 @@ public final class Trainer {
                             + "; every case needs the same channels");
                 }
                 long[] histogram = c.labels().histogram();
-                // (label values outside the classes would index past the one-hot target)
                 for (int value = 0; value < histogram.length; value++) {
                     if (histogram[value] > 0 && (value >= classOfLabel.length || classOfLabel[value] < 0)) {
                         throw new IllegalArgumentException("case '" + c.id() + "' has label " + value
@@ -367,23 +366,15 @@ public final class Trainer {
             boolean[] withoutLabels = new boolean[batch];
             for (int b = 0; b < batch; b++) {
                 withoutLabels[b] = !unlabeled.isEmpty() && (global * batch + b) % 2 == 1;
-                if (withoutLabels[b]) {
-                    int u = random.nextInt(unlabeled.size());
-                    PatchBox box = samplers.get(training.size() + u).next(random).box();
-                    Volume image = Patches.extract(unlabeled.get(u), box, 0f);
-                    if (settings.augment()) {
-                        image = augment(new ImageAndLabels(image, LabelMap.create(image.geometry(), 1)), random).image();
-                    }
-                    for (int ch = 0; ch < channels; ch++) {
-                        System.arraycopy(image.channel(ch), 0, images[b], ch * voxels, voxels);
-                    }
-                    continue;
-                }
-                int c = random.nextInt(training.size());
-                TrainingCase trainingCase = training.get(c);
-                PatchBox box = samplers.get(c).next(random).box();
-                Volume image = Patches.extract(trainingCase.image(), box, 0f);
-                LabelMap labels = Patches.extract(trainingCase.labels(), box, 0);
+                // samplers hold the training cases' first, then the unlabeled images'
+                int source = withoutLabels[b] ? training.size() + random.nextInt(unlabeled.size())
+                        : random.nextInt(training.size());
+                PatchBox box = samplers.get(source).next(random).box();
+                Volume image = Patches.extract(withoutLabels[b] ? unlabeled.get(source - training.size())
+                        : training.get(source).image(), box, 0f);
+                // an unlabeled patch is augmented alike, an empty label map beside it
+                LabelMap labels = withoutLabels[b] ? LabelMap.create(image.geometry(), 1)
+                        : Patches.extract(training.get(source).labels(), box, 0);
                 if (settings.augment()) {
                     ImageAndLabels augmented = augment(new ImageAndLabels(image, labels), random);
                     image = augmented.image();
@@ -392,8 +383,10 @@ public final class Trainer {
                 for (int ch = 0; ch < channels; ch++) {
                     System.arraycopy(image.channel(ch), 0, images[b], ch * voxels, voxels);
                 }
-                for (int i = 0; i < voxels; i++) {
-                    targets[b][classOfLabel[labels.get(i)] * voxels + i] = 1f;
+                if (!withoutLabels[b]) {
+                    for (int i = 0; i < voxels; i++) {
+                        targets[b][classOfLabel[labels.get(i)] * voxels + i] = 1f;
+                    }
                 }
             }
             Shape imageShape = new Shape(1, channels, patch.z(), patch.y(), patch.x());

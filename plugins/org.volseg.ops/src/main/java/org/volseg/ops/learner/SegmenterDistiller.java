@@ -28,6 +28,7 @@ import org.volseg.nn.engine.ProcessMemory;
 import org.volseg.nn.engines.Optimizer;
 import org.volseg.nn.engines.TrainingCase;
 import org.volseg.nn.engines.TrainingSettings;
+import org.volseg.nn.inferers.PredictingModel;
 import org.volseg.nn.networks.NetworkBundle;
 import org.volseg.nn.networks.NetworkConfig;
 import org.volseg.ops.api.HistoryTable;
@@ -186,7 +187,7 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
             progress.checkCanceled();
             unlabeled.add(preprocessing.prepare(CaseVolumes.image(c)).image());
         }
-        int[] labelValues = manifest.labelNames().keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        int[] labelValues = PredictingModel.labelValues(manifest);
         int channels = manifest.channelNames().size();
         List<Volume> images = new ArrayList<>(unlabeled);
         training.forEach(c -> images.add(c.image()));

@@ -5,10 +5,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv3d;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.volseg.nn.engine.Convolution;
 import org.volseg.nn.engine.GradMode;
 import org.volseg.nn.engine.Scalars;
 import org.volseg.nn.networks.Parameters;
@@ -19,9 +19,8 @@ import org.volseg.nn.networks.Parameters;
  * after the two deepest, and a final 4³ convolution without padding to a map of patch scores. As many strided
  * levels (up to 4) as the window allows, so that the last one is still 2³ or more; the final kernel shrinks to fit.
  * Trained with the hinge loss (spectral normalisation keeps it Lipschitz, as in SAGAN): teacher logits are "real",
- * the student's "fake". Feed it one sample at a time in float32 (as the distiller does): PyTorch 2.7.1's CPU float32
- * conv3d computes wrong, sometimes NaN, input gradients for batches of 2 or more, which the student's adversarial
- * term back-propagates through.
+ * the student's "fake". Its convolutions go through {@link org.volseg.nn.engine.Convolution}: the student's
+ * adversarial term back-propagates through their input gradients, which PyTorch's CPU float32 4³ kernels get wrong.
  */
 public final class Discriminator {
 
@@ -68,7 +67,7 @@ public final class Discriminator {
                     matrix.stopGradient()).squeeze(0)));
             NDArray sigma = constantU.expandDims(0).matMul(matrix).matMul(v.expandDims(1)).reshape(new Shape());
             NDArray normalised = weight.div(sigma);
-            return Conv3d.conv3d(x, normalised, bias, new Shape(2, 2, 2), new Shape(1, 1, 1)).singletonOrThrow();
+            return Convolution.conv3d(x, normalised, bias, 2, 1, 1);
         }
 
         private static NDArray unit(NDArray v) {
@@ -93,7 +92,7 @@ public final class Discriminator {
         }
 
         private static NDArray conv1(NDArray x, NDArray weight) {
-            return Conv3d.conv3d(x, weight).singletonOrThrow();
+            return Convolution.conv3d(x, weight, null, 0);
         }
 
         List<NDArray> parameters() {
@@ -185,7 +184,7 @@ public final class Discriminator {
                 h = attention.get(i).apply(h);
             }
         }
-        return Conv3d.conv3d(h, finalWeight, finalBias).singletonOrThrow();
+        return Convolution.conv3d(h, finalWeight, finalBias, 0);
     }
 
     /** The trainable parameters (the power iteration's vectors are buffers, not among them). */

@@ -3,9 +3,9 @@ package org.volseg.nn.distill;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv3d;
 import java.util.ArrayList;
 import java.util.List;
+import org.volseg.nn.engine.Convolution;
 import org.volseg.nn.networks.Parameters;
 
 /**
@@ -64,8 +64,7 @@ public final class Paraphraser {
     private static NDArray run(List<NDArray> layers, NDArray x) {
         NDArray h = x;
         for (int i = 0; i < layers.size(); i += 2) {
-            h = Conv3d.conv3d(h, layers.get(i), layers.get(i + 1), new Shape(1, 1, 1), new Shape(1, 1, 1))
-                    .singletonOrThrow();
+            h = Convolution.conv3d(h, layers.get(i), layers.get(i + 1), 1);
             h = Activation.leakyRelu(h, LEAK);
         }
         return h;

@@ -52,8 +52,7 @@ import org.volseg.nn.inferers.SlidingWindow;
  *
  * <p>A batch is fed to the network one patch at a time (N = 1), the gradients accumulated and averaged: the same
  * gradient as the whole batch at once for networks without batch statistics (instance or group normalisation) whose
- * loss averages over samples, as nnU-Net's does, at the memory of one patch. It also steers clear of PyTorch 2.7.1's
- * CPU float32 conv3d, whose input gradient (oneDNN's backward_data) comes out wrong, even NaN, for N ≥ 2.
+ * loss averages over samples, as nnU-Net's does, at the memory of one patch.
  */
 public final class Trainer {
 

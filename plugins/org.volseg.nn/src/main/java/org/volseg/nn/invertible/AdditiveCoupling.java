@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv3d;
 import java.util.List;
+import org.volseg.nn.engine.Convolution;
 
 /**
  * The additive coupling of RevNets and memcnn: split the channels into halves x1, x2;
@@ -50,8 +50,7 @@ public final class AdditiveCoupling implements InvertibleBlock {
         return new Residual() {
             @Override
             public NDArray apply(NDArray x) {
-                NDArray conv = Conv3d.conv3d(x, weight, bias, new Shape(1, 1, 1), new Shape(1, 1, 1))
-                        .singletonOrThrow();
+                NDArray conv = Convolution.conv3d(x, weight, bias, 1);
                 return ai.djl.nn.Activation.leakyRelu(conv, LEAK);
             }
 

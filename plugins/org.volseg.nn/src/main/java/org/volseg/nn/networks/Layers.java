@@ -1,12 +1,12 @@
 package org.volseg.nn.networks;
 
-import org.volseg.nn.engine.Scalars;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.pooling.Pool;
 import java.util.List;
+import org.volseg.nn.engine.Convolution;
+import org.volseg.nn.engine.Scalars;
 import org.volseg.nn.invertible.Residual;
 import org.volseg.nn.layers.GroupNorm;
 
@@ -25,20 +25,18 @@ final class Layers {
     /** Convolution with stride 1 and "same" padding. */
     static NDArray conv(NDArray x, NDArray weight, NDArray bias) {
         int pad = (int) weight.getShape().get(2) / 2;
-        return Conv3d.conv3d(x, weight, bias, new Shape(1, 1, 1), new Shape(pad, pad, pad)).singletonOrThrow();
+        return Convolution.conv3d(x, weight, bias, pad);
     }
 
     static NDArray conv(NDArray x, NDArray weight, NDArray bias, int stride) {
         int pad = (int) weight.getShape().get(2) / 2;
-        return Conv3d.conv3d(x, weight, bias, new Shape(stride, stride, stride), new Shape(pad, pad, pad))
-                .singletonOrThrow();
+        return Convolution.conv3d(x, weight, bias, stride, pad, 1);
     }
 
     /** Depthwise convolution (one k×k×k kernel per channel, weight C × 1 × k × k × k), "same" padding. */
     static NDArray depthwiseConv(NDArray x, NDArray weight, NDArray bias) {
         int pad = (int) weight.getShape().get(2) / 2;
-        return Conv3d.conv3d(x, weight, bias, new Shape(1, 1, 1), new Shape(pad, pad, pad), new Shape(1, 1, 1),
-                (int) weight.getShape().get(0)).singletonOrThrow();
+        return Convolution.conv3d(x, weight, bias, 1, pad, (int) weight.getShape().get(0));
     }
 
     static NDArray activate(NDArray x, NetworkConfig.Activation activation) {

@@ -6,12 +6,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.nn.pooling.Pool;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.volseg.nn.engine.Convolution;
 import org.volseg.nn.engine.Scalars;
 import org.volseg.nn.networks.Parameters;
 
@@ -254,8 +254,7 @@ public final class OssNet {
         NDArray weight = p.get(name + ".weight");
         int pad = (int) weight.getShape().get(2) / 2;
         NDArray bias = p.get(name + ".bias");
-        return Conv3d.conv3d(x, weight, bias, new Shape(1, 1, 1), new Shape(pad, pad, pad))
-                .singletonOrThrow();
+        return Convolution.conv3d(x, weight, bias, pad);
     }
 
     private NDArray linear(NDArray x, String name) {

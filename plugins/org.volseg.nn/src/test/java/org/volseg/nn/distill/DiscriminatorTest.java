@@ -16,11 +16,7 @@ import org.volseg.nn.networks.Parameters;
 /** The critic: its score map, its hinge loss's gradients, and learning to tell T from S. */
 class DiscriminatorTest {
 
-    /**
-     * Two samples of 3-class logits in float64; float32 gets one sample, as the distiller feeds the critic: PyTorch
-     * 2.7.1's CPU float32 conv3d computes wrong, sometimes NaN, input gradients for batches of 2 or more, and the
-     * gradient penalty is an input gradient (seen here in CI).
-     */
+    /** Two samples of 3-class logits in float64, one in float32 (as the distiller feeds the critic). */
     private static NDArray logits(NDManager m, int edge, long seed, double shift, DataType type) {
         int n = type == DataType.FLOAT64 ? 2 : 1;
         SplittableRandom random = new SplittableRandom(seed);

@@ -18,7 +18,8 @@ import ai.djl.pytorch.jni.JniUtils;
  * float32, this class avoids the broken kernel: a batch is convolved one sample at a time; a large kernel on a
  * small volume (OSS-Net's 7³ patches) becomes one matrix product with the convolution's matrix; any other large
  * kernel is cut into pieces of at most 3 along each axis, whose convolutions of shifted views of the padded input add
- * up to it. Without recording, or on a GPU, it is the plain convolution.
+ * up to it. The matrix form serves small volumes without recording too: oneDNN convolves 7³ kernels over 7³ patches
+ * so slowly that OSS-Net's dense inference of a 32³ grid took minutes. On a GPU it is the plain convolution.
  */
 public final class Convolution {
 
@@ -43,21 +44,21 @@ public final class Convolution {
     public static NDArray conv3d(NDArray x, NDArray weight, NDArray bias, int stride, int padding, int groups) {
         Shape k = weight.getShape();
         int kernel = (int) Math.max(k.get(2), Math.max(k.get(3), k.get(4)));
-        boolean exposed = JniUtils.isGradMode() && !x.getDevice().isGpu() && x.getDataType() == DataType.FLOAT32;
-        if (!exposed || kernel == 1) {
+        if (x.getDevice().isGpu() || kernel == 1) {
             return plain(x, weight, bias, stride, padding, groups);
-        }
-        if (kernel <= SAFE_KERNEL) {
-            return perSample(x, weight, bias, stride, padding, groups);
         }
         Shape s = x.getShape();
         long voxels = s.get(2) * s.get(3) * s.get(4);
         boolean same = stride == 1 && groups == 1 && k.get(2) == 2L * padding + 1 && k.get(3) == k.get(2)
                 && k.get(4) == k.get(2);
-        if (same && voxels * voxels * k.get(0) * k.get(1) <= MATRIX_MAX_ENTRIES) {
-            return asMatrixProduct(x, weight, bias, padding);
+        if (kernel > SAFE_KERNEL && same && voxels * voxels * k.get(0) * k.get(1) <= MATRIX_MAX_ENTRIES) {
+            return asMatrixProduct(x, weight, bias, padding); // also many times faster than oneDNN's kernel here
         }
-        return inPieces(x, weight, bias, stride, padding, groups);
+        if (!JniUtils.isGradMode() || x.getDataType() != DataType.FLOAT32) {
+            return plain(x, weight, bias, stride, padding, groups);
+        }
+        return kernel <= SAFE_KERNEL ? perSample(x, weight, bias, stride, padding, groups)
+                : inPieces(x, weight, bias, stride, padding, groups);
     }
 
     private static NDArray plain(NDArray x, NDArray weight, NDArray bias, int stride, int padding, int groups) {

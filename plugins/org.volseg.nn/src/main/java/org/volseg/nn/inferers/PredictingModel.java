@@ -10,6 +10,9 @@ import org.volseg.nn.bundle.BundleManifest;
 import org.volseg.nn.bundle.ModelBundle;
 import org.volseg.nn.networks.NetworkBundle;
 import org.volseg.nn.networks.NetworkConfig;
+import org.volseg.nn.ossnet.OssNetBundle;
+import org.volseg.nn.ossnet.OssNetConfig;
+import org.volseg.nn.ossnet.OssNetInference;
 
 /**
  * What the case predictor needs of a model, whatever made it (a VolSeg network, a TorchScript module, a test
@@ -49,15 +52,22 @@ public record PredictingModel(PatchPredictor predictor, NetworkConfig network, l
     }
 
     /**
-     * Reads any bundle, a VolSeg network's or a TorchScript module's, into {@code manager} (a PyTorch manager on
+     * Reads any bundle, a VolSeg network's, an OSS-Net's (segmenting with its fastest procedure) or a TorchScript
+     * module's, into {@code manager} (a PyTorch manager on
      * the device to run on).
      *
      * @throws org.volseg.nn.bundle.BundleFormatException naming the file and the field that is wrong
      */
     public static PredictingModel read(Path file, NDManager manager) throws IOException {
         ModelBundle.Contents contents = ModelBundle.read(file, manager);
-        return contents.isTorchScript() ? TorchScriptModels.load(file, contents, manager)
-                : of(NetworkBundle.read(file, contents, manager));
+        if (contents.isTorchScript()) {
+            return TorchScriptModels.load(file, contents, manager);
+        }
+        if (OssNetConfig.ARCHITECTURE.equals(contents.manifest().architecture().get("name"))) {
+            OssNetBundle.Loaded loaded = OssNetBundle.read(file, contents, manager);
+            return OssNetBundle.predicting(loaded, OssNetInference.Procedure.fastest(loaded.net().config().variant()));
+        }
+        return of(NetworkBundle.read(file, contents, manager));
     }
 
     /** The manifest's label values, ascending: class k of the network is the k-th. */

@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.volseg.core.sampling.PointPatches;
+import org.volseg.core.volume.Volume;
 import org.volseg.nn.engine.Convolution;
 import org.volseg.nn.engine.Scalars;
 import org.volseg.nn.networks.Parameters;
@@ -33,6 +35,9 @@ public final class OssNet {
     private final Map<String, NDArray[]> running = new HashMap<>();
     private final Map<String, ConditionalBatchNorm.Running> cbnRunning = new HashMap<>();
     private final NDManager manager;
+    /** The name prefix of running statistics in a saved state. */
+    private static final String RUNNING = "running:";
+    private static final int CUBE = PointPatches.EDGE * PointPatches.EDGE * PointPatches.EDGE;
 
     private OssNet(OssNetConfig config, NDManager manager, long seed) {
         this.config = config;
@@ -119,6 +124,97 @@ public final class OssNet {
         return parameters.stream().mapToLong(a -> a.getShape().size()).sum();
     }
 
+    /**
+     * The decoder's patch input for points of {@code image} (the padded volume): per point, each channel's 7³ cube,
+     * and with the mid-range patch also its 14³ → 7³ cube after it, as (points × patch channels × 343) floats; null
+     * for the O-Net, which has none.
+     *
+     * @param voxels x, y, z voxel indices, 3 per point
+     */
+    public float[] pointPatches(Volume image, int[] voxels) {
+        if (!config.variant().localPatch()) {
+            return null;
+        }
+        float[] small = PointPatches.small(image, voxels);
+        if (!config.variant().midRangePatch()) {
+            return small;
+        }
+        float[] mid = PointPatches.midRange(image, voxels);
+        int points = voxels.length / 3;
+        int block = image.channelCount() * CUBE;
+        float[] both = new float[2 * points * block];
+        for (int p = 0; p < points; p++) {
+            System.arraycopy(small, p * block, both, 2 * p * block, block);
+            System.arraycopy(mid, p * block, both, (2 * p + 1) * block, block);
+        }
+        return both;
+    }
+
+    /**
+     * Parameters and batch-norm running statistics by name, copies in {@code manager}: what a bundle stores and
+     * what {@link #loadState} restores (running statistics are state the predicting network needs).
+     */
+    public NDList state(NDManager manager) {
+        NDList state = new NDList();
+        for (NDArray a : parameters) {
+            NDArray copy = a.duplicate();
+            copy.attach(manager);
+            copy.setName(a.getName());
+            state.add(copy);
+        }
+        running.forEach((name, r) -> {
+            for (int k = 0; k < 2; k++) {
+                NDArray copy = r[k].duplicate();
+                copy.attach(manager);
+                copy.setName(RUNNING + name + (k == 0 ? ".mean" : ".variance"));
+                state.add(copy);
+            }
+        });
+        cbnRunning.forEach((name, r) -> {
+            NDArray a = manager.create(new float[] {(float) r.mean(), (float) r.variance()});
+            a.setName(RUNNING + name);
+            state.add(a);
+        });
+        return state;
+    }
+
+    /**
+     * Restores what {@link #state} saved.
+     *
+     * @throws IllegalArgumentException naming the array that is missing or has the wrong shape
+     */
+    public void loadState(NDList state) {
+        Map<String, NDArray> byName = new HashMap<>();
+        state.forEach(a -> byName.put(a.getName(), a));
+        List<NDArray> targets = new ArrayList<>(parameters);
+        running.forEach((name, r) -> {
+            r[0].setName(RUNNING + name + ".mean");
+            r[1].setName(RUNNING + name + ".variance");
+            targets.add(r[0]);
+            targets.add(r[1]);
+        });
+        for (NDArray target : targets) {
+            NDArray source = byName.get(target.getName());
+            if (source == null) {
+                throw new IllegalArgumentException("the state lacks " + target.getName() + " of " + config.name());
+            }
+            if (!source.getShape().equals(target.getShape())) {
+                throw new IllegalArgumentException(target.getName() + " has shape " + source.getShape() + "; "
+                        + config.name() + " needs " + target.getShape());
+            }
+            target.set(source.toType(target.getDataType(), false).toByteBuffer());
+        }
+        cbnRunning.forEach((name, r) -> {
+            NDArray source = byName.get(RUNNING + name);
+            if (source == null || source.size() != 2) {
+                throw new IllegalArgumentException("the state lacks the two running statistics " + RUNNING + name
+                        + " of " + config.name());
+            }
+            float[] values = source.toType(DataType.FLOAT32, false).toFloatArray();
+            r.set(values[0], values[1]);
+        });
+    }
+
     /** Whether a parameter is a Padé coefficient (the reference trains those at lr 1e-2, no weight decay). */
     public static boolean isPadeCoefficient(NDArray parameter) {
         String n = parameter.getName();
@@ -182,12 +278,15 @@ public final class OssNet {
         List<NDArray> skips = new ArrayList<>();
         for (int b = 0; b + 1 < w.size(); b++) {
             String n = "encoder.block" + b;
-            NDArray main = conv(h, n + ".conv1");
-            main = act(bn(main, n + ".bn1", training), n + ".act1");
-            main = Trilinear.half(main);
-            main = bn(conv(main, n + ".conv2"), n + ".bn2", training);
-            NDArray shortcut = w.get(b).equals(w.get(b + 1)) ? h : conv(h, n + ".shortcut");
-            h = act(main.add(Trilinear.half(shortcut)), n + ".act");
+            boolean identity = w.get(b).equals(w.get(b + 1));
+            h = scoped(h, null, x -> {
+                NDArray main = conv(x, n + ".conv1");
+                main = act(bn(main, n + ".bn1", training), n + ".act1");
+                main = Trilinear.half(main);
+                main = bn(conv(main, n + ".conv2"), n + ".bn2", training);
+                NDArray shortcut = identity ? x : conv(x, n + ".shortcut");
+                return act(main.add(Trilinear.half(shortcut)), n + ".act");
+            });
             skips.add(h);
         }
         long batch = halved.getShape().get(0);
@@ -239,14 +338,38 @@ public final class OssNet {
         NDArray h = NDArrays.concat(input, 1);
         for (int b = 0; b < OssNetConfig.DECODER_BLOCKS; b++) {
             String name = "decoder.block" + b;
-            NDArray c = perBlock ? perPoint.get(":, " + (b + 1) + ", :") : perPoint.get(":, 0, :");
-            NDArray u = linear(h, name + ".fc1");
-            u = act(cbn(u, c, name + ".cbn1", training), name + ".act1");
-            u = cbn(linear(u, name + ".fc2"), c, name + ".cbn2", training);
-            NDArray shortcut = p.containsKey(name + ".shortcut.weight") ? linear(h, name + ".shortcut") : h;
-            h = act(u.add(shortcut), name + ".act");
+            int block = b;
+            h = scoped(h, perPoint, x -> {
+                NDArray c = perBlock ? perPoint.get(":, " + (block + 1) + ", :") : perPoint.get(":, 0, :");
+                NDArray u = linear(x, name + ".fc1");
+                u = act(cbn(u, c, name + ".cbn1", training), name + ".act1");
+                u = cbn(linear(u, name + ".fc2"), c, name + ".cbn2", training);
+                NDArray shortcut = p.containsKey(name + ".shortcut.weight") ? linear(x, name + ".shortcut") : x;
+                return act(u.add(shortcut), name + ".act");
+            });
         }
         return h.matMul(p.get("decoder.head.weight")).reshape(n, points);
+    }
+
+    /**
+     * Runs a block in a scope of its own and keeps only its output: DJL frees an array when its manager closes, so
+     * every intermediate of a block would otherwise live until the whole pass ends (gigabytes for a decoder chunk of
+     * 2^14 points, whose time then grew with the square of the chunk). Autograd holds on to what its backward pass
+     * needs by itself.
+     *
+     * @param lent an array the block derives from besides its input (lent to the scope too), or null
+     */
+    private static NDArray scoped(NDArray input, NDArray lent, java.util.function.UnaryOperator<NDArray> block) {
+        NDManager outer = input.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            input.tempAttach(scope);
+            if (lent != null) {
+                lent.tempAttach(scope);
+            }
+            NDArray output = block.apply(input);
+            output.attach(outer);
+            return output;
+        }
     }
 
     /** A stride-1 convolution with "same" padding (k / 2), as every convolution of the reference is. */

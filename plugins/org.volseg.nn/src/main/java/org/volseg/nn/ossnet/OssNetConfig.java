@@ -62,6 +62,21 @@ public record OssNetConfig(Variant variant, Preset preset) {
         /** LiTS: 1 CT channel, encoder input 256³, latent 8³ = 512. */
         public static final Preset LITS = new Preset("lits", 1, List.of(1, 8, 16, 32, 64, 128), List.of(8, 8, 8));
 
+        /**
+         * A preset for images up to {@code size} voxels (x, y, z): the smallest latent grid whose full-resolution
+         * grid (latent × 2 per encoder block × 2 for the encoder's halved input) holds them.
+         *
+         * @param blockWidths the encoder blocks' widths (the input's channels come first in the preset)
+         */
+        public static Preset fitting(String name, int channels, List<Integer> blockWidths, int[] size) {
+            int factor = 1 << (blockWidths.size() + 1);
+            List<Integer> widths = new java.util.ArrayList<>(List.of(channels));
+            widths.addAll(blockWidths);
+            List<Integer> grid = java.util.Arrays.stream(size).map(n -> Math.max(1, (n + factor - 1) / factor))
+                    .boxed().toList();
+            return new Preset(name, channels, widths, grid);
+        }
+
         public int latentSize() {
             return latentGrid.get(0) * latentGrid.get(1) * latentGrid.get(2);
         }
@@ -86,5 +101,44 @@ public record OssNetConfig(Variant variant, Preset preset) {
     public String name() {
         return (variant == Variant.O_NET ? "o-net" : "oss-net-" + variant.name().toLowerCase(java.util.Locale.ROOT))
                 + "-" + preset.name();
+    }
+
+    /** The architecture name a bundle of any OSS-Net or O-Net carries. */
+    public static final String ARCHITECTURE = "OSS_NET";
+
+    /** The manifest's architecture map of this network. */
+    public java.util.Map<String, Object> toMap() {
+        java.util.Map<String, Object> map = new java.util.LinkedHashMap<>();
+        map.put("name", ARCHITECTURE);
+        map.put("variant", variant.name());
+        map.put("preset", preset.name());
+        map.put("widths", preset.widths());
+        map.put("latent_grid", preset.latentGrid());
+        return map;
+    }
+
+    /**
+     * The network an architecture map describes.
+     *
+     * @throws IllegalArgumentException when it describes none
+     */
+    @SuppressWarnings("unchecked")
+    public static OssNetConfig fromMap(java.util.Map<String, Object> map) {
+        try {
+            if (!ARCHITECTURE.equals(map.get("name"))) {
+                throw new IllegalArgumentException("the architecture is " + map.get("name") + ", not " + ARCHITECTURE);
+            }
+            List<Integer> widths = ((List<Number>) map.get("widths")).stream().map(Number::intValue).toList();
+            List<Integer> grid = ((List<Number>) map.get("latent_grid")).stream().map(Number::intValue).toList();
+            if (widths.size() < 2 || grid.size() != 3 || widths.stream().anyMatch(w -> w < 1)
+                    || grid.stream().anyMatch(g -> g < 1)) {
+                throw new IllegalArgumentException("widths " + widths + " and latent grid " + grid + " describe no "
+                        + "network: at least an input and one block width, and three grid sizes, all positive");
+            }
+            return new OssNetConfig(Variant.valueOf((String) map.get("variant")),
+                    new Preset((String) map.get("preset"), widths.get(0), widths, grid));
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IllegalArgumentException("the architecture map " + map + " is not an OSS-Net config", e);
+        }
     }
 }

@@ -1,0 +1,311 @@
+package org.volseg.nn.ossnet;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.pooling.Pool;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.volseg.core.sampling.PointSampler;
+import org.volseg.core.sampling.PointSet;
+import org.volseg.core.transforms.Padding;
+import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.LabelMap;
+import org.volseg.core.volume.Volume;
+import org.volseg.nn.engine.GradMode;
+import org.volseg.nn.engine.Scalars;
+import org.volseg.nn.engines.Lookahead;
+import org.volseg.nn.engines.Optimizer;
+import org.volseg.nn.engines.RAdam;
+
+/**
+ * OSS-Net's training step as the reference takes it: each volume, zero-padded to the preset's grid, is halved for
+ * the encoder; N points are drawn on the full-resolution grid (uniformly, or a share near label borders), each
+ * with its voxel coordinates, its 7³ (and mid-range) patch and its label; the loss is the binary cross-entropy of
+ * the points' occupancy, plus 0.1 × that of the auxiliary low-resolution map against the max-pooled label for the
+ * skip-encoder variants; RAdam inside Lookahead (k 5, α 0.8), learning rate 3e-4 and 1e-2 for the Padé
+ * coefficients. Labels are binary here (label &gt; 0), as in the reference; multi-class heads are not built yet.
+ */
+public final class OssNetTrainer implements AutoCloseable {
+
+    /** The reference's auxiliary loss weight. */
+    public static final double AUX_WEIGHT = 0.1;
+    /** The reference's base learning rate. */
+    public static final double LEARNING_RATE = 3e-4;
+    /** The reference's learning rate of the Padé coefficients. */
+    public static final double PADE_LEARNING_RATE = 1e-2;
+    private static final double CLAMP = 1e-6;
+
+    /**
+     * A training case on the preset's grid.
+     *
+     * @param image    channels, zero-padded to {@link #grid}
+     * @param occupied the binary target (label &gt; 0)
+     * @param sampler  the point sampler of this case (its border band computed once)
+     * @param box      where the unpadded image lies: first voxel x, y, z, then its size x, y, z (intensity
+     *                 augmentation stays inside, as the reference augments before padding)
+     */
+    public record Case(Volume image, LabelMap occupied, PointSampler sampler, int[] box) {
+    }
+
+    /** The two loss terms of a step and their weighted sum. */
+    public record Losses(double total, double occupancy, double aux) {
+    }
+
+    private final OssNet net;
+    private final int points;
+    private final double borderShare;
+    private final Optimizer optimizer;
+
+    /**
+     * @param points      points per volume per step (the reference: 2^14)
+     * @param borderShare share of them near borders (the reference: 0 for BraTS, 0.5 for LiTS)
+     */
+    public OssNetTrainer(OssNet net, int points, double borderShare) {
+        this.net = net;
+        this.points = points;
+        this.borderShare = borderShare;
+        List<NDArray> parameters = net.parameters();
+        double[] scales = new double[parameters.size()];
+        for (int i = 0; i < scales.length; i++) {
+            scales[i] = OssNet.isPadeCoefficient(parameters.get(i)) ? PADE_LEARNING_RATE / LEARNING_RATE : 1;
+        }
+        this.optimizer = new Lookahead(new RAdam(parameters).withLearningRateScales(scales), parameters,
+                Lookahead.DEFAULT_K, Lookahead.DEFAULT_ALPHA);
+    }
+
+    /** The full-resolution grid of a preset: the latent grid × 2 per encoder block × 2 for the halving. */
+    public static int[] grid(OssNetConfig.Preset preset) {
+        int factor = 1 << preset.widths().size(); // blocks + 1 halvings
+        List<Integer> g = preset.latentGrid();
+        return new int[] {g.get(0) * factor, g.get(1) * factor, g.get(2) * factor};
+    }
+
+    /**
+     * A case (normalised image, labels) zero-padded, centred, to the preset's grid.
+     *
+     * @throws IllegalArgumentException when the image is larger than the grid along an axis
+     */
+    public static Case prepare(Volume image, LabelMap labels, OssNetConfig.Preset preset, double borderShare,
+            double bandRadius) {
+        int[] size = grid(preset);
+        Geometry g = image.geometry();
+        int[] n = {g.nx(), g.ny(), g.nz()};
+        int[] before = new int[3];
+        int[] after = new int[3];
+        for (int a = 0; a < 3; a++) {
+            if (n[a] > size[a]) {
+                throw new IllegalArgumentException("the image is " + n[0] + " × " + n[1] + " × " + n[2]
+                        + " voxels; the " + preset.name() + " preset takes at most " + size[0] + " × " + size[1]
+                        + " × " + size[2] + ": resample or crop it first");
+            }
+            before[a] = (size[a] - n[a]) / 2;
+            after[a] = size[a] - n[a] - before[a];
+        }
+        var pad = Padding.pad(g, before[0], before[1], before[2], after[0], after[1], after[2]);
+        LabelMap padded = pad.apply(labels);
+        int[] binary = new int[padded.geometry().voxels()];
+        for (int i = 0; i < binary.length; i++) {
+            binary[i] = padded.get(i) > 0 ? 1 : 0;
+        }
+        LabelMap occupied = LabelMap.of(padded.geometry(), binary);
+        PointSampler sampler = borderShare > 0 ? PointSampler.boundaryBiased(occupied, borderShare, bandRadius)
+                : PointSampler.uniform(occupied);
+        return new Case(pad.apply(image), occupied, sampler, new int[] {before[0], before[1], before[2], n[0], n[1],
+            n[2]});
+    }
+
+    /**
+     * One step on a batch of cases; the points (and, with {@code augment}, the reference's flips, brightness and
+     * noise) are drawn from {@code random}.
+     */
+    public Losses step(List<Case> batch, SplittableRandom random, double learningRate, boolean augment) {
+        NDManager parent = net.parameters().get(0).getManager();
+        try (NDManager m = parent.newSubManager()) {
+            net.parameters().forEach(p -> p.tempAttach(m));
+            Inputs in = inputs(batch, random, augment, m);
+            optimizer.zeroGradients();
+            NDArray[] terms = new NDArray[2];
+            NDArray loss = GradMode.with(true, () -> {
+                OssNet.Encoded encoded = net.encode(in.halved(), true);
+                NDArray logits = net.decode(encoded, in.coords(), in.patches(), true);
+                terms[0] = bce(Activation.sigmoid(logits), in.labels());
+                if (encoded.aux() == null) {
+                    return terms[0];
+                }
+                terms[1] = bce(Activation.sigmoid(encoded.aux()), in.lowRes());
+                // Scalars: a double times a 0-d float tensor would make the loss float64, and must stay in the graph
+                return terms[0].add(Scalars.times(terms[1], AUX_WEIGHT));
+            });
+            GradMode.backward(loss);
+            Losses losses = new Losses(loss.getFloat(), terms[0].getFloat(), terms[1] == null ? Double.NaN
+                    : terms[1].getFloat());
+            optimizer.step(learningRate);
+            return losses;
+        }
+    }
+
+    /**
+     * Mean binary cross-entropy of probabilities against 0/1 targets, the probabilities clamped as the reference.
+     * Not with {@code clip(Number, Number)}: DJL makes its bounds tensors from Java memory and frees them at once,
+     * while autograd keeps them for the backward pass (after a garbage collection, gradients turned NaN).
+     */
+    static NDArray bce(NDArray probability, NDArray target) {
+        NDArray p = probability.maximum(Scalars.constant(probability, CLAMP)).minimum(Scalars.constant(probability,
+                1 - CLAMP));
+        NDArray one = Scalars.constant(p, 1);
+        return target.mul(p.log()).add(one.sub(target).mul(one.sub(p).log())).mean().neg();
+    }
+
+    private record Inputs(NDArray halved, NDArray coords, NDArray patches, NDArray labels, NDArray lowRes) {
+    }
+
+    private Inputs inputs(List<Case> batch, SplittableRandom random, boolean augment, NDManager m) {
+        OssNetConfig config = net.config();
+        int channels = config.preset().channels();
+        Geometry g = batch.get(0).image().geometry();
+        int voxels = g.voxels();
+        int[] size = {g.nx(), g.ny(), g.nz()};
+        float[] image = new float[batch.size() * channels * voxels];
+        float[] coords = new float[batch.size() * points * 3];
+        float[] labels = new float[batch.size() * points];
+        float[] occupied = new float[batch.size() * voxels];
+        int perPoint = config.patchChannels() * 343;
+        float[] patches = perPoint == 0 ? null : new float[batch.size() * points * perPoint];
+        for (int b = 0; b < batch.size(); b++) {
+            Case c = batch.get(b);
+            Augmentation a = augment ? Augmentation.draw(random, channels) : Augmentation.NONE;
+            Volume seen = a.apply(c, random);
+            for (int ch = 0; ch < channels; ch++) {
+                System.arraycopy(seen.channel(ch), 0, image, (b * channels + ch) * voxels, voxels);
+            }
+            for (int z = 0; z < g.nz(); z++) {
+                for (int y = 0; y < g.ny(); y++) {
+                    for (int x = 0; x < g.nx(); x++) {
+                        occupied[b * voxels + g.index(x, y, z)] = c.occupied().get(a.x(x, size[0]),
+                                a.y(y, size[1]), z);
+                    }
+                }
+            }
+            // points drawn on the case as it is; a flipped case sees each at its mirror image, with the same label
+            PointSet set = c.sampler().sample(points, random.split());
+            double[] v = set.voxelCoordinates();
+            int[] idx = new int[3 * points];
+            for (int p = 0; p < points; p++) {
+                for (int axis = 0; axis < 3; axis++) {
+                    int i = PointSampler.nearest(v[3 * p + axis], size[axis]);
+                    idx[3 * p + axis] = axis == 0 ? a.x(i, size[0]) : axis == 1 ? a.y(i, size[1]) : i;
+                    coords[(b * points + p) * 3 + axis] = idx[3 * p + axis];
+                }
+                labels[b * points + p] = set.label(p);
+            }
+            if (patches != null) {
+                System.arraycopy(net.pointPatches(seen, idx), 0, patches, b * points * perPoint, points * perPoint);
+            }
+        }
+        Shape volume = new Shape(batch.size(), channels, g.nz(), g.ny(), g.nx());
+        NDArray halved = Trilinear.half(m.create(image, volume));
+        NDArray lowRes = null;
+        if (config.variant().skipEncoder()) {
+            int factor = 1 << (config.preset().widths().size());
+            Shape k = new Shape(factor, factor, factor);
+            lowRes = Pool.maxPool3d(m.create(occupied, new Shape(batch.size(), 1, g.nz(), g.ny(), g.nx())), k, k,
+                    new Shape(0, 0, 0), false);
+        }
+        return new Inputs(halved, owned(m.create(coords, new Shape(batch.size(), points, 3))), patches == null ? null
+                : owned(m.create(patches, new Shape((long) batch.size() * points, config.patchChannels(), 7, 7, 7))),
+                owned(m.create(labels, new Shape(batch.size(), points))), lowRes);
+    }
+
+    /**
+     * The reference's augmentation of one case, each part with probability 0.5: a flip along a random non-empty
+     * subset of the first two axes (x, y); a brightness shift of max(x) · U(−0.15, 0.15) per channel; Gaussian noise
+     * of σ 0.15 per channel. Shift and noise stay inside the unpadded image.
+     */
+    record Augmentation(boolean flipX, boolean flipY, double[] shift, boolean noise) {
+
+        static final Augmentation NONE = new Augmentation(false, false, null, false);
+        private static final double BRIGHTNESS = 0.15;
+        private static final double NOISE_SIGMA = 0.15;
+
+        static Augmentation draw(SplittableRandom random, int channels) {
+            boolean flipX = false;
+            boolean flipY = false;
+            if (random.nextDouble() < 0.5) {
+                int subset = 1 + random.nextInt(3); // {x}, {y}, {x, y}
+                flipX = (subset & 1) != 0;
+                flipY = (subset & 2) != 0;
+            }
+            double[] shift = null;
+            if (random.nextDouble() < 0.5) {
+                shift = new double[channels];
+                for (int c = 0; c < channels; c++) {
+                    shift[c] = random.nextDouble(-BRIGHTNESS, BRIGHTNESS);
+                }
+            }
+            return new Augmentation(flipX, flipY, shift, random.nextDouble() < 0.5);
+        }
+
+        int x(int x, int nx) {
+            return flipX ? nx - 1 - x : x;
+        }
+
+        int y(int y, int ny) {
+            return flipY ? ny - 1 - y : y;
+        }
+
+        /** The case's image as this augmentation shows it (the case's own arrays when there is nothing to do). */
+        Volume apply(Case c, SplittableRandom random) {
+            if (this == NONE || !flipX && !flipY && shift == null && !noise) {
+                return c.image();
+            }
+            Volume source = c.image();
+            Geometry g = source.geometry();
+            int[] box = c.box();
+            float[][] out = new float[source.channelCount()][];
+            for (int ch = 0; ch < out.length; ch++) {
+                float[] in = source.channel(ch).clone();
+                float max = Float.NEGATIVE_INFINITY;
+                for (int z = box[2]; z < box[2] + box[5]; z++) {
+                    for (int y = box[1]; y < box[1] + box[4]; y++) {
+                        for (int x = box[0]; x < box[0] + box[3]; x++) {
+                            max = Math.max(max, in[g.index(x, y, z)]);
+                        }
+                    }
+                }
+                float add = shift == null ? 0 : (float) (max * shift[ch]);
+                for (int z = box[2]; z < box[2] + box[5]; z++) {
+                    for (int y = box[1]; y < box[1] + box[4]; y++) {
+                        for (int x = box[0]; x < box[0] + box[3]; x++) {
+                            int i = g.index(x, y, z);
+                            in[i] += add + (noise ? (float) (NOISE_SIGMA * random.nextGaussian()) : 0);
+                        }
+                    }
+                }
+                float[] flipped = new float[in.length];
+                for (int z = 0; z < g.nz(); z++) {
+                    for (int y = 0; y < g.ny(); y++) {
+                        for (int x = 0; x < g.nx(); x++) {
+                            flipped[g.index(x, y, z)] = in[g.index(x(x, g.nx()), y(y, g.ny()), z)];
+                        }
+                    }
+                }
+                out[ch] = flipped;
+            }
+            return new Volume(g, out);
+        }
+    }
+
+    /** A copy in memory PyTorch owns: tensors made from Java arrays live only as long as their Java buffer. */
+    private static NDArray owned(NDArray fromJava) {
+        NDArray copy = fromJava.duplicate();
+        fromJava.close();
+        return copy;
+    }
+
+    @Override
+    public void close() {
+        optimizer.close();
+    }
+}

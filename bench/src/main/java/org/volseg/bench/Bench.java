@@ -18,7 +18,8 @@ public final class Bench {
             "learning", LearningBenchmark::run,
             "brain", BrainBenchmark::run,
             "inference", InferenceBenchmark::run,
-            "distill", DistillBenchmark::run));
+            "distill", DistillBenchmark::run,
+            "ossnet", OssNetBenchmark::run));
 
     private Bench() {
     }

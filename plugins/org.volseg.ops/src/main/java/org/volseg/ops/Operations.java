@@ -3,6 +3,7 @@ package org.volseg.ops;
 import java.util.List;
 import java.util.Optional;
 import org.volseg.ops.api.Operation;
+import org.volseg.ops.learner.OssNetLearner;
 import org.volseg.ops.learner.SegmenterDistiller;
 import org.volseg.ops.learner.SegmenterLearner;
 import org.volseg.ops.overlay.SegmentationOverlay;
@@ -17,7 +18,7 @@ import org.volseg.ops.volumereader.VolumeReader;
 public final class Operations {
 
     private static final List<Operation<?>> ALL = List.of(new VolumeReader(), new SyntheticPhantoms(),
-            new PointSampler(), new SegmenterLearner(), new SegmenterDistiller(), new TorchScriptImporter(), new SegmenterPredictor(),
+            new PointSampler(), new SegmenterLearner(), new OssNetLearner(), new SegmenterDistiller(), new TorchScriptImporter(), new SegmenterPredictor(),
             new SegmentationScorer(), new SegmentationOverlay());
 
     private Operations() {

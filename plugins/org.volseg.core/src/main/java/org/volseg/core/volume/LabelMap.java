@@ -99,6 +99,17 @@ public final class LabelMap {
         return java.util.stream.IntStream.range(0, counts.length).filter(l -> counts[l] > 0).toArray();
     }
 
+    /** Every non-zero label as 1: the foreground as one class (BraTS's whole tumour, an occupancy target). */
+    public LabelMap foreground() {
+        LabelMap out = new LabelMap(geometry, 1);
+        for (int i = 0; i < geometry.voxels(); i++) {
+            if (get(i) != 0) {
+                out.set(i, 1);
+            }
+        }
+        return out;
+    }
+
     /** The labels as floats, for writing or for a network's target. */
     public float[] toFloats() {
         float[] out = new float[geometry.voxels()];

@@ -127,6 +127,11 @@ public final class CasePredictor implements AutoCloseable {
         });
     }
 
+    /** What the model reports of the cases predicted since the last call (see {@link PatchPredictor#takeReport}). */
+    public String takeModelReport() {
+        return model.predictor().takeReport();
+    }
+
     /** The model's window size. */
     public PredictingModel model() {
         return model;

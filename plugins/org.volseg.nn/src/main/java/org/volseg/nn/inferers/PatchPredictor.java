@@ -18,4 +18,12 @@ public interface PatchPredictor {
      * @return N × K × D × H × W logits (unnormalised class scores), K ≥ 2
      */
     NDArray logits(NDArray patches);
+
+    /**
+     * What the model did since the last call that a user would want reported beside the plan (an OSS-Net's voxel
+     * queries and time), or null when there is nothing.
+     */
+    default String takeReport() {
+        return null;
+    }
 }

@@ -14,6 +14,8 @@ import org.volseg.core.volume.Volume;
 import org.volseg.nn.bundle.BundleFormatException;
 import org.volseg.nn.bundle.BundleManifest;
 import org.volseg.nn.bundle.ModelBundle;
+import org.volseg.nn.engine.Compute;
+import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
 import org.volseg.nn.inferers.PatchPredictor;
 import org.volseg.nn.inferers.PredictingModel;
@@ -33,6 +35,27 @@ public final class OssNetBundle {
     }
 
     private OssNetBundle() {
+    }
+
+    /**
+     * Builds an OSS-Net from {@code config} (weights from {@code seed}) on the {@code compute} device, trains it with
+     * {@link OssNetTraining} and writes it as a bundle, all in a manager of its own: for callers that keep DJL at
+     * arm's length (the operations layer).
+     */
+    public static OssNetTraining.Result train(OssNetConfig config, long seed, List<OssNetTrainer.Case> training,
+            List<OssNetTrainer.Case> validation, OssNetTraining.Settings settings, Compute compute, Monitor monitor,
+            java.util.function.Consumer<org.volseg.nn.engines.EpochRecord> onEpoch, Path file,
+            java.util.function.Function<OssNetTraining.Result, NetworkBundle.Description> description)
+            throws IOException {
+        return DjlContext.callIo(() -> {
+            try (NDManager m = compute.newManager()) {
+                OssNet net = OssNet.build(config, m, seed);
+                OssNetTraining.Result result = OssNetTraining.train(net, training, validation, settings, monitor,
+                        onEpoch);
+                write(file, net, description.apply(result));
+                return result;
+            }
+        });
     }
 
     /** Writes {@code net} as a bundle, atomically. */
@@ -96,6 +119,10 @@ public final class OssNetBundle {
         private final OssNetInference.Procedure procedure;
         private final AtomicLong queries = new AtomicLong();
         private final AtomicLong nanos = new AtomicLong();
+        private final AtomicLong gridVoxels = new AtomicLong();
+        private long reportedQueries;
+        private long reportedVoxels;
+        private long reportedNanos;
 
         Predictor(OssNet net, OssNetInference.Procedure procedure) {
             this.net = net;
@@ -104,6 +131,22 @@ public final class OssNetBundle {
 
         public OssNetInference.Procedure procedure() {
             return procedure;
+        }
+
+        /** "OSS-Net encoder-guided: 41,210 voxel queries (6.3 % of 655,360), 3.1 s" since the last call. */
+        @Override
+        public synchronized String takeReport() {
+            long q = queries.get() - reportedQueries;
+            long v = gridVoxels.get() - reportedVoxels;
+            double s = (nanos.get() - reportedNanos) / 1e9;
+            if (v == 0) {
+                return null;
+            }
+            reportedQueries += q;
+            reportedVoxels += v;
+            reportedNanos = nanos.get();
+            return String.format(java.util.Locale.ROOT, "OSS-Net %s: %,d voxel queries (%.1f %% of %,d), %.1f s",
+                    procedure.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), q, 100.0 * q / v, v, s);
         }
 
         /** Voxels queried so far. */
@@ -140,6 +183,7 @@ public final class OssNetBundle {
                         OssNetInference.DEFAULT_CHUNK, Monitor.SILENT);
                 System.arraycopy(r.logits(), 0, out, (2 * b + 1) * voxels, voxels);
                 queries.addAndGet(r.queries());
+                gridVoxels.addAndGet(voxels);
                 nanos.addAndGet((long) (r.seconds() * 1e9));
             }
             return patches.getManager().create(out, new Shape(n, 2, s.get(2), s.get(3), s.get(4)));

@@ -55,17 +55,14 @@ public final class OssNetTrainer implements AutoCloseable {
 
     private final OssNet net;
     private final int points;
-    private final double borderShare;
     private final Optimizer optimizer;
 
     /**
-     * @param points      points per volume per step (the reference: 2^14)
-     * @param borderShare share of them near borders (the reference: 0 for BraTS, 0.5 for LiTS)
+     * @param points points per volume per step (the reference: 2^14)
      */
-    public OssNetTrainer(OssNet net, int points, double borderShare) {
+    public OssNetTrainer(OssNet net, int points) {
         this.net = net;
         this.points = points;
-        this.borderShare = borderShare;
         List<NDArray> parameters = net.parameters();
         double[] scales = new double[parameters.size()];
         for (int i = 0; i < scales.length; i++) {
@@ -104,12 +101,7 @@ public final class OssNetTrainer implements AutoCloseable {
             after[a] = size[a] - n[a] - before[a];
         }
         var pad = Padding.pad(g, before[0], before[1], before[2], after[0], after[1], after[2]);
-        LabelMap padded = pad.apply(labels);
-        int[] binary = new int[padded.geometry().voxels()];
-        for (int i = 0; i < binary.length; i++) {
-            binary[i] = padded.get(i) > 0 ? 1 : 0;
-        }
-        LabelMap occupied = LabelMap.of(padded.geometry(), binary);
+        LabelMap occupied = pad.apply(labels).foreground();
         PointSampler sampler = borderShare > 0 ? PointSampler.boundaryBiased(occupied, borderShare, bandRadius)
                 : PointSampler.uniform(occupied);
         return new Case(pad.apply(image), occupied, sampler, new int[] {before[0], before[1], before[2], n[0], n[1],

@@ -96,7 +96,7 @@ public final class OssNetTraining {
         NDList best = null;
         int bestEpoch = s.epochs();
         Scores bestScores = new Scores(Double.NaN, Double.NaN, Double.NaN);
-        try (OssNetTrainer trainer = new OssNetTrainer(net, s.points(), 0)) {
+        try (OssNetTrainer trainer = new OssNetTrainer(net, s.points())) {
             for (int epoch = 1; epoch <= s.epochs(); epoch++) {
                 long start = System.nanoTime();
                 double lr = learningRate(s, epoch);

@@ -51,7 +51,7 @@ class OssNetTrainerTest {
                 OssNet net = OssNet.build(new OssNetConfig(variant, TINY), m, 7);
                 List<OssNetTrainer.Case> cases = List.of(ball(1, 0.5), ball(2, 0.5));
                 List<Double> losses = new ArrayList<>();
-                try (OssNetTrainer trainer = new OssNetTrainer(net, 256, 0.5)) {
+                try (OssNetTrainer trainer = new OssNetTrainer(net, 256)) {
                     SplittableRandom random = new SplittableRandom(11);
                     for (int s = 0; s < steps; s++) {
                         losses.add(trainer.step(cases, random, 3e-3, augment).total());

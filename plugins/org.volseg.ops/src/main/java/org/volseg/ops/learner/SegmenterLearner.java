@@ -250,7 +250,7 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
      * Channel names from the first case's file names with its id taken off ("phantom_000_t1.nii.gz" → "t1"), or
      * "channel 1", ... when files hold several channels or names say nothing.
      */
-    private static List<String> channelNames(Case c, int channels) {
+    static List<String> channelNames(Case c, int channels) {
         if (c.images().size() != channels) {
             return java.util.stream.IntStream.rangeClosed(1, channels).mapToObj(k -> "channel " + k).toList();
         }

@@ -140,6 +140,8 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
                     CasePredictor.Result result = Progress.callNetworks(() -> predictor.predict(c, output, maps,
                             s.postProcessing(), slice.monitor()));
                     plan = result.plan().describe() + (result.retry() != null ? "; " + result.retry() : "");
+                    String report = predictor.takeModelReport();
+                    plan += report != null ? "; " + report : "";
                 }
                 Geometry g = CaseChecks.checkGeometry(c);
                 String mapFiles = !s.probabilityMaps() ? null : String.join(";", model.spec().labels().keySet().stream()

@@ -121,6 +121,10 @@ public final class SegmentationScorer implements Operation<SegmentationScorerSet
             }
             LabelMap truth = NiftiReader.readLabels(reference.label());
             LabelMap predicted = NiftiReader.readLabels(prediction.label());
+            if (settings.mergeLabels()) {
+                truth = truth.foreground();
+                predicted = predicted.foreground();
+            }
             if (!truth.geometry().sameGrid(predicted.geometry(), 1e-3)) {
                 throw new InvalidSettingsException("case " + prediction.id() + ": the prediction "
                         + prediction.label().getFileName() + " is " + predicted.geometry() + ", the reference "

@@ -5,6 +5,7 @@ import org.volseg.ops.api.Setting;
 /**
  * @param classes       the labels scored, comma-separated; blank: every label present in either map
  * @param minimumDice   the quality gate: fail when the mean Dice over cases and classes is lower (0 = no gate)
+ * @param mergeLabels   score every non-zero label of both maps as one foreground, label 1
  */
 public record SegmentationScorerSettings(
         @Setting(key = "classes", label = "Classes", defaultValue = "",
@@ -14,5 +15,10 @@ public record SegmentationScorerSettings(
         @Setting(key = "fail_below_mean_dice", label = "Fail below mean Dice", defaultValue = "0", min = 0, max = 1,
                 description = "A quality gate for batch runs: the node fails when the mean Dice over all cases and "
                         + "classes is below this value. 0 turns the gate off.")
-        double minimumDice) {
+        double minimumDice,
+        @Setting(key = "merge_labels", label = "Merge labels", defaultValue = "false",
+                description = "Score every non-zero label of the reference and the prediction as one foreground "
+                        + "(label 1): BraTS's whole tumour, or a binary model such as OSS-Net against a reference "
+                        + "with several labels.")
+        boolean mergeLabels) {
 }

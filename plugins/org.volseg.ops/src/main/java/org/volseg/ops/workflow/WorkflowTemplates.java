@@ -70,6 +70,9 @@ public final class WorkflowTemplates {
     /** The name of the distillation template. */
     public static final String PHANTOM_DISTILLATION = "Phantom distillation (Graph Flow)";
 
+    /** The name of the OSS-Net template. */
+    public static final String PHANTOM_OCCUPANCY = "Phantom occupancy (OSS-Net)";
+
     /** The name of the brain extraction pipeline ({@code volseg demo --data colin27}). */
     public static final String BRAIN_EXTRACTION = "Brain extraction (InvRes)";
 
@@ -82,7 +85,8 @@ public final class WorkflowTemplates {
 
     /** Every template of {@code test-workflows/}. */
     public static List<Template> all() {
-        return List.of(phantomOverlays(), phantomSegmentation(Scale.TEMPLATE), phantomDistillation(Scale.TEMPLATE));
+        return List.of(phantomOverlays(), phantomSegmentation(Scale.TEMPLATE), phantomDistillation(Scale.TEMPLATE),
+                phantomOccupancy(Scale.TEMPLATE));
     }
 
     /** Writes every template into {@code folder} (one sub-folder each). */
@@ -135,6 +139,35 @@ public final class WorkflowTemplates {
                 new WorkflowWriter.Link(3, 0, 4, 0), new WorkflowWriter.Link(1, 0, 4, 1),
                 new WorkflowWriter.Link(4, 0, 5, 0), new WorkflowWriter.Link(2, 0, 5, 1),
                 new WorkflowWriter.Link(5, 0, 6, 0), new WorkflowWriter.Link(2, 0, 6, 1)));
+    }
+
+    /**
+     * Read → sample points → learn OSS-Net → predict → score on phantoms, the whole tumour (every non-zero label) as
+     * the paper's task. Node ids: 1 training phantoms, 2 test phantoms, 3 the point sampler (what the network learns
+     * from, to look at), 4 the OSS-Net C learner, 5 its predictor (encoder-guided inference), 6 its scorer (labels
+     * merged).
+     */
+    public static Template phantomOccupancy(Scale scale) {
+        List<WorkflowWriter.NodeSpec> nodes = new ArrayList<>();
+        nodes.add(phantoms(scale, scale.trainCases(), 42, "train"));
+        nodes.add(phantoms(scale, scale.testCases(), 7, "test"));
+        nodes.add(new WorkflowWriter.NodeSpec("sample-points", Map.of("points", "4096")));
+        Map<String, String> learner = new LinkedHashMap<>();
+        learner.put("variant", "c");
+        learner.put("widths", scale.widths());
+        learner.put("points", "1024");
+        learner.put("epochs", String.valueOf(scale.epochs() * scale.steps()));
+        learner.put("learning_rate", "0.003");
+        learner.put("validation_share", "0.25");
+        learner.put("validate_every", String.valueOf(scale.steps()));
+        learner.put("validation_points", "4096");
+        nodes.add(new WorkflowWriter.NodeSpec("train-ossnet", learner));
+        nodes.add(new WorkflowWriter.NodeSpec("segmenter-predictor", Map.of("overwrite", "overwrite")));
+        nodes.add(new WorkflowWriter.NodeSpec("segmentation-scorer", Map.of("merge_labels", "true")));
+        return new Template(PHANTOM_OCCUPANCY, nodes, List.of(new WorkflowWriter.Link(1, 0, 3, 0),
+                new WorkflowWriter.Link(1, 0, 4, 0), new WorkflowWriter.Link(4, 0, 5, 0),
+                new WorkflowWriter.Link(2, 0, 5, 1), new WorkflowWriter.Link(5, 0, 6, 0),
+                new WorkflowWriter.Link(2, 0, 6, 1)));
     }
 
     /**

@@ -64,25 +64,36 @@ public final class StepMemory {
                             backprop);
                 }
                 net.parameters().forEach(GradMode::zeroGradient);
-                System.gc();
-                long before = ProcessMemory.residentBytes();
-                if (before == 0 || !ProcessMemory.resetPeak()) {
-                    throw new IllegalStateException("cannot read or reset the peak memory (/proc/self: not Linux?)");
-                }
-                double[] seconds = new double[steps];
-                for (int s = 0; s < steps; s++) {
-                    long t0 = System.nanoTime();
+                return timed(steps, s -> {
                     net.step(input, oneHot, s, backprop);
-                    seconds[s] = (System.nanoTime() - t0) / 1e9;
                     net.parameters().forEach(GradMode::zeroGradient);
-                }
-                long peak = ProcessMemory.peakBytes();
-                java.util.Arrays.sort(seconds, 1, steps);
-                double median = steps > 1 ? seconds[1 + (steps - 1) / 2] : seconds[0];
-                return new Result(peak - before, median, net.parameters().stream().mapToLong(p -> p.getShape()
-                        .size()).sum());
+                }, net.parameters().stream().mapToLong(p -> p.getShape().size()).sum());
             }
         });
+    }
+
+    /**
+     * Runs {@code steps} steps after a garbage collection with the high-water mark reset: the peak's growth over the
+     * resident size before them, and the median seconds of the steps after the first (the first when there is one).
+     *
+     * @throws IllegalStateException where /proc/self cannot report or reset the peak (not Linux)
+     */
+    public static Result timed(int steps, java.util.function.IntConsumer step, long parameters) {
+        System.gc();
+        long before = ProcessMemory.residentBytes();
+        if (before == 0 || !ProcessMemory.resetPeak()) {
+            throw new IllegalStateException("cannot read or reset the peak memory (/proc/self: not Linux?)");
+        }
+        double[] seconds = new double[steps];
+        for (int s = 0; s < steps; s++) {
+            long t0 = System.nanoTime();
+            step.accept(s);
+            seconds[s] = (System.nanoTime() - t0) / 1e9;
+        }
+        long peak = ProcessMemory.peakBytes();
+        java.util.Arrays.sort(seconds, 1, steps);
+        double median = steps > 1 ? seconds[1 + (steps - 1) / 2] : seconds[0];
+        return new Result(peak - before, median, parameters);
     }
 
     /** Measures in a fresh JVM on this process's class path ({@link ChildJvm}). */

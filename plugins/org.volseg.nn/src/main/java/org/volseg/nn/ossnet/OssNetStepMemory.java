@@ -11,7 +11,6 @@ import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 import org.volseg.nn.engine.ChildJvm;
 import org.volseg.nn.engine.DjlContext;
-import org.volseg.nn.engine.ProcessMemory;
 import org.volseg.nn.networks.StepMemory;
 
 /**
@@ -52,21 +51,9 @@ public final class OssNetStepMemory {
                 OssNetTrainer.Case c = OssNetTrainer.prepare(new Volume(g, channels), LabelMap.of(g, labels),
                         config.preset(), 0.5, 6);
                 try (OssNetTrainer trainer = new OssNetTrainer(net, points)) {
-                    trainer.step(List.of(c), random, 1e-4, false);
-                    System.gc();
-                    long before = ProcessMemory.residentBytes();
-                    if (before == 0 || !ProcessMemory.resetPeak()) {
-                        throw new IllegalStateException("cannot read or reset the peak memory (/proc/self: not Linux?)");
-                    }
-                    double[] seconds = new double[steps];
-                    for (int s = 0; s < steps; s++) {
-                        long t0 = System.nanoTime();
-                        trainer.step(List.of(c), random, 1e-4, false);
-                        seconds[s] = (System.nanoTime() - t0) / 1e9;
-                    }
-                    long peak = ProcessMemory.peakBytes();
-                    java.util.Arrays.sort(seconds);
-                    return new StepMemory.Result(peak - before, seconds[steps / 2], net.parameterCount());
+                    trainer.step(List.of(c), random, 1e-4, false); // warm-up: PyTorch's one-time set-up
+                    return StepMemory.timed(steps, s -> trainer.step(List.of(c), random, 1e-4, false),
+                            net.parameterCount());
                 }
             }
         });

@@ -33,7 +33,6 @@ import org.volseg.ops.api.PortKind;
 import org.volseg.ops.api.PortSpec;
 import org.volseg.ops.api.Progress;
 import org.volseg.ops.api.Table;
-import org.volseg.ops.api.VolumeTable;
 
 /**
  * The OSS-Net Learner node ({@code volseg train-ossnet}): trains an occupancy network for binary segmentation (every
@@ -119,38 +118,23 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
             throws Exception {
         Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device());
         List<Integer> blockWidths = blockWidths(s);
-        List<Case> cases = VolumeTable.cases((Table) inputs.get(0));
-        for (Case c : cases) {
-            if (!c.labeled()) {
-                throw new InvalidSettingsException("case " + c.id() + " has no label map; the OSS-Net learner trains "
-                        + "on labeled cases only");
-            }
-        }
-        if (cases.size() < 2 && s.validationShare() > 0) {
-            throw new InvalidSettingsException("one case leaves none to validate on; set Validation share "
-                    + "(validation_share) to 0 or add cases");
-        }
-        Splits.Split split = Splits.holdOut(cases, s.validationShare(), s.seed());
         Preprocessing preprocessing = new Preprocessing("RAS", s.spacing() > 0 ? List.of(s.spacing(), s.spacing(),
                 s.spacing()) : List.of(), s.normalization(), false);
+        LabeledCases data = LabeledCases.load((Table) inputs.get(0), s.validationShare(), s.seed(), preprocessing,
+                "OSS-Net learner", progress.slice(0, 0.05));
         Progress loading = progress.slice(0, 0.05);
-        List<TrainingCase> training = SegmenterLearner.load(split.training(), preprocessing, loading.slice(0, 0.7));
-        List<TrainingCase> validation = SegmenterLearner.load(split.validation(), preprocessing,
-                loading.slice(0.7, 1));
-        int channels = training.get(0).image().channelCount();
+        Splits.Split split = data.split();
+        List<TrainingCase> training = data.training();
+        List<TrainingCase> validation = data.validation();
+        int channels = data.channels();
         int[] largest = new int[3];
-        List<TrainingCase> all = new ArrayList<>(training);
-        all.addAll(validation);
-        for (TrainingCase c : all) {
-            if (c.image().channelCount() != channels) {
-                throw new InvalidSettingsException("case " + c.id() + " has " + c.image().channelCount()
-                        + " channel(s), case " + training.get(0).id() + " " + channels + "; all cases need the "
-                        + "same channels");
+        for (List<TrainingCase> part : List.of(training, validation)) {
+            for (TrainingCase c : part) {
+                Geometry g = c.image().geometry();
+                largest[0] = Math.max(largest[0], g.nx());
+                largest[1] = Math.max(largest[1], g.ny());
+                largest[2] = Math.max(largest[2], g.nz());
             }
-            Geometry g = c.image().geometry();
-            largest[0] = Math.max(largest[0], g.nx());
-            largest[1] = Math.max(largest[1], g.ny());
-            largest[2] = Math.max(largest[2], g.nz());
         }
         OssNetConfig config = new OssNetConfig(s.variant(), OssNetConfig.Preset.fitting("fitted", channels,
                 blockWidths, largest));

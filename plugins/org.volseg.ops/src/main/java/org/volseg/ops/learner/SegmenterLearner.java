@@ -21,7 +21,6 @@ import org.volseg.nn.engine.Compute;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.OutOfMemoryException;
 import org.volseg.nn.engine.ProcessMemory;
-import org.volseg.nn.engines.EpochRecord;
 import org.volseg.nn.engines.TrainingCase;
 import org.volseg.nn.engines.TrainingResult;
 import org.volseg.nn.engines.TrainingSettings;
@@ -37,7 +36,6 @@ import org.volseg.ops.api.PortKind;
 import org.volseg.ops.api.PortSpec;
 import org.volseg.ops.api.Progress;
 import org.volseg.ops.api.Table;
-import org.volseg.ops.api.VolumeTable;
 
 /**
  * The Segmenter Learner node: trains a 3D segmenter (UNet3d, Partially-InvRes or Fully-InvRes) on labeled cases and
@@ -132,33 +130,15 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
     public List<PortData> execute(SegmenterLearnerSettings s, List<PortData> inputs, Progress progress)
             throws Exception {
         Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device()); // before any data is read
-        List<Case> cases = VolumeTable.cases((Table) inputs.get(0));
-        for (Case c : cases) {
-            if (!c.labeled()) {
-                throw new InvalidSettingsException("case " + c.id() + " has no label map; the learner trains on "
-                        + "labeled cases only (filter the table, or use the Predictor for unlabeled ones)");
-            }
-        }
-        if (cases.size() < 2 && s.validationShare() > 0) {
-            throw new InvalidSettingsException("one case leaves none to validate on; set Validation share "
-                    + "(validation_share) to 0 or add cases");
-        }
-        Splits.Split split = Splits.holdOut(cases, s.validationShare(), s.seed());
         Preprocessing preprocessing = new Preprocessing("RAS", s.spacing() > 0 ? List.of(s.spacing(), s.spacing(),
                 s.spacing()) : List.of(), s.normalization(), s.cropToNonzero());
-
-        Progress loading = progress.slice(0, 0.05);
-        List<TrainingCase> training = load(split.training(), preprocessing, loading.slice(0, 0.7));
-        List<TrainingCase> validation = load(split.validation(), preprocessing, loading.slice(0.7, 1));
+        LabeledCases data = LabeledCases.load((Table) inputs.get(0), s.validationShare(), s.seed(), preprocessing,
+                "learner", progress.slice(0, 0.05));
+        Splits.Split split = data.split();
+        List<TrainingCase> training = data.training();
+        List<TrainingCase> validation = data.validation();
         int[] labelValues = labelValues(training);
-        int channels = training.get(0).image().channelCount();
-        for (TrainingCase c : training) {
-            if (c.image().channelCount() != channels) {
-                throw new InvalidSettingsException("case " + c.id() + " has " + c.image().channelCount()
-                        + " channel(s), case " + training.get(0).id() + " " + channels + "; all cases need the "
-                        + "same channels");
-            }
-        }
+        int channels = data.channels();
         NetworkConfig config = config(s, channels, labelValues.length);
         TrainingSettings settings = TrainingSettings.defaults().withPatch(config.patch()).withEpochs(s.epochs())
                 .withStepsPerEpoch(s.stepsPerEpoch())

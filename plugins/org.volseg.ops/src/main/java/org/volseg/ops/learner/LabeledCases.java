@@ -1,0 +1,59 @@
+package org.volseg.ops.learner;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.volseg.core.data.Case;
+import org.volseg.core.data.Splits;
+import org.volseg.core.transforms.Preprocessing;
+import org.volseg.nn.engines.TrainingCase;
+import org.volseg.ops.api.InvalidSettingsException;
+import org.volseg.ops.api.Progress;
+import org.volseg.ops.api.Table;
+import org.volseg.ops.api.VolumeTable;
+
+/**
+ * What every learner starts from: the labeled cases of a volume table, split by seed into training and validation,
+ * read and preprocessed, all with the same channels.
+ *
+ * @param split      the split, cases as the table had them
+ * @param training   the training cases, preprocessed
+ * @param validation the validation cases, preprocessed
+ * @param channels   the channels every case has
+ */
+record LabeledCases(Splits.Split split, List<TrainingCase> training, List<TrainingCase> validation, int channels) {
+
+    /**
+     * @param learner the node's name in messages ("learner", "OSS-Net learner")
+     * @throws InvalidSettingsException naming the case without labels or with other channels, or when one case
+     *                                  leaves none to validate on
+     */
+    static LabeledCases load(Table table, double validationShare, long seed, Preprocessing preprocessing,
+            String learner, Progress progress) throws Exception {
+        List<Case> cases = VolumeTable.cases(table);
+        for (Case c : cases) {
+            if (!c.labeled()) {
+                throw new InvalidSettingsException("case " + c.id() + " has no label map; the " + learner
+                        + " trains on labeled cases only (filter the table, or use the Predictor for unlabeled ones)");
+            }
+        }
+        if (cases.size() < 2 && validationShare > 0) {
+            throw new InvalidSettingsException("one case leaves none to validate on; set Validation share "
+                    + "(validation_share) to 0 or add cases");
+        }
+        Splits.Split split = Splits.holdOut(cases, validationShare, seed);
+        List<TrainingCase> training = SegmenterLearner.load(split.training(), preprocessing, progress.slice(0, 0.7));
+        List<TrainingCase> validation = SegmenterLearner.load(split.validation(), preprocessing,
+                progress.slice(0.7, 1));
+        int channels = training.get(0).image().channelCount();
+        List<TrainingCase> all = new ArrayList<>(training);
+        all.addAll(validation);
+        for (TrainingCase c : all) {
+            if (c.image().channelCount() != channels) {
+                throw new InvalidSettingsException("case " + c.id() + " has " + c.image().channelCount()
+                        + " channel(s), case " + training.get(0).id() + " " + channels + "; all cases need the "
+                        + "same channels");
+            }
+        }
+        return new LabeledCases(split, training, validation, channels);
+    }
+}

@@ -321,34 +321,61 @@ public final class OssNet {
      * @return N × P logits (a sigmoid gives the occupancy probability)
      */
     public NDArray decode(Encoded encoded, NDArray coords, NDArray patches, boolean training) {
+        NDArray h = decoderInput(encoded.latents(), coords, patches);
+        for (int b = 0; b < OssNetConfig.DECODER_BLOCKS; b++) {
+            h = decoderBlock(b, h, encoded.latents(), training, true);
+        }
+        return head(h, coords);
+    }
+
+    /**
+     * The decoder's input, a row per point: its coordinates, its patch features (A–D) and the latent code (the first
+     * of the skip encoder's).
+     *
+     * @param latents N × K × L, the encoder's
+     */
+    public NDArray decoderInput(NDArray latents, NDArray coords, NDArray patches) {
         long n = coords.getShape().get(0);
         long points = coords.getShape().get(1);
-        NDArray latents = encoded.latents(); // N × K × L
-        long size = latents.getShape().get(2);
-        // each volume's latents repeated for its points: (N·P) × K × L
-        NDArray perPoint = latents.expandDims(1).repeat(1, points).reshape(n * points, -1, size);
         NDList input = new NDList(coords.reshape(n * points, 3));
         if (config.variant().localPatch()) {
             NDArray f = act(conv(patches, "patch.conv1"), "patch.act1");
             f = act(conv(f, "patch.conv2"), "patch.act2");
             input.add(f.reshape(n * points, -1));
         }
-        boolean perBlock = config.variant().skipEncoder();
-        input.add(perPoint.get(":, 0, :"));
-        NDArray h = NDArrays.concat(input, 1);
-        for (int b = 0; b < OssNetConfig.DECODER_BLOCKS; b++) {
-            String name = "decoder.block" + b;
-            int block = b;
-            h = scoped(h, perPoint, x -> {
-                NDArray c = perBlock ? perPoint.get(":, " + (block + 1) + ", :") : perPoint.get(":, 0, :");
-                NDArray u = linear(x, name + ".fc1");
-                u = act(cbn(u, c, name + ".cbn1", training), name + ".act1");
-                u = cbn(linear(u, name + ".fc2"), c, name + ".cbn2", training);
-                NDArray shortcut = p.containsKey(name + ".shortcut.weight") ? linear(x, name + ".shortcut") : x;
-                return act(u.add(shortcut), name + ".act");
-            });
-        }
-        return h.matMul(p.get("decoder.head.weight")).reshape(n, points);
+        input.add(perPoint(latents, 0, points));
+        return NDArrays.concat(input, 1);
+    }
+
+    /**
+     * Decoder block {@code b} on (N·P) rows: fc, CBN, Padé, fc, CBN, plus the shortcut, Padé; conditioned on latent
+     * b + 1 of the skip encoder, else on the one latent.
+     *
+     * @param moveStatistics whether a training pass moves the CBN running statistics (not when it is recomputed)
+     */
+    public NDArray decoderBlock(int b, NDArray h, NDArray latents, boolean training, boolean moveStatistics) {
+        String name = "decoder.block" + b;
+        long points = h.getShape().get(0) / latents.getShape().get(0);
+        int latent = config.variant().skipEncoder() ? b + 1 : 0;
+        return scoped(h, latents, x -> {
+            NDArray c = perPoint(latents, latent, points);
+            NDArray u = linear(x, name + ".fc1");
+            u = act(cbn(u, c, name + ".cbn1", training, moveStatistics), name + ".act1");
+            u = cbn(linear(u, name + ".fc2"), c, name + ".cbn2", training, moveStatistics);
+            NDArray shortcut = p.containsKey(name + ".shortcut.weight") ? linear(x, name + ".shortcut") : x;
+            return act(u.add(shortcut), name + ".act");
+        });
+    }
+
+    /** The occupancy logits, N × P, from the last block's rows. */
+    public NDArray head(NDArray h, NDArray coords) {
+        return h.matMul(p.get("decoder.head.weight")).reshape(coords.getShape().get(0), coords.getShape().get(1));
+    }
+
+    /** Latent {@code k} of each volume repeated for its points: (N·P) × L. */
+    private static NDArray perPoint(NDArray latents, int k, long points) {
+        NDArray one = latents.get(":, " + k + ", :"); // N × L
+        return one.expandDims(1).repeat(1, points).reshape(-1, one.getShape().get(1));
     }
 
     /**
@@ -417,8 +444,9 @@ public final class OssNet {
         return x.swapAxes(0, 1).reshape(c, -1).mean(new int[] {1}).reshape(1, c, 1, 1, 1);
     }
 
-    private NDArray cbn(NDArray u, NDArray latent, String name, boolean training) {
+    private NDArray cbn(NDArray u, NDArray latent, String name, boolean training, boolean moveStatistics) {
         return ConditionalBatchNorm.apply(u, latent, p.get(name + ".gamma.weight"), p.get(name + ".gamma.bias"),
-                p.get(name + ".beta.weight"), p.get(name + ".beta.bias"), cbnRunning.get(name), training);
+                p.get(name + ".beta.weight"), p.get(name + ".beta.bias"),
+                moveStatistics ? cbnRunning.get(name) : new ConditionalBatchNorm.Running(), training);
     }
 }

@@ -103,6 +103,57 @@ class OssNetTrainerTest {
     }
 
     @Test
+    void theCheckpointedDecoderGivesPlainAutogradsGradientsAndMovesTheStatisticsOnce() {
+        for (OssNetConfig.Variant variant : List.of(OssNetConfig.Variant.O_NET, OssNetConfig.Variant.D)) {
+            DjlContext.call(() -> {
+                try (NDManager m = NDManager.newBaseManager()) {
+                    OssNet plain = OssNet.build(new OssNetConfig(variant, TINY), m, 7);
+                    OssNet checkpointed = OssNet.build(new OssNetConfig(variant, TINY), m, 7);
+                    List<OssNetTrainer.Case> cases = List.of(ball(1, 0.5), ball(2, 0.5));
+                    try (OssNetTrainer a = new OssNetTrainer(plain, 128, false);
+                            OssNetTrainer b = new OssNetTrainer(checkpointed, 128, true)) {
+                        OssNetTrainer.Losses la = a.step(cases, new SplittableRandom(3), 0, true);
+                        OssNetTrainer.Losses lb = b.step(cases, new SplittableRandom(3), 0, true);
+                        assertThat(lb.total()).isCloseTo(la.total(), org.assertj.core.data.Offset.offset(1e-5));
+                        for (int i = 0; i < plain.parameters().size(); i++) {
+                            float[] ga = plain.parameters().get(i).getGradient().toFloatArray();
+                            float[] gb = checkpointed.parameters().get(i).getGradient().toFloatArray();
+                            double scale = 1e-6;
+                            for (float g : ga) {
+                                scale = Math.max(scale, Math.abs(g));
+                            }
+                            for (int k = 0; k < ga.length; k++) {
+                                assertThat((double) Math.abs(ga[k] - gb[k])).as("%s %s[%d]", variant,
+                                        plain.parameters().get(i).getName(), k).isLessThan(1e-3 * scale);
+                            }
+                        }
+                        float[] sa = stats(plain, m);
+                        assertThat(stats(checkpointed, m)).containsExactly(sa);
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
+    /** Every running statistic of a network, in its state's order. */
+    private static float[] stats(OssNet net, NDManager m) {
+        List<Float> values = new ArrayList<>();
+        for (ai.djl.ndarray.NDArray a : net.state(m)) {
+            if (a.getName().startsWith("running:")) {
+                for (float v : a.toFloatArray()) {
+                    values.add(v);
+                }
+            }
+        }
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
+    @Test
     void theSameSeedGivesTheSameLosses() {
         assertThat(train(OssNetConfig.Variant.C, 3)).isEqualTo(train(OssNetConfig.Variant.C, 3));
     }

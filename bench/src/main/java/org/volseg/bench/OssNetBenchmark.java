@@ -41,6 +41,8 @@ final class OssNetBenchmark {
     private static final int TRAIN = Integer.getInteger("volseg.bench.train", 8);
     private static final int TEST = Integer.getInteger("volseg.bench.test", 4);
     private static final int TRAIN_POINTS = Integer.getInteger("volseg.bench.trainPoints", 4096);
+    /** Which parts run: memory, inference or both (a part alone: -Dvolseg.bench.parts=inference). */
+    private static final String PARTS = System.getProperty("volseg.bench.parts", "memory,inference");
 
     private OssNetBenchmark() {
     }
@@ -58,8 +60,12 @@ final class OssNetBenchmark {
                         + " epochs on " + TRAIN + " phantoms " + PHANTOM + "³ (" + TRAIN_POINTS + " points, batch 2, "
                         + "lr 3e-3), segmenting " + TEST + " unseen phantoms (whole tumour), chunks of "
                         + OssNetInference.DEFAULT_CHUNK + " points");
-        memory(table);
-        inference(table);
+        if (PARTS.contains("memory")) {
+            memory(table);
+        }
+        if (PARTS.contains("inference")) {
+            inference(table);
+        }
         table.print();
     }
 

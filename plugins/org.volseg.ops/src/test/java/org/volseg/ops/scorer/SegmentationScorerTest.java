@@ -46,6 +46,28 @@ class SegmentationScorerTest {
     }
 
     @Test
+    void mergedLabelsScoreTheWholeForegroundAsOne() throws Exception {
+        LabelMap twoLabels = LabelMap.create(GRID, 2);
+        for (int z = 3; z < 7; z++) {
+            for (int y = 3; y < 7; y++) {
+                for (int x = 3; x < 7; x++) {
+                    twoLabels.set(x, y, z, x < 5 ? 1 : 2); // the cube of "ref" split into labels 1 and 2
+                }
+            }
+        }
+        Path reference = dir.resolve("two.nii.gz");
+        NiftiWriter.writeLabels(reference, twoLabels, NiftiWriter.Options.defaults());
+        Table predictions = table("a", cube("pred", 3));
+        Table separate = (Table) scorer.run(Map.of(), List.of(predictions, table("a", reference)),
+                Progress.silent()).get(0);
+        assertThat((double) separate.cell(0, "dice")).isEqualTo(2.0 * 32 / (32 + 64)); // label 1 alone
+        Table merged = (Table) scorer.run(Map.of("merge_labels", "true"), List.of(predictions, table("a",
+                reference)), Progress.silent()).get(0);
+        assertThat(merged.rows()).hasSize(3); // one class: the case, its mean, the overall mean
+        assertThat((double) merged.cell(0, "dice")).isEqualTo(1.0);
+    }
+
+    @Test
     void scoresPerCaseAndClassWithSummaryRows() throws Exception {
         Table predictions = table("a", cube("pred", 4));
         Table references = table("a", cube("ref", 3));

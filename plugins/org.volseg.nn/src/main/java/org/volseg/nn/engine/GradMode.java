@@ -25,6 +25,12 @@ public final class GradMode {
         }
     }
 
+    /** Whether autograd records now. */
+    public static boolean isOn() {
+        ensureEngine();
+        return JniUtils.isGradMode();
+    }
+
     /** Runs {@code work} with autograd recording on or off, restoring the previous mode. */
     public static <T> T with(boolean on, Supplier<T> work) {
         ensureEngine();

@@ -124,11 +124,11 @@ class OssNetTrainerTest {
                             }
                             for (int k = 0; k < ga.length; k++) {
                                 assertThat((double) Math.abs(ga[k] - gb[k])).as("%s %s[%d]", variant,
-                                        plain.parameters().get(i).getName(), k).isLessThan(1e-3 * scale);
+                                        plain.parameters().get(i).getName(), k).isLessThan(1e-3 * scale + 1e-7); // biases before a norm: 0 up to noise
                             }
                         }
                         float[] sa = stats(plain, m);
-                        assertThat(stats(checkpointed, m)).containsExactly(sa);
+                        assertThat(stats(checkpointed, m)).containsExactly(sa, org.assertj.core.data.Offset.offset(1e-5f));
                     }
                 }
                 return null;

@@ -10,7 +10,9 @@ import org.volseg.nn.engine.GradMode;
  * The Padé Activation Unit OSS-Net uses everywhere (Molina et al.), in its "safe" form of degree (5, 4):
  * f(x) = (a0 + a1·x + … + a5·x⁵) / (1 + |b1|·|x| + |b2|·|x|² + |b3|·|x|³ + |b4|·|x|⁴). The denominator is at least
  * 1, so f has no poles. Each unit has its own 10 coefficients, trained with learning rate 1e-2 and no weight decay
- * in the reference; DJL's autograd differentiates the formula, so no custom kernel is needed.
+ * in the reference. The reference differentiates it in a fused CUDA kernel; DJL has no custom autograd functions, so
+ * the value and the derivatives are computed without a graph and joined by a surrogate whose graph keeps five arrays
+ * (autograd over the formula kept some fifteen, the bulk of OSS-Net's training memory).
  */
 public final class PadeActivation {
 
@@ -34,6 +36,18 @@ public final class PadeActivation {
             throw new IllegalArgumentException("a (5, 4) Padé unit has 6 numerator and 4 denominator coefficients, got "
                     + numerator.size() + " and " + denominator.size());
         }
+        // every array below lives in a scope of its own that closes on return: only the output stays, and autograd
+        // keeps what its backward pass needs by itself (DJL would otherwise hold each until the step ends)
+        NDManager outer = x.getManager();
+        try (NDManager scope = outer.newSubManager()) {
+            x.tempAttach(scope);
+            NDArray y = compute(x, numerator, denominator);
+            y.attach(outer);
+            return y;
+        }
+    }
+
+    private static NDArray compute(NDArray x, NDArray numerator, NDArray denominator) {
         // the coefficients copied into the activation's manager first: an operation whose first operand is a
         // parameter leaves its result in the parameters' manager, alive as long as the model (gradients still flow)
         NDManager m = x.getManager();

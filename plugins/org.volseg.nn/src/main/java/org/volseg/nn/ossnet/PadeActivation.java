@@ -54,6 +54,10 @@ public final class PadeActivation {
         // split, not indexed: DJL may build index tensors in Java memory it frees at once, which autograd keeps
         NDList a = m.zeros(new Shape(6), numerator.getDataType()).add(numerator).split(6);
         NDList b = m.zeros(new Shape(4), denominator.getDataType()).add(denominator).abs().split(4);
+        if (!GradMode.isOn()) { // inference: the value alone
+            NDArray ax = x.abs();
+            return horner(x, a, 0).div(horner(ax, b, 0).mul(ax).add(1));
+        }
         // value and derivatives without a graph: f = P / Q, f' = (P' − f · Q' · sign x) / Q
         NDArray[] v = GradMode.with(false, () -> {
             NDArray ax = x.abs();
@@ -72,9 +76,6 @@ public final class PadeActivation {
             NDArray slope = dp.sub(y.mul(dq).mul(x.sign())).div(q);
             return new NDArray[] {y, ax, q, qb, slope};
         });
-        if (!GradMode.isOn()) {
-            return v[0];
-        }
         // the graph autograd keeps: a surrogate with f's value and f's gradients that saves five arrays (x, |x|,
         // 1/Q, f', f/Q), where differentiating the formula saved some fifteen (PyTorch's reference has a fused
         // kernel). sum_k a_k x^k / Q carries the numerator's gradients, f' (x − x̄) the input's, and

@@ -41,13 +41,15 @@ class OssNetBlocksTest {
                     }
                     NDArray y = GradMode.with(true, () -> PadeActivation.apply(x, num, den));
                     GradMode.backward(GradMode.with(true, y::sum));
+                    double[] inference = GradMode.with(false, () -> PadeActivation.apply(x, num, den)).toDoubleArray();
                     return new double[][] {y.toDoubleArray(), x.getGradient().toDoubleArray(),
-                        num.getGradient().toDoubleArray(), den.getGradient().toDoubleArray()};
+                        num.getGradient().toDoubleArray(), den.getGradient().toDoubleArray(), inference};
                 }
             });
             double h = 1e-6;
             for (int i = 0; i < xs.length; i++) {
                 assertThat(out[0][i]).isCloseTo(PadeActivation.reference(xs[i], a, b), within(1e-12));
+                assertThat(out[4][i]).as("without a graph").isCloseTo(out[0][i], within(1e-12));
                 if (xs[i] != 0) { // |x| has no derivative at 0
                     double dx = (PadeActivation.reference(xs[i] + h, a, b) - PadeActivation.reference(xs[i] - h, a, b))
                             / (2 * h);

@@ -156,20 +156,12 @@ public final class OssNet {
      */
     public NDList state(NDManager manager) {
         NDList state = new NDList();
-        for (NDArray a : parameters) {
+        for (NDArray a : namedArrays()) {
             NDArray copy = a.duplicate();
             copy.attach(manager);
             copy.setName(a.getName());
             state.add(copy);
         }
-        running.forEach((name, r) -> {
-            for (int k = 0; k < 2; k++) {
-                NDArray copy = r[k].duplicate();
-                copy.attach(manager);
-                copy.setName(RUNNING + name + (k == 0 ? ".mean" : ".variance"));
-                state.add(copy);
-            }
-        });
         cbnRunning.forEach((name, r) -> {
             NDArray a = manager.create(new float[] {(float) r.mean(), (float) r.variance()});
             a.setName(RUNNING + name);
@@ -186,14 +178,7 @@ public final class OssNet {
     public void loadState(NDList state) {
         Map<String, NDArray> byName = new HashMap<>();
         state.forEach(a -> byName.put(a.getName(), a));
-        List<NDArray> targets = new ArrayList<>(parameters);
-        running.forEach((name, r) -> {
-            r[0].setName(RUNNING + name + ".mean");
-            r[1].setName(RUNNING + name + ".variance");
-            targets.add(r[0]);
-            targets.add(r[1]);
-        });
-        for (NDArray target : targets) {
+        for (NDArray target : namedArrays()) {
             NDArray source = byName.get(target.getName());
             if (source == null) {
                 throw new IllegalArgumentException("the state lacks " + target.getName() + " of " + config.name());
@@ -213,6 +198,13 @@ public final class OssNet {
             float[] values = source.toType(DataType.FLOAT32, false).toFloatArray();
             r.set(values[0], values[1]);
         });
+    }
+
+    /** The parameters, then the batch norms' running statistics: the arrays of a state, by their own names. */
+    private List<NDArray> namedArrays() {
+        List<NDArray> arrays = new ArrayList<>(parameters);
+        running.values().forEach(r -> arrays.addAll(List.of(r)));
+        return arrays;
     }
 
     /** Whether a parameter is a Padé coefficient (the reference trains those at lr 1e-2, no weight decay). */
@@ -242,6 +234,8 @@ public final class OssNet {
         p.put(name + ".beta", params.zeros(name + ".beta", new Shape(1, channels, 1, 1, 1)));
         NDArray mean = manager.zeros(new Shape(1, channels, 1, 1, 1));
         NDArray variance = manager.ones(new Shape(1, channels, 1, 1, 1));
+        mean.setName(RUNNING + name + ".mean"); // the names a saved state gives them
+        variance.setName(RUNNING + name + ".variance");
         running.put(name, new NDArray[] {mean, variance});
     }
 

@@ -329,22 +329,20 @@ public final class OssNetTrainer implements AutoCloseable {
             float[][] out = new float[source.channelCount()][];
             for (int ch = 0; ch < out.length; ch++) {
                 float[] in = source.channel(ch).clone();
-                float max = Float.NEGATIVE_INFINITY;
-                for (int z = box[2]; z < box[2] + box[5]; z++) {
-                    for (int y = box[1]; y < box[1] + box[4]; y++) {
-                        for (int x = box[0]; x < box[0] + box[3]; x++) {
-                            max = Math.max(max, in[g.index(x, y, z)]);
+                if (shift != null || noise) {
+                    float add = shift == null ? 0 : (float) (maxInBox(in, g, box) * shift[ch]);
+                    for (int z = box[2]; z < box[2] + box[5]; z++) {
+                        for (int y = box[1]; y < box[1] + box[4]; y++) {
+                            for (int x = box[0]; x < box[0] + box[3]; x++) {
+                                int i = g.index(x, y, z);
+                                in[i] += add + (noise ? (float) (NOISE_SIGMA * random.nextGaussian()) : 0);
+                            }
                         }
                     }
                 }
-                float add = shift == null ? 0 : (float) (max * shift[ch]);
-                for (int z = box[2]; z < box[2] + box[5]; z++) {
-                    for (int y = box[1]; y < box[1] + box[4]; y++) {
-                        for (int x = box[0]; x < box[0] + box[3]; x++) {
-                            int i = g.index(x, y, z);
-                            in[i] += add + (noise ? (float) (NOISE_SIGMA * random.nextGaussian()) : 0);
-                        }
-                    }
+                if (!flipX && !flipY) {
+                    out[ch] = in;
+                    continue;
                 }
                 float[] flipped = new float[in.length];
                 for (int z = 0; z < g.nz(); z++) {
@@ -357,6 +355,18 @@ public final class OssNetTrainer implements AutoCloseable {
                 out[ch] = flipped;
             }
             return new Volume(g, out);
+        }
+
+        private static float maxInBox(float[] values, Geometry g, int[] box) {
+            float max = Float.NEGATIVE_INFINITY;
+            for (int z = box[2]; z < box[2] + box[5]; z++) {
+                for (int y = box[1]; y < box[1] + box[4]; y++) {
+                    for (int x = box[0]; x < box[0] + box[3]; x++) {
+                        max = Math.max(max, values[g.index(x, y, z)]);
+                    }
+                }
+            }
+            return max;
         }
     }
 

@@ -51,6 +51,12 @@ final class DistillBenchmark {
     private static final boolean SEMI = Boolean.parseBoolean(System.getProperty("volseg.bench.semi", "true"));
     /** Whether the fully labeled comparison runs (false: only the semi-supervised one). */
     private static final boolean FULL = Boolean.parseBoolean(System.getProperty("volseg.bench.full", "true"));
+    /**
+     * Whether the semi-supervised student also trains for twice the steps: a step with unlabeled cases holds one
+     * labeled and one unlabeled patch, so only then does it see as many labeled patches as the labeled-only run.
+     */
+    private static final boolean EQUAL_LABELED = Boolean.parseBoolean(System.getProperty("volseg.bench.equalLabeled",
+            "true"));
     private static final int TEACHER_BLOCKS = Integer.getInteger("volseg.bench.teacherBlocks", 1);
     private static final int PARAPHRASER_STEPS = Integer.getInteger("volseg.bench.paraphraserSteps", 100);
     /** λ3 of the full objective; the node's default when not given. */
@@ -121,6 +127,11 @@ final class DistillBenchmark {
                             studentConfig, m, 8), few, test, settings, fewTeacher, List.of(), full));
                     outcomes.put("student + full objective, 25% labeled + 75% unlabeled", trained(
                             Network.withFeatureTaps(studentConfig, m, 8), few, test, settings, fewTeacher, rest, full));
+                    if (EQUAL_LABELED) {
+                        outcomes.put("student + full objective, 25% labeled + 75% unlabeled, twice the steps",
+                                trained(Network.withFeatureTaps(studentConfig, m, 8), few, test,
+                                        settings.withStepsPerEpoch(2 * STEPS), fewTeacher, rest, full));
+                    }
                 }
             }
             return null;
@@ -162,6 +173,11 @@ final class DistillBenchmark {
             table.row("25% labeled + 75% unlabeled mean Dice", "", outcomes.get("student + full objective" + quarter
                     + " + 75% unlabeled").meanDice(), "25% labeled only", outcomes.get("student + full objective"
                     + quarter).meanDice(), "> 1×");
+            if (EQUAL_LABELED) {
+                table.row("25% labeled + 75% unlabeled, as many labeled patches, mean Dice", "", outcomes.get(
+                        "student + full objective" + quarter + " + 75% unlabeled, twice the steps").meanDice(),
+                        "25% labeled only", outcomes.get("student + full objective" + quarter).meanDice(), "> 1×");
+            }
         }
         outcomes.forEach((name, o) -> table.setting("Dice per label, " + name, o.dice()));
         outcomes.forEach((name, o) -> table.setting("training seconds, " + name, Math.round(o.trainSeconds())));

@@ -9,10 +9,18 @@ import org.volseg.core.data.synthetic.PhantomDataset;
 import org.volseg.core.data.synthetic.PhantomSpec;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.transforms.IntensityNormalization;
+import org.volseg.core.volume.LabelMap;
+import org.volseg.core.volume.Volume;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
 import org.volseg.nn.engines.SegmentTape;
+import org.volseg.nn.inferers.SlidingWindow;
+import org.volseg.nn.engines.Optimizer;
+import org.volseg.nn.engines.Trainer;
+import org.volseg.nn.engines.TrainingCase;
+import org.volseg.nn.engines.TrainingSettings;
 import org.volseg.nn.networks.Architecture;
+import org.volseg.nn.networks.Network;
 import org.volseg.nn.networks.NetworkConfig;
 import org.volseg.nn.networks.StepMemory;
 import org.volseg.nn.ossnet.OssNet;
@@ -41,8 +49,13 @@ final class OssNetBenchmark {
     private static final int TRAIN = Integer.getInteger("volseg.bench.train", 8);
     private static final int TEST = Integer.getInteger("volseg.bench.test", 4);
     private static final int TRAIN_POINTS = Integer.getInteger("volseg.bench.trainPoints", 4096);
-    /** Which parts run: memory, inference or both (a part alone: -Dvolseg.bench.parts=inference). */
-    private static final String PARTS = System.getProperty("volseg.bench.parts", "memory,inference");
+    /** Which parts run: memory, inference, learning (a part alone: -Dvolseg.bench.parts=inference). */
+    private static final String PARTS = System.getProperty("volseg.bench.parts", "memory,inference,learning");
+    /** The UNet3d of the learning part: as the learning benchmark's, binary. */
+    private static final List<Integer> UNET_WIDTHS = List.of(8, 16, 32, 64);
+    private static final int UNET_PATCH = Integer.getInteger("volseg.bench.unetPatch", 32);
+    private static final int UNET_EPOCHS = Integer.getInteger("volseg.bench.unetEpochs", 20);
+    private static final int UNET_STEPS = Integer.getInteger("volseg.bench.unetSteps", 25);
 
     private OssNetBenchmark() {
     }
@@ -59,12 +72,27 @@ final class OssNetBenchmark {
                 .setting("inference", "OSS-Net C, encoder " + List.of(8, 16, 32) + ", trained " + EPOCHS
                         + " epochs on " + TRAIN + " phantoms " + PHANTOM + "³ (" + TRAIN_POINTS + " points, batch 2, "
                         + "lr 3e-3), segmenting " + TEST + " unseen phantoms (whole tumour), chunks of "
-                        + OssNetInference.DEFAULT_CHUNK + " points");
+                        + OssNetInference.DEFAULT_CHUNK + " points")
+                .setting("learning", "O-Net trained as OSS-Net C above (segmenting coarse-to-fine); UNet3d widths "
+                        + UNET_WIDTHS + ", 2 blocks per level, binary, " + UNET_EPOCHS + " epochs × " + UNET_STEPS
+                        + " steps of " + UNET_PATCH + "³ patches, batch 1, Adam 3e-3 poly, predicted whole");
         if (PARTS.contains("memory")) {
             memory(table);
         }
-        if (PARTS.contains("inference")) {
-            inference(table);
+        if (PARTS.contains("inference") || PARTS.contains("learning")) {
+            Data data = Data.make();
+            DjlContext.call(() -> {
+                try (NDManager m = NDManager.newBaseManager()) {
+                    Trained c = trained(OssNetConfig.Variant.C, data, m);
+                    if (PARTS.contains("inference")) {
+                        inference(table, data, c.net());
+                    }
+                    if (PARTS.contains("learning")) {
+                        learning(table, data, c, m);
+                    }
+                }
+                return null;
+            });
         }
         table.print();
     }
@@ -99,77 +127,157 @@ final class OssNetBenchmark {
         return r.peakGrowthBytes() / (double) (1 << 20);
     }
 
-    private static void inference(Table table) {
-        PhantomDataset phantoms = new PhantomDataset(2026, PhantomSpec.cube(PHANTOM));
-        OssNetConfig config = new OssNetConfig(OssNetConfig.Variant.C, OssNetConfig.Preset.fitting("bench", 4,
-                List.of(8, 16, 32), new int[] {PHANTOM, PHANTOM, PHANTOM}));
-        List<OssNetTrainer.Case> train = new ArrayList<>();
-        List<OssNetTrainer.Case> test = new ArrayList<>();
-        for (Phantom p : phantoms.generateAll(TRAIN + TEST)) {
-            OssNetTrainer.Case c = OssNetTrainer.prepare(IntensityNormalization.zScore(p.image()), p.labels(),
-                    config.preset(), 0.5, 6);
-            (train.size() < TRAIN ? train : test).add(c);
-        }
-        DjlContext.call(() -> {
-            try (NDManager m = NDManager.newBaseManager()) {
-                OssNet net = OssNet.build(config, m, 7);
-                long start = System.nanoTime();
-                OssNetTraining.Result trained = OssNetTraining.train(net, train, List.of(), new OssNetTraining.Settings(
-                        EPOCHS, 2, TRAIN_POINTS, 3e-3, true, EPOCHS, 1 << 14, OssNetInference.Procedure.DENSE, 7),
-                        new Monitor() {
-                            @Override
-                            public void progress(double fraction, String message) {
-                            }
+    /** The phantoms of the inference and learning parts: whole tumour (every non-zero label) as occupancy. */
+    private record Data(List<OssNetTrainer.Case> train, List<OssNetTrainer.Case> test, List<TrainingCase> voxelTrain,
+            OssNetConfig.Preset preset) {
 
-                            @Override
-                            public void checkCanceled() {
-                            }
-                        }, r -> System.err.printf("  epoch %d: loss %.4f%n", r.epoch(), r.trainLoss()));
-                System.err.printf("  trained in %.0f s%n", (System.nanoTime() - start) / 1e9);
-                long voxels = 0;
-                long[] queries = new long[3];
-                double[] seconds = new double[3];
-                long[] disagree = new long[3];
-                double[] dice = new double[3];
-                OssNetInference.Procedure[] procedures = OssNetInference.Procedure.values();
-                for (OssNetTrainer.Case c : test) {
-                    boolean[] dense = null;
-                    for (int p = 0; p < procedures.length; p++) {
-                        OssNetInference.Result r = OssNetInference.segment(net, c.image(), procedures[p],
-                                OssNetInference.DEFAULT_CHUNK, Monitor.SILENT);
-                        boolean[] occupied = r.occupied();
-                        if (p == 0) {
-                            dense = occupied;
-                            voxels += occupied.length;
-                        }
-                        queries[p] += r.queries();
-                        seconds[p] += r.seconds();
-                        long both = 0;
-                        long predicted = 0;
-                        long actual = 0;
-                        for (int i = 0; i < occupied.length; i++) {
-                            disagree[p] += occupied[i] != dense[i] ? 1 : 0;
-                            boolean truth = c.occupied().get(i) > 0;
-                            both += occupied[i] && truth ? 1 : 0;
-                            predicted += occupied[i] ? 1 : 0;
-                            actual += truth ? 1 : 0;
-                        }
-                        dice[p] += predicted + actual == 0 ? 1 : 2.0 * both / (predicted + actual);
-                    }
+        static Data make() {
+            PhantomDataset phantoms = new PhantomDataset(2026, PhantomSpec.cube(PHANTOM));
+            OssNetConfig.Preset preset = OssNetConfig.Preset.fitting("bench", 4, List.of(8, 16, 32),
+                    new int[] {PHANTOM, PHANTOM, PHANTOM});
+            List<OssNetTrainer.Case> train = new ArrayList<>();
+            List<OssNetTrainer.Case> test = new ArrayList<>();
+            List<TrainingCase> voxelTrain = new ArrayList<>();
+            for (Phantom p : phantoms.generateAll(TRAIN + TEST)) {
+                Volume image = IntensityNormalization.zScore(p.image());
+                OssNetTrainer.Case c = OssNetTrainer.prepare(image, p.labels(), preset, 0.5, 6);
+                if (train.size() < TRAIN) {
+                    train.add(c);
+                    voxelTrain.add(new TrainingCase(p.id(), image, p.labels().foreground()));
+                } else {
+                    test.add(c);
                 }
-                for (int p = 1; p < procedures.length; p++) {
-                    String name = procedures[p].name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
-                    table.row(name + " queries", "% voxels", 100.0 * queries[p] / voxels, "dense", 100.0,
-                            p == 2 ? "≤ 10 %" : "");
-                    table.row(name + " time", "s", seconds[p], "dense", seconds[0], "");
-                    table.row(name + " disagreement with dense", "% voxels", 100.0 * disagree[p] / voxels,
-                            "dense", 0, p == 2 ? "≤ 0.5 %" : "");
-                    table.row(name + " Dice (whole tumour)", "", dice[p] / test.size(), "dense",
-                            dice[0] / test.size(), "");
-                }
-                System.err.printf("  best epoch %d%n", trained.bestEpoch());
             }
-            return null;
-        });
+            return new Data(train, test, voxelTrain, preset);
+        }
+    }
+
+    /** An OSS-Net of {@code variant} trained on the phantoms as the reference trains (the seconds it took). */
+    private record Trained(OssNet net, double seconds) {
+    }
+
+    private static Trained trained(OssNetConfig.Variant variant, Data data, NDManager m) {
+        OssNet net = OssNet.build(new OssNetConfig(variant, data.preset()), m, 7);
+        long start = System.nanoTime();
+        OssNetTraining.train(net, data.train(), List.of(), new OssNetTraining.Settings(EPOCHS, 2, TRAIN_POINTS, 3e-3,
+                true, EPOCHS, 1 << 14, OssNetInference.Procedure.DENSE, 7), QUIET,
+                r -> System.err.printf("  %s epoch %d: loss %.4f%n", variant, r.epoch(), r.trainLoss()));
+        double seconds = (System.nanoTime() - start) / 1e9;
+        System.err.printf("  %s trained in %.0f s%n", variant, seconds);
+        return new Trained(net, seconds);
+    }
+
+    private static final Monitor QUIET = new Monitor() {
+        @Override
+        public void progress(double fraction, String message) {
+        }
+
+        @Override
+        public void checkCanceled() {
+        }
+    };
+
+    private static void inference(Table table, Data data, OssNet net) {
+        long voxels = 0;
+        long[] queries = new long[3];
+        double[] seconds = new double[3];
+        long[] disagree = new long[3];
+        double[] dice = new double[3];
+        OssNetInference.Procedure[] procedures = OssNetInference.Procedure.values();
+        for (OssNetTrainer.Case c : data.test()) {
+            boolean[] dense = null;
+            for (int p = 0; p < procedures.length; p++) {
+                OssNetInference.Result r = OssNetInference.segment(net, c.image(), procedures[p],
+                        OssNetInference.DEFAULT_CHUNK, Monitor.SILENT);
+                boolean[] occupied = r.occupied();
+                if (p == 0) {
+                    dense = occupied;
+                    voxels += occupied.length;
+                }
+                queries[p] += r.queries();
+                seconds[p] += r.seconds();
+                for (int i = 0; i < occupied.length; i++) {
+                    disagree[p] += occupied[i] != dense[i] ? 1 : 0;
+                }
+                dice[p] += dice(occupied, c.occupied());
+            }
+        }
+        for (int p = 1; p < procedures.length; p++) {
+            String name = procedures[p].name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            table.row(name + " queries", "% voxels", 100.0 * queries[p] / voxels, "dense", 100.0,
+                    p == 2 ? "≤ 10 %" : "");
+            table.row(name + " time", "s", seconds[p], "dense", seconds[0], "");
+            table.row(name + " disagreement with dense", "% voxels", 100.0 * disagree[p] / voxels,
+                    "dense", 0, p == 2 ? "≤ 0.5 %" : "");
+            table.row(name + " Dice (whole tumour)", "", dice[p] / data.test().size(), "dense",
+                    dice[0] / data.test().size(), "");
+        }
+    }
+
+    /**
+     * OSS-Net C against O-Net (each segmenting by its fastest procedure: encoder-guided for C, coarse-to-fine for
+     * O-Net, which has no low-resolution map) and against VolSeg's UNet3d trained on the same cases (binary, whole
+     * tumour, predicted whole): mean test Dice and training seconds.
+     */
+    private static void learning(Table table, Data data, Trained ossNet, NDManager m) {
+        double oss = meanDice(ossNet.net(), data);
+        Trained oNet = trained(OssNetConfig.Variant.O_NET, data, m);
+        double o = meanDice(oNet.net(), data);
+        PatchSize patch = PatchSize.cube(UNET_PATCH);
+        NetworkConfig config = new NetworkConfig(Architecture.UNET3D, 4, 2, UNET_WIDTHS, 2,
+                NetworkConfig.Norm.INSTANCE, NetworkConfig.Activation.LEAKY_RELU, false, patch);
+        Network unet = Network.build(config, m, 7);
+        TrainingSettings settings = TrainingSettings.defaults().withPatch(patch).withEpochs(UNET_EPOCHS)
+                .withStepsPerEpoch(UNET_STEPS).withOptimizer(Optimizer.Kind.ADAM, 3e-3, 2e-4).withValidation(UNET_EPOCHS, 0.5, 0).withCheckpointEvery(0).withSeed(7);
+        long start = System.nanoTime();
+        try {
+            new Trainer().train(unet, data.voxelTrain(), List.of(), new int[] {0, 1}, settings, null, Monitor.SILENT,
+                    r -> System.err.printf("  UNet3d epoch %d: loss %.4f%n", r.epoch(), r.trainLoss()));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        double unetSeconds = (System.nanoTime() - start) / 1e9;
+        SlidingWindow window = new SlidingWindow(new SlidingWindow.Settings(PatchSize.cube(PHANTOM), 0.5, true, 1));
+        double unetDice = 0;
+        for (OssNetTrainer.Case c : data.test()) {
+            float[][] probabilities;
+            try (NDManager scope = m.newSubManager()) {
+                probabilities = window.probabilities(c.image(), unet::logits, scope, Monitor.SILENT);
+            }
+            boolean[] occupied = new boolean[probabilities[1].length];
+            for (int i = 0; i < occupied.length; i++) {
+                occupied[i] = probabilities[1][i] > probabilities[0][i];
+            }
+            unetDice += dice(occupied, c.occupied()) / data.test().size();
+        }
+        System.err.printf("  Dice: OSS-Net C %.3f, O-Net %.3f, UNet3d %.3f%n", oss, o, unetDice);
+        table.row("OSS-Net C Dice (whole tumour)", "", oss, "UNet3d", unetDice, "within 0.03");
+        table.row("OSS-Net C Dice (whole tumour)", "", oss, "O-Net", o, "≥ O-Net + 0.1");
+        table.row("OSS-Net C training", "s", ossNet.seconds(), "UNet3d", unetSeconds, "");
+        table.row("OSS-Net C training", "s", ossNet.seconds(), "O-Net", oNet.seconds(), "");
+    }
+
+    private static double meanDice(OssNet net, Data data) {
+        double sum = 0;
+        for (OssNetTrainer.Case c : data.test()) {
+            boolean[] occupied = OssNetInference.segment(net, c.image(), OssNetInference.Procedure.fastest(
+                    net.config().variant()), OssNetInference.DEFAULT_CHUNK, Monitor.SILENT).occupied();
+            sum += dice(occupied, c.occupied());
+        }
+        return sum / data.test().size();
+    }
+
+    /** Dice of {@code predicted} against the non-zero voxels of {@code truth} (1 when both are empty). */
+    private static double dice(boolean[] predicted, LabelMap truth) {
+        long both = 0;
+        long guessed = 0;
+        long actual = 0;
+        for (int i = 0; i < predicted.length; i++) {
+            boolean t = truth.get(i) > 0;
+            both += predicted[i] && t ? 1 : 0;
+            guessed += predicted[i] ? 1 : 0;
+            actual += t ? 1 : 0;
+        }
+        return guessed + actual == 0 ? 1 : 2.0 * both / (guessed + actual);
     }
 }

@@ -27,6 +27,7 @@ import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
 import org.volseg.nn.engine.OutOfMemoryException;
 import org.volseg.nn.networks.NetworkBundle;
+import org.volseg.nn.ossnet.OssNetInference;
 
 /**
  * Segments whole cases with a trained model: prepares each image as the model's training images were (its
@@ -45,12 +46,23 @@ public final class CasePredictor implements AutoCloseable {
      * @param autoBatch     whether the planner chooses the batch size
      * @param autoStitching whether the planner chooses the stitching
      * @param budget        the memory to plan for, or null for what the device and the heap have free
+     * @param occupancy     how an OSS-Net model queries its points, or null for its fastest procedure
      */
     public record Options(SlidingWindow.Settings window, boolean autoBatch, boolean autoStitching,
-            InferencePlanner.Budget budget) {
+            InferencePlanner.Budget budget, OssNetInference.Procedure occupancy) {
+
+        public Options(SlidingWindow.Settings window, boolean autoBatch, boolean autoStitching,
+                InferencePlanner.Budget budget) {
+            this(window, autoBatch, autoStitching, budget, null);
+        }
 
         public Options(SlidingWindow.Settings window, boolean autoBatch, boolean autoStitching) {
             this(window, autoBatch, autoStitching, null);
+        }
+
+        /** These options with an OSS-Net model querying by {@code procedure} (null: its fastest). */
+        public Options withOccupancy(OssNetInference.Procedure procedure) {
+            return new Options(window, autoBatch, autoStitching, budget, procedure);
         }
 
         /** The window settings as they are. */
@@ -117,7 +129,8 @@ public final class CasePredictor implements AutoCloseable {
             Device on = compute.resolve().device();
             NDManager m = NDManager.newBaseManager(on);
             try {
-                PredictingModel model = PredictingModel.read(bundle, m);
+                PredictingModel model = PredictingModel.read(bundle, m, options == null ? null
+                        : options.occupancy());
                 return new CasePredictor(model, options != null ? options
                         : Options.fixed(SlidingWindow.Settings.defaults(model.patch())), on, m);
             } catch (IOException | RuntimeException e) {

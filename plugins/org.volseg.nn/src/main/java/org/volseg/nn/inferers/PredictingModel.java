@@ -53,19 +53,34 @@ public record PredictingModel(PatchPredictor predictor, NetworkConfig network, l
 
     /**
      * Reads any bundle, a VolSeg network's, an OSS-Net's (segmenting with its fastest procedure) or a TorchScript
-     * module's, into {@code manager} (a PyTorch manager on
-     * the device to run on).
+     * module's, into {@code manager} (a PyTorch manager on the device to run on).
      *
      * @throws org.volseg.nn.bundle.BundleFormatException naming the file and the field that is wrong
      */
     public static PredictingModel read(Path file, NDManager manager) throws IOException {
+        return read(file, manager, null);
+    }
+
+    /**
+     * As {@link #read(Path, NDManager)}, an OSS-Net segmenting by {@code occupancy} (null: its fastest procedure).
+     *
+     * @throws IllegalArgumentException when the OSS-Net cannot query that way (encoder-guided needs C or D)
+     */
+    public static PredictingModel read(Path file, NDManager manager, OssNetInference.Procedure occupancy)
+            throws IOException {
         ModelBundle.Contents contents = ModelBundle.read(file, manager);
         if (contents.isTorchScript()) {
             return TorchScriptModels.load(file, contents, manager);
         }
         if (OssNetConfig.ARCHITECTURE.equals(contents.manifest().architecture().get("name"))) {
             OssNetBundle.Loaded loaded = OssNetBundle.read(file, contents, manager);
-            return OssNetBundle.predicting(loaded, OssNetInference.Procedure.fastest(loaded.net().config().variant()));
+            OssNetConfig.Variant variant = loaded.net().config().variant();
+            if (occupancy == OssNetInference.Procedure.ENCODER_GUIDED && !variant.skipEncoder()) {
+                throw new IllegalArgumentException(file + ": encoder-guided querying needs the low-resolution map of "
+                        + "OSS-Net C or D; this model is " + loaded.net().config().name() + " (use coarse-to-fine)");
+            }
+            return OssNetBundle.predicting(loaded, occupancy != null ? occupancy
+                    : OssNetInference.Procedure.fastest(variant));
         }
         return of(NetworkBundle.read(file, contents, manager));
     }

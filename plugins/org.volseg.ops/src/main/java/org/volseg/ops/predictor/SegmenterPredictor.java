@@ -124,7 +124,8 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
                 Locale.ROOT).replace('-', '_'));
         SlidingWindow.Settings window = new SlidingWindow.Settings(new PatchSize(p.get(0), p.get(1), p.get(2)),
                 s.overlap(), s.gaussian(), Math.max(1, s.windowBatch()), s.flips(), stitching, 1);
-        CasePredictor.Options options = new CasePredictor.Options(window, s.windowBatch() == 0, autoStitching);
+        CasePredictor.Options options = new CasePredictor.Options(window, s.windowBatch() == 0, autoStitching)
+                .withOccupancy(s.occupancyProcedure());
         Table.Builder table = new Table.Builder(OUTPUT);
         Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device());
         progress.report(0, "predicting on " + device.note() + "; post-processing: " + s.postProcessing());

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.volseg.core.postprocessing.PostProcessing;
 import org.volseg.nn.engine.Compute;
 import org.volseg.nn.inferers.Mirroring;
+import org.volseg.nn.ossnet.OssNetInference;
 import org.volseg.ops.api.Setting;
 import org.volseg.ops.learner.SegmenterLearnerSettings;
 
@@ -17,6 +18,7 @@ import org.volseg.ops.learner.SegmenterLearnerSettings;
  * @param stitching        how whole-volume probabilities are kept, or auto
  * @param probabilityMaps  whether each label's probability map is written too
  * @param device           where the network runs
+ * @param occupancy        how an OSS-Net model queries its points: auto, dense, coarse-to-fine or encoder-guided
  * @param largestOnly      keep each label's largest component
  * @param minVoxels        remove each label's smaller components
  * @param fillHoles        fill enclosed background
@@ -64,6 +66,15 @@ public record SegmenterPredictorSettings(
         @Setting(key = "device", label = "Device", defaultValue = "auto",
                 description = SegmenterLearnerSettings.DEVICE)
         Compute device,
+        @Setting(key = "occupancy_procedure", label = "OSS-Net querying", defaultValue = "auto", tab = "OSS-Net",
+                choices = {"auto", "dense", "coarse-to-fine", "encoder-guided"},
+                description = "How an OSS-Net model (an occupancy network) segments; other models ignore this. "
+                        + "dense: every voxel is queried (slowest, the reference result); coarse-to-fine: every "
+                        + "4th voxel, then every 2nd and every voxel only near the boundary found; encoder-guided "
+                        + "(OSS-Net C and D): the encoder's low-resolution map replaces the first scan, about 5 % "
+                        + "of the voxels queried; auto: encoder-guided where the model has the map, else "
+                        + "coarse-to-fine. The plan column reports the queries and seconds of each case.")
+        String occupancy,
         @Setting(key = "largest_component", label = "Keep the largest component", defaultValue = "false",
                 tab = "Post-processing", description = "Keep only the largest connected component of each label "
                         + "(26-connected), as nnU-Net's post-processing does for single-object structures.")
@@ -80,6 +91,12 @@ public record SegmenterPredictorSettings(
     /** The post-processing these settings ask for. */
     public PostProcessing postProcessing() {
         return new PostProcessing(largestOnly, minVoxels, fillHoles);
+    }
+
+    /** The OSS-Net procedure asked for, or null for the model's fastest. */
+    public OssNetInference.Procedure occupancyProcedure() {
+        return occupancy.equals("auto") ? null : OssNetInference.Procedure.valueOf(occupancy.toUpperCase(
+                java.util.Locale.ROOT).replace('-', '_'));
     }
 
     /** What to do with a label map that exists already. */

@@ -62,6 +62,10 @@ class OssNetLearnerTest {
         assertThat(labels.labels()).containsAnyOf(0, 1).doesNotContain(2, 3, 4);
         assertThat((String) predicted.rows().get(0).get(predicted.spec().index("plan")))
                 .contains("OSS-Net encoder-guided: ").contains("voxel queries");
+        Table dense = (Table) new SegmenterPredictor().run(Map.of("output_folder", dir.resolve("dense").toString(),
+                "occupancy_procedure", "dense"), List.of(model, volumes), Progress.silent()).get(0);
+        assertThat((String) dense.rows().get(0).get(dense.spec().index("plan")))
+                .contains("OSS-Net dense: 13,824 voxel queries (100.0 % of 13,824)");
 
         Table scores = (Table) new SegmentationScorer().run(Map.of("merge_labels", "true"), List.of(predicted,
                 volumes), Progress.silent()).get(0);

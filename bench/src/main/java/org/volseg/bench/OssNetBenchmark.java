@@ -140,7 +140,7 @@ final class OssNetBenchmark {
             List<TrainingCase> voxelTrain = new ArrayList<>();
             for (Phantom p : phantoms.generateAll(TRAIN + TEST)) {
                 Volume image = IntensityNormalization.zScore(p.image());
-                OssNetTrainer.Case c = OssNetTrainer.prepare(image, p.labels(), preset, 0.5, 6);
+                OssNetTrainer.Case c = OssNetTrainer.prepare(image, p.labels().foreground(), preset, 0.5, 6);
                 if (train.size() < TRAIN) {
                     train.add(c);
                     voxelTrain.add(new TrainingCase(p.id(), image, p.labels().foreground()));
@@ -199,7 +199,7 @@ final class OssNetBenchmark {
                 for (int i = 0; i < occupied.length; i++) {
                     disagree[p] += occupied[i] != dense[i] ? 1 : 0;
                 }
-                dice[p] += dice(occupied, c.occupied());
+                dice[p] += dice(occupied, c.labels());
             }
         }
         for (int p = 1; p < procedures.length; p++) {
@@ -248,7 +248,7 @@ final class OssNetBenchmark {
             for (int i = 0; i < occupied.length; i++) {
                 occupied[i] = probabilities[1][i] > probabilities[0][i];
             }
-            unetDice += dice(occupied, c.occupied()) / data.test().size();
+            unetDice += dice(occupied, c.labels()) / data.test().size();
         }
         System.err.printf("  Dice: OSS-Net C %.3f, O-Net %.3f, UNet3d %.3f%n", oss, o, unetDice);
         table.row("OSS-Net C Dice (whole tumour)", "", oss, "UNet3d", unetDice, "within 0.03");
@@ -262,7 +262,7 @@ final class OssNetBenchmark {
         for (OssNetTrainer.Case c : data.test()) {
             boolean[] occupied = OssNetInference.segment(net, c.image(), OssNetInference.Procedure.fastest(
                     net.config().variant()), OssNetInference.DEFAULT_CHUNK, Monitor.SILENT).occupied();
-            sum += dice(occupied, c.occupied());
+            sum += dice(occupied, c.labels());
         }
         return sum / data.test().size();
     }

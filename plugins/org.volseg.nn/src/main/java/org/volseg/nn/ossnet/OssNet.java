@@ -71,7 +71,7 @@ public final class OssNet {
             conv(params, "encoder.latent.conv", OssNetConfig.DECODER_BLOCKS + 1, concatenated, 5, true);
             batchNorm(params, "encoder.latent.bn", OssNetConfig.DECODER_BLOCKS + 1);
             pade(params, "encoder.latent.act");
-            conv(params, "encoder.aux.conv", 1, last, 5, false);
+            conv(params, "encoder.aux.conv", config.classes(), last, 5, false);
         } else {
             conv(params, "encoder.latent.conv", 1, last, 5, true);
             batchNorm(params, "encoder.latent.bn", 1);
@@ -101,7 +101,7 @@ public final class OssNet {
             pade(params, n + ".act");
             in = width;
         }
-        linear(params, "decoder.head", width, 1, false);
+        linear(params, "decoder.head", width, config.classes(), false);
         this.parameters = params.all();
     }
 
@@ -260,7 +260,7 @@ public final class OssNet {
      *
      * @param latents N × K × L: K = 1 (one latent) or blocks + 1 (skip encoder; channel 0 joins the decoder input,
      *                channel k + 1 conditions block k)
-     * @param aux     N × 1 × grid logits of the auxiliary low-resolution segmentation, or null
+     * @param aux     N × classes × grid logits of the auxiliary low-resolution segmentation, or null
      */
     public record Encoded(NDArray latents, NDArray aux) {
     }
@@ -312,7 +312,7 @@ public final class OssNet {
      * @param encoded the encoder's output for the N volumes
      * @param coords  N × P × 3 voxel coordinates (as floats; the reference does not normalise them)
      * @param patches (N·P) × C' × 7 × 7 × 7 patches, or null for the O-Net
-     * @return N × P logits (a sigmoid gives the occupancy probability)
+     * @return N × P × classes logits (a sigmoid gives each class's occupancy probability)
      */
     public NDArray decode(Encoded encoded, NDArray coords, NDArray patches, boolean training) {
         NDArray h = decoderInput(encoded.latents(), coords, patches);
@@ -361,9 +361,10 @@ public final class OssNet {
         });
     }
 
-    /** The occupancy logits, N × P, from the last block's rows. */
+    /** The occupancy logits, N × P × classes, from the last block's rows. */
     public NDArray head(NDArray h, NDArray coords) {
-        return h.matMul(p.get("decoder.head.weight")).reshape(coords.getShape().get(0), coords.getShape().get(1));
+        return h.matMul(p.get("decoder.head.weight")).reshape(coords.getShape().get(0), coords.getShape().get(1),
+                config.classes());
     }
 
     /** Latent {@code k} of each volume repeated for its points: (N·P) × L. */

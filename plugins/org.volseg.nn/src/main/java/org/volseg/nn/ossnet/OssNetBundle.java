@@ -23,7 +23,8 @@ import org.volseg.nn.networks.NetworkBundle;
 
 /**
  * A trained OSS-Net as a model bundle: the manifest's architecture is its {@link OssNetConfig}, the patch size its
- * full-resolution grid, the labels background (0) and foreground (1); the parameter file holds the parameters and
+ * full-resolution grid, the labels background first and then one per class (binary: background 0, foreground 1,
+ * in ascending order: class k is the k-th label after the background); the parameter file holds the parameters and
  * the batch-norm running statistics. As a {@link PredictingModel} it segments the one window the size of its grid
  * that the case predictor hands it (the image centred and zero-padded, as in training) with
  * {@link OssNetInference}, so that preprocessing, geometry and output follow every other VolSeg model.
@@ -65,6 +66,10 @@ public final class OssNetBundle {
             throw new IllegalArgumentException(description.channelNames().size() + " channel names for a network of "
                     + config.preset().channels() + " input channels");
         }
+        if (description.labelNames().size() != config.classes() + 1) {
+            throw new IllegalArgumentException(description.labelNames().size() + " label names for a network of "
+                    + config.classes() + " class(es) and the background");
+        }
         int[] grid = OssNetTrainer.grid(config.preset());
         BundleManifest manifest = new BundleManifest(BundleManifest.FORMAT_VERSION, config.toMap(),
                 description.channelNames(), description.labelNames(), description.preprocessing().toMap(),
@@ -86,6 +91,10 @@ public final class OssNetBundle {
         } catch (IllegalArgumentException e) {
             throw new BundleFormatException(file, "architecture", "does not describe an OSS-Net (" + e.getMessage()
                     + ")", e);
+        }
+        if (contents.manifest().labelNames().size() != config.classes() + 1) {
+            throw new BundleFormatException(file, "labels", "names " + contents.manifest().labelNames().size()
+                    + " labels; an OSS-Net of " + config.classes() + " class(es) needs the background and one each");
         }
         Preprocessing preprocessing;
         try {
@@ -111,8 +120,9 @@ public final class OssNetBundle {
     }
 
     /**
-     * Windows the size of the grid to two-class logits (background 0, foreground the occupancy logit), keeping
-     * count of the queries and the time.
+     * Windows the size of the grid to logits over background and the classes (background 0, class k its occupancy
+     * logit, so that the largest is the class {@link OssNetInference.Result#labels} gives, and for one class the
+     * softmax is the sigmoid), keeping count of the queries and the time.
      */
     public static final class Predictor implements PatchPredictor {
         private final OssNet net;
@@ -172,7 +182,8 @@ public final class OssNetBundle {
             Geometry g = Geometry.of(grid[0], grid[1], grid[2], 1, 1, 1);
             int voxels = g.voxels();
             float[] input = patches.toFloatArray();
-            float[] out = new float[n * 2 * voxels];
+            int outputs = net.config().classes() + 1;
+            float[] out = new float[n * outputs * voxels];
             for (int b = 0; b < n; b++) {
                 float[][] channelData = new float[channels][];
                 for (int c = 0; c < channels; c++) {
@@ -181,12 +192,14 @@ public final class OssNetBundle {
                 }
                 OssNetInference.Result r = OssNetInference.segment(net, new Volume(g, channelData), procedure,
                         OssNetInference.DEFAULT_CHUNK, Monitor.SILENT);
-                System.arraycopy(r.logits(), 0, out, (2 * b + 1) * voxels, voxels);
+                for (int k = 1; k < outputs; k++) {
+                    System.arraycopy(r.logits()[k - 1], 0, out, (outputs * b + k) * voxels, voxels);
+                }
                 queries.addAndGet(r.queries());
                 gridVoxels.addAndGet(voxels);
                 nanos.addAndGet((long) (r.seconds() * 1e9));
             }
-            return patches.getManager().create(out, new Shape(n, 2, s.get(2), s.get(3), s.get(4)));
+            return patches.getManager().create(out, new Shape(n, outputs, s.get(2), s.get(3), s.get(4)));
         }
     }
 }

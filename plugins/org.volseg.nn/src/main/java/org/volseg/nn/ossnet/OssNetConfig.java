@@ -8,8 +8,20 @@ import java.util.List;
  *
  * @param variant the network variant
  * @param preset  the dataset preset
+ * @param classes foreground classes, one sigmoid output each (the reference: 1, occupancy)
  */
-public record OssNetConfig(Variant variant, Preset preset) {
+public record OssNetConfig(Variant variant, Preset preset, int classes) {
+
+    public OssNetConfig {
+        if (classes < 1) {
+            throw new IllegalArgumentException("an OSS-Net needs at least one foreground class, got " + classes);
+        }
+    }
+
+    /** The reference's binary network: one occupancy output. */
+    public OssNetConfig(Variant variant, Preset preset) {
+        this(variant, preset, 1);
+    }
 
     /** The reference's variants, by their paper names (code names in brackets). */
     public enum Variant {
@@ -114,6 +126,7 @@ public record OssNetConfig(Variant variant, Preset preset) {
         map.put("preset", preset.name());
         map.put("widths", preset.widths());
         map.put("latent_grid", preset.latentGrid());
+        map.put("classes", classes);
         return map;
     }
 
@@ -135,8 +148,10 @@ public record OssNetConfig(Variant variant, Preset preset) {
                 throw new IllegalArgumentException("widths " + widths + " and latent grid " + grid + " describe no "
                         + "network: at least an input and one block width, and three grid sizes, all positive");
             }
+            // bundles written before multi-class heads have no "classes": one occupancy output
+            Number classes = (Number) map.getOrDefault("classes", 1);
             return new OssNetConfig(Variant.valueOf((String) map.get("variant")),
-                    new Preset((String) map.get("preset"), widths.get(0), widths, grid));
+                    new Preset((String) map.get("preset"), widths.get(0), widths, grid), classes.intValue());
         } catch (ClassCastException | NullPointerException e) {
             throw new IllegalArgumentException("the architecture map " + map + " is not an OSS-Net config", e);
         }

@@ -48,21 +48,46 @@ public final class OssNetInference {
     /**
      * A segmented volume.
      *
-     * @param logits  the occupancy logit of every voxel of the grid (x fastest), {@link #UNQUERIED} where none was
-     *                asked for
+     * @param logits  per class, the occupancy logit of every voxel of the grid (x fastest), {@link #UNQUERIED} where
+     *                none was asked for
      * @param queries voxels the decoder evaluated (a voxel asked at two stages counts twice, as in the reference)
      * @param seconds wall-clock time, encoder included
      */
-    public record Result(float[] logits, long queries, double seconds) {
+    public record Result(float[][] logits, long queries, double seconds) {
 
-        /** The binary segmentation: sigmoid(logit) &gt; 0.5. */
-        public boolean[] occupied() {
-            boolean[] out = new boolean[logits.length];
-            for (int i = 0; i < logits.length; i++) {
-                out[i] = logits[i] > 0;
+        /**
+         * The class of every voxel: the one of largest logit where its sigmoid is above 0.5, else 0 (background).
+         */
+        public int[] labels() {
+            int[] out = new int[logits[0].length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = classAt(logits, i);
             }
             return out;
         }
+
+        /** The foreground, any class: for one class the reference's segmentation, sigmoid(logit) &gt; 0.5. */
+        public boolean[] occupied() {
+            int[] labels = labels();
+            boolean[] out = new boolean[labels.length];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = labels[i] != 0;
+            }
+            return out;
+        }
+    }
+
+    /** The class of voxel {@code i}: of largest logit where that is positive, else 0. */
+    static int classAt(float[][] logits, int i) {
+        int best = 0;
+        float max = 0;
+        for (int k = 0; k < logits.length; k++) {
+            if (logits[k][i] > max) {
+                max = logits[k][i];
+                best = k + 1;
+            }
+        }
+        return best;
     }
 
     private OssNetInference() {
@@ -106,8 +131,10 @@ public final class OssNetInference {
                 NDArray halved = Trilinear.half(m.create(flat, new Shape(1, channels, g.nz(), g.ny(), g.nx())));
                 OssNet.Encoded encoded = net.encode(halved, false);
                 Query query = new Query(net, image, encoded, chunk, monitor, m);
-                float[] logits = new float[g.voxels()];
-                Arrays.fill(logits, UNQUERIED);
+                float[][] logits = new float[net.config().classes()][g.voxels()];
+                for (float[] l : logits) {
+                    Arrays.fill(l, UNQUERIED);
+                }
                 if (voxels != null) {
                     query.run(voxels, logits);
                 } else if (procedure == Procedure.DENSE) {
@@ -124,30 +151,40 @@ public final class OssNetInference {
     }
 
     /**
-     * The occupancy logits of given voxels (the paper's point-sampled validation).
+     * The occupancy logits of given voxels (the paper's point-sampled validation), per class.
      *
      * @param xyz x, y, z voxel indices, 3 per point
      */
-    public static float[] logitsAt(OssNet net, Volume image, int[] xyz, int chunk, Monitor monitor) {
+    public static float[][] logitsAt(OssNet net, Volume image, int[] xyz, int chunk, Monitor monitor) {
         Geometry g = image.geometry();
         int[] voxels = new int[xyz.length / 3];
         for (int p = 0; p < voxels.length; p++) {
             voxels[p] = g.index(xyz[3 * p], xyz[3 * p + 1], xyz[3 * p + 2]);
         }
-        float[] all = segment(net, image, voxels, chunk, monitor).logits();
-        float[] out = new float[voxels.length];
-        for (int p = 0; p < voxels.length; p++) {
-            out[p] = all[voxels[p]];
+        float[][] all = segment(net, image, voxels, chunk, monitor).logits();
+        float[][] out = new float[all.length][voxels.length];
+        for (int k = 0; k < all.length; k++) {
+            for (int p = 0; p < voxels.length; p++) {
+                out[k][p] = all[k][voxels[p]];
+            }
         }
         return out;
     }
 
-    private static void coarseToFine(Geometry g, boolean[] prior, Query query, float[] logits) {
-        boolean[] occupied = new boolean[g.voxels()];
+    /**
+     * The reference's procedure, for each class at once: at stride 4 every grid voxel (or those the prior marks),
+     * then at strides 2 and 1 the voxels within a band around a class's positives that are not positive in that
+     * class yet; a voxel asked for one class gets every class's logit.
+     */
+    private static void coarseToFine(Geometry g, boolean[] prior, Query query, float[][] logits) {
+        boolean[][] occupied = new boolean[logits.length][g.voxels()];
         for (int stage = 0; stage < STRIDES.length; stage++) {
             int stride = STRIDES[stage];
             // the band's width: 9 before stride 2, 3 before stride 1 (the reference's 3^2, 3^1)
-            boolean[] band = stage == 0 ? null : dilate(occupied, g, (int) Math.pow(3, STRIDES.length - stage));
+            boolean[][] bands = new boolean[logits.length][];
+            for (int k = 0; stage > 0 && k < bands.length; k++) {
+                bands[k] = dilate(occupied[k], g, (int) Math.pow(3, STRIDES.length - stage));
+            }
             int[] candidates = new int[g.voxels()];
             int n = 0;
             for (int z = 0; z < g.nz(); z += stride) {
@@ -155,8 +192,10 @@ public final class OssNetInference {
                     for (int x = 0; x < g.nx(); x += stride) {
                         int i = g.index(x, y, z);
                         boolean ask = stage == 0
-                                ? prior == null || prior[(z / 4 * (g.ny() / 4) + y / 4) * (g.nx() / 4) + x / 4]
-                                : band[i] && !occupied[i];
+                                && (prior == null || prior[(z / 4 * (g.ny() / 4) + y / 4) * (g.nx() / 4) + x / 4]);
+                        for (int k = 0; !ask && stage > 0 && k < bands.length; k++) {
+                            ask = bands[k][i] && !occupied[k][i];
+                        }
                         if (ask) {
                             candidates[n++] = i;
                         }
@@ -165,21 +204,27 @@ public final class OssNetInference {
             }
             int[] asked = Arrays.copyOf(candidates, n);
             query.run(asked, logits);
-            for (int i : asked) {
-                if (logits[i] > 0) {
-                    occupied[i] = true;
+            for (int k = 0; k < logits.length; k++) {
+                for (int i : asked) {
+                    if (logits[k][i] > 0) {
+                        occupied[k][i] = true;
+                    }
                 }
             }
         }
     }
 
-    /** The encoder's low-resolution map, sigmoid, resized to a quarter of the grid (align_corners), above 0.5. */
+    /**
+     * The encoder's low-resolution map, sigmoid, resized to a quarter of the grid (align_corners), above 0.5 in any
+     * class.
+     */
     private static boolean[] coarsePrior(NDArray aux, Geometry g) {
         NDArray quarter = Trilinear.resize(aux, g.nz() / 4, g.ny() / 4, g.nx() / 4);
         float[] values = quarter.toType(DataType.FLOAT32, false).toFloatArray();
-        boolean[] prior = new boolean[values.length];
+        int cells = g.voxels() / 64;
+        boolean[] prior = new boolean[cells];
         for (int i = 0; i < values.length; i++) {
-            prior[i] = values[i] > 0; // sigmoid(v) > 0.5
+            prior[i % cells] |= values[i] > 0; // sigmoid(v) > 0.5; classes one after the other
         }
         return prior;
     }
@@ -225,8 +270,8 @@ public final class OssNetInference {
             this.manager = manager;
         }
 
-        /** Writes the logit of each voxel index in {@code voxels} into {@code logits}. */
-        void run(int[] voxels, float[] logits) {
+        /** Writes each class's logit of each voxel index in {@code voxels} into {@code logits}. */
+        void run(int[] voxels, float[][] logits) {
             Geometry g = image.geometry();
             OssNetConfig config = net.config();
             for (int from = 0; from < voxels.length; from += chunk) {
@@ -250,9 +295,12 @@ public final class OssNetInference {
                     NDArray patchArray = patches == null ? null
                             : scope.create(patches, new Shape(n, config.patchChannels(), 7, 7, 7));
                     NDArray out = net.decode(encoded, scope.create(coords, new Shape(1, n, 3)), patchArray, false);
-                    float[] values = out.toFloatArray();
+                    float[] values = out.toFloatArray(); // point-major, classes within
+                    int classes = logits.length;
                     for (int p = 0; p < n; p++) {
-                        logits[voxels[from + p]] = values[p];
+                        for (int k = 0; k < classes; k++) {
+                            logits[k][voxels[from + p]] = values[p * classes + k];
+                        }
                     }
                 }
                 count += n;

@@ -41,12 +41,13 @@ public final class OssNetTrainer implements AutoCloseable {
      * A training case on the preset's grid.
      *
      * @param image    channels, zero-padded to {@link #grid}
-     * @param occupied the binary target (label &gt; 0)
+     * @param labels   the target: a class index per voxel, 0 background, 1 to the network's classes (binary: 1 =
+     *                 occupied)
      * @param sampler  the point sampler of this case (its border band computed once)
      * @param box      where the unpadded image lies: first voxel x, y, z, then its size x, y, z (intensity
      *                 augmentation stays inside, as the reference augments before padding)
      */
-    public record Case(Volume image, LabelMap occupied, PointSampler sampler, int[] box) {
+    public record Case(Volume image, LabelMap labels, PointSampler sampler, int[] box) {
     }
 
     /** The two loss terms of a step and their weighted sum. */
@@ -87,7 +88,8 @@ public final class OssNetTrainer implements AutoCloseable {
     }
 
     /**
-     * A case (normalised image, labels) zero-padded, centred, to the preset's grid.
+     * A case (normalised image, class indices: {@link LabelMap#foreground()} for the reference's binary task)
+     * zero-padded, centred, to the preset's grid; the border band of its point sampler surrounds every class.
      *
      * @throws IllegalArgumentException when the image is larger than the grid along an axis
      */
@@ -108,10 +110,10 @@ public final class OssNetTrainer implements AutoCloseable {
             after[a] = size[a] - n[a] - before[a];
         }
         var pad = Padding.pad(g, before[0], before[1], before[2], after[0], after[1], after[2]);
-        LabelMap occupied = pad.apply(labels).foreground();
-        PointSampler sampler = borderShare > 0 ? PointSampler.boundaryBiased(occupied, borderShare, bandRadius)
-                : PointSampler.uniform(occupied);
-        return new Case(pad.apply(image), occupied, sampler, new int[] {before[0], before[1], before[2], n[0], n[1],
+        LabelMap padded = pad.apply(labels);
+        PointSampler sampler = borderShare > 0 ? PointSampler.boundaryBiased(padded, borderShare, bandRadius)
+                : PointSampler.uniform(padded);
+        return new Case(pad.apply(image), padded, sampler, new int[] {before[0], before[1], before[2], n[0], n[1],
             n[2]});
     }
 
@@ -210,7 +212,8 @@ public final class OssNetTrainer implements AutoCloseable {
     }
 
     /**
-     * Mean binary cross-entropy of probabilities against 0/1 targets, the probabilities clamped as the reference.
+     * Mean binary cross-entropy of probabilities against 0/1 targets (over points and classes: one sigmoid per
+     * class), the probabilities clamped as the reference.
      * Not with {@code clip(Number, Number)}: DJL makes its bounds tensors from Java memory and frees them at once,
      * while autograd keeps them for the backward pass (after a garbage collection, gradients turned NaN).
      */
@@ -232,8 +235,9 @@ public final class OssNetTrainer implements AutoCloseable {
         int[] size = {g.nx(), g.ny(), g.nz()};
         float[] image = new float[batch.size() * channels * voxels];
         float[] coords = new float[batch.size() * points * 3];
-        float[] labels = new float[batch.size() * points];
-        float[] occupied = new float[batch.size() * voxels];
+        int classes = config.classes();
+        float[] labels = new float[batch.size() * points * classes]; // one-hot, background all zero
+        float[] occupied = new float[batch.size() * classes * voxels];
         int perPoint = config.patchChannels() * 343;
         float[] patches = perPoint == 0 ? null : new float[batch.size() * points * perPoint];
         for (int b = 0; b < batch.size(); b++) {
@@ -246,8 +250,10 @@ public final class OssNetTrainer implements AutoCloseable {
             for (int z = 0; z < g.nz(); z++) {
                 for (int y = 0; y < g.ny(); y++) {
                     for (int x = 0; x < g.nx(); x++) {
-                        occupied[b * voxels + g.index(x, y, z)] = c.occupied().get(a.x(x, size[0]),
-                                a.y(y, size[1]), z);
+                        int k = label(c, a.x(x, size[0]), a.y(y, size[1]), z);
+                        if (k > 0) {
+                            occupied[(b * classes + k - 1) * voxels + g.index(x, y, z)] = 1;
+                        }
                     }
                 }
             }
@@ -261,7 +267,10 @@ public final class OssNetTrainer implements AutoCloseable {
                     idx[3 * p + axis] = axis == 0 ? a.x(i, size[0]) : axis == 1 ? a.y(i, size[1]) : i;
                     coords[(b * points + p) * 3 + axis] = idx[3 * p + axis];
                 }
-                labels[b * points + p] = set.label(p);
+                int k = set.label(p);
+                if (k > 0) {
+                    labels[(b * points + p) * classes + k - 1] = 1;
+                }
             }
             if (patches != null) {
                 System.arraycopy(net.pointPatches(seen, idx), 0, patches, b * points * perPoint, points * perPoint);
@@ -273,12 +282,22 @@ public final class OssNetTrainer implements AutoCloseable {
         if (config.variant().skipEncoder()) {
             int factor = 1 << (config.preset().widths().size());
             Shape k = new Shape(factor, factor, factor);
-            lowRes = Pool.maxPool3d(m.create(occupied, new Shape(batch.size(), 1, g.nz(), g.ny(), g.nx())), k, k,
+            lowRes = Pool.maxPool3d(m.create(occupied, new Shape(batch.size(), classes, g.nz(), g.ny(), g.nx())), k, k,
                     new Shape(0, 0, 0), false);
         }
         return new Inputs(halved, owned(m.create(coords, new Shape(batch.size(), points, 3))), patches == null ? null
                 : owned(m.create(patches, new Shape((long) batch.size() * points, config.patchChannels(), 7, 7, 7))),
-                owned(m.create(labels, new Shape(batch.size(), points))), lowRes);
+                owned(m.create(labels, new Shape(batch.size(), points, classes))), lowRes);
+    }
+
+    /** The class index of a voxel of {@code c}, checked against the network's classes. */
+    private int label(Case c, int x, int y, int z) {
+        int k = c.labels().get(x, y, z);
+        if (k < 0 || k > net.config().classes()) {
+            throw new IllegalArgumentException("a training case has class index " + k + " at voxel (" + x + ", " + y
+                    + ", " + z + "); this network has classes 1 to " + net.config().classes());
+        }
+        return k;
     }
 
     /**

@@ -57,19 +57,23 @@ public final class OssNetTraining {
     /**
      * A finished run.
      *
-     * @param history        one record per epoch; validation Dice under label 1 (the dense one), loss terms
-     *                       "occupancy" and, for C and D, "aux"
+     * @param history        one record per epoch; validation Dice on the whole images by class index (1 for the
+     *                       binary network), loss terms "occupancy" and, for C and D, "aux"
      * @param bestEpoch      the epoch whose parameters the network holds now (the last one without validation)
-     * @param bestPointIou   its point-sampled IoU (NaN without validation)
-     * @param bestPointDice  its point-sampled Dice
-     * @param bestDenseDice  its Dice on the whole validation images
+     * @param bestPointIou   its point-sampled IoU (NaN without validation), averaged over classes
+     * @param bestPointDice  its point-sampled Dice, averaged over classes
+     * @param bestDenseDice  its Dice on the whole validation images, averaged over classes
      */
     public record Result(List<EpochRecord> history, int bestEpoch, double bestPointIou, double bestPointDice,
             double bestDenseDice) {
     }
 
-    /** A validation case's scores. */
-    private record Scores(double pointDice, double pointIou, double denseDice) {
+    /** Validation scores: point Dice and IoU averaged over classes, whole-image Dice per class (class 1 first). */
+    private record Scores(double pointDice, double pointIou, double[] denseDice) {
+
+        double meanDenseDice() {
+            return denseDice == null ? Double.NaN : java.util.Arrays.stream(denseDice).average().orElse(Double.NaN);
+        }
     }
 
     private OssNetTraining() {
@@ -95,7 +99,7 @@ public final class OssNetTraining {
         NDManager keep = net.parameters().get(0).getManager().newSubManager();
         NDList best = null;
         int bestEpoch = s.epochs();
-        Scores bestScores = new Scores(Double.NaN, Double.NaN, Double.NaN);
+        Scores bestScores = new Scores(Double.NaN, Double.NaN, null);
         try (OssNetTrainer trainer = new OssNetTrainer(net, s.points())) {
             for (int epoch = 1; epoch <= s.epochs(); epoch++) {
                 long start = System.nanoTime();
@@ -133,7 +137,9 @@ public final class OssNetTraining {
                 if (validate) {
                     monitor.progress((double) epoch / s.epochs(), "epoch " + epoch + ": validating");
                     Scores scores = validate(net, validation, s, monitor);
-                    dice.put(1, scores.denseDice());
+                    for (int k = 0; k < scores.denseDice().length; k++) {
+                        dice.put(k + 1, scores.denseDice()[k]);
+                    }
                     if (best == null || scores.pointIou() > bestScores.pointIou()) {
                         if (best != null) {
                             best.close();
@@ -143,8 +149,8 @@ public final class OssNetTraining {
                         bestScores = scores;
                     }
                 }
-                EpochRecord record = new EpochRecord(epoch, loss / steps, dice, dice.isEmpty() ? Double.NaN
-                        : dice.get(1), lr, (System.nanoTime() - start) / 1e9, ProcessMemory.peakBytes(), terms);
+                EpochRecord record = new EpochRecord(epoch, loss / steps, dice, validate ? scores(dice) : Double.NaN,
+                        lr, (System.nanoTime() - start) / 1e9, ProcessMemory.peakBytes(), terms);
                 history.add(record);
                 if (onEpoch != null) {
                     onEpoch.accept(record);
@@ -155,10 +161,15 @@ public final class OssNetTraining {
             }
             monitor.progress(1, "trained");
             return new Result(history, bestEpoch, bestScores.pointIou(), bestScores.pointDice(),
-                    bestScores.denseDice());
+                    bestScores.meanDenseDice());
         } finally {
             keep.close();
         }
+    }
+
+    /** The mean of per-class Dice values. */
+    private static double scores(Map<Integer, Double> dice) {
+        return dice.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
     }
 
     /** The base rate, divided by 10 from 40 % of the epochs on and again from 60 % on. */
@@ -172,48 +183,58 @@ public final class OssNetTraining {
         return lr;
     }
 
-    /** Mean scores over the validation cases. */
+    /**
+     * Mean scores over the validation cases and, for more than one class, over the classes: point Dice and IoU per
+     * class, and each class's Dice on the whole image.
+     */
     private static Scores validate(OssNet net, List<OssNetTrainer.Case> validation, Settings s, Monitor monitor) {
+        int classes = net.config().classes();
         double pointDice = 0;
         double pointIou = 0;
-        double denseDice = 0;
+        double[] denseDice = new double[classes];
         for (int v = 0; v < validation.size(); v++) {
             OssNetTrainer.Case c = validation.get(v);
             Geometry g = c.image().geometry();
             int count = Math.min(s.validationPoints(), g.voxels());
-            PointSet points = PointSampler.uniform(c.occupied()).sample(count, s.seed() + v);
+            PointSet points = PointSampler.uniform(c.labels()).sample(count, s.seed() + v);
             double[] coordinates = points.voxelCoordinates();
             int[] xyz = new int[3 * count];
             int[] n = {g.nx(), g.ny(), g.nz()};
             for (int i = 0; i < xyz.length; i++) {
                 xyz[i] = PointSampler.nearest(coordinates[i], n[i % 3]);
             }
-            float[] logits = OssNetInference.logitsAt(net, c.image(), xyz, OssNetInference.DEFAULT_CHUNK, monitor);
-            long[] pointCounts = new long[3]; // true positives, predicted, actual
-            for (int p = 0; p < count; p++) {
-                boolean predicted = logits[p] > 0;
-                boolean actual = points.label(p) > 0;
-                pointCounts[0] += predicted && actual ? 1 : 0;
-                pointCounts[1] += predicted ? 1 : 0;
-                pointCounts[2] += actual ? 1 : 0;
+            float[][] logits = OssNetInference.logitsAt(net, c.image(), xyz, OssNetInference.DEFAULT_CHUNK, monitor);
+            for (int k = 1; k <= classes; k++) {
+                long[] pointCounts = new long[3]; // true positives, predicted, actual
+                for (int p = 0; p < count; p++) {
+                    boolean predicted = OssNetInference.classAt(logits, p) == k;
+                    boolean actual = points.label(p) == k;
+                    pointCounts[0] += predicted && actual ? 1 : 0;
+                    pointCounts[1] += predicted ? 1 : 0;
+                    pointCounts[2] += actual ? 1 : 0;
+                }
+                pointDice += dice(pointCounts) / classes;
+                pointIou += iou(pointCounts) / classes;
             }
-            pointDice += dice(pointCounts);
-            pointIou += iou(pointCounts);
-            boolean[] segmented = OssNetInference.segment(net, c.image(), s.procedure(),
-                    OssNetInference.DEFAULT_CHUNK, monitor).occupied();
-            LabelMap predicted = LabelMap.create(g, 1);
+            int[] segmented = OssNetInference.segment(net, c.image(), s.procedure(), OssNetInference.DEFAULT_CHUNK,
+                    monitor).labels();
+            LabelMap predicted = LabelMap.create(g, classes);
             int[] box = c.box();
             for (int z = box[2]; z < box[2] + box[5]; z++) { // the padding is not the user's image
                 for (int y = box[1]; y < box[1] + box[4]; y++) {
                     for (int x = box[0]; x < box[0] + box[3]; x++) {
-                        predicted.set(x, y, z, segmented[g.index(x, y, z)] ? 1 : 0);
+                        predicted.set(x, y, z, segmented[g.index(x, y, z)]);
                     }
                 }
             }
-            denseDice += SegmentationMetrics.compute(c.occupied(), predicted, 1).get(0).dice();
+            var metrics = SegmentationMetrics.compute(c.labels(), predicted, java.util.stream.IntStream.rangeClosed(1,
+                    classes).toArray());
+            for (int k = 0; k < classes; k++) {
+                denseDice[k] += metrics.get(k).dice() / validation.size();
+            }
         }
         int n = validation.size();
-        return new Scores(pointDice / n, pointIou / n, denseDice / n);
+        return new Scores(pointDice / n, pointIou / n, denseDice);
     }
 
     /** Of points: 2·TP / (predicted + actual); 1 when both are empty. */

@@ -22,6 +22,11 @@ class OssNetTrainerTest {
 
     /** A noisy bright ball (label 1) on a 28 × 30 × 26 grid. */
     static OssNetTrainer.Case ball(long seed, double borderShare) {
+        return ball(seed, borderShare, false);
+    }
+
+    /** The ball, with {@code core} a brighter core of radius 3 as class 2. */
+    static OssNetTrainer.Case ball(long seed, double borderShare, boolean core) {
         Geometry g = Geometry.of(28, 30, 26, 1, 1, 1);
         SplittableRandom r = new SplittableRandom(seed);
         double cx = 10 + r.nextDouble(8);
@@ -32,9 +37,11 @@ class OssNetTrainerTest {
         for (int z = 0; z < g.nz(); z++) {
             for (int y = 0; y < g.ny(); y++) {
                 for (int x = 0; x < g.nx(); x++) {
-                    boolean inside = Math.pow(x - cx, 2) + Math.pow(y - cy, 2) + Math.pow(z - cz, 2) < 49;
-                    labels[g.index(x, y, z)] = inside ? 1 : 0;
-                    image.set(0, x, y, z, (float) ((inside ? 1 : -0.5) + 0.2 * r.nextGaussian()));
+                    double d2 = Math.pow(x - cx, 2) + Math.pow(y - cy, 2) + Math.pow(z - cz, 2);
+                    boolean inside = d2 < 49;
+                    boolean inCore = core && d2 < 9;
+                    labels[g.index(x, y, z)] = inCore ? 2 : inside ? 1 : 0;
+                    image.set(0, x, y, z, (float) ((inCore ? 2 : inside ? 1 : -0.5) + 0.2 * r.nextGaussian()));
                 }
             }
         }
@@ -46,10 +53,14 @@ class OssNetTrainerTest {
     }
 
     private static List<Double> train(OssNetConfig.Variant variant, int steps, boolean augment) {
+        return train(variant, 1, steps, augment);
+    }
+
+    private static List<Double> train(OssNetConfig.Variant variant, int classes, int steps, boolean augment) {
         return DjlContext.call(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
-                OssNet net = OssNet.build(new OssNetConfig(variant, TINY), m, 7);
-                List<OssNetTrainer.Case> cases = List.of(ball(1, 0.5), ball(2, 0.5));
+                OssNet net = OssNet.build(new OssNetConfig(variant, TINY, classes), m, 7);
+                List<OssNetTrainer.Case> cases = List.of(ball(1, 0.5, classes > 1), ball(2, 0.5, classes > 1));
                 List<Double> losses = new ArrayList<>();
                 try (OssNetTrainer trainer = new OssNetTrainer(net, 256)) {
                     SplittableRandom random = new SplittableRandom(11);
@@ -73,6 +84,32 @@ class OssNetTrainerTest {
             assertThat(mean(losses.subList(25, 30))).as("%s: %s", variant, losses)
                     .isLessThan(0.7 * mean(losses.subList(0, 5)));
         }
+    }
+
+    @Test
+    void twoClassesLearnWithASigmoidEachAndAClassBeyondTheNetworksIsRefused() {
+        List<Double> losses = train(OssNetConfig.Variant.C, 2, 30, false);
+        assertThat(mean(losses.subList(25, 30))).as("%s", losses).isLessThan(0.7 * mean(losses.subList(0, 5)));
+        DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager();
+                    OssNetTrainer binary = new OssNetTrainer(OssNet.build(new OssNetConfig(OssNetConfig.Variant.A,
+                            TINY), m, 7), 64)) {
+                assertThatThrownBy(() -> binary.step(List.of(ball(1, 0, true)), new SplittableRandom(1), 1e-3, false))
+                        .hasMessageContaining("class index 2").hasMessageContaining("classes 1 to 1");
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void theClassOfAVoxelIsItsLargestPositiveLogit() {
+        float[][] logits = {{-1, 2, 3, -0.5f}, {-2, 1, 4, -0.1f}};
+        int[] classes = new int[4];
+        for (int i = 0; i < 4; i++) {
+            classes[i] = OssNetInference.classAt(logits, i);
+        }
+        assertThat(classes).containsExactly(0, 1, 2, 0);
+        assertThat(new OssNetInference.Result(logits, 4, 0).occupied()).containsExactly(false, true, true, false);
     }
 
     @Test
@@ -104,12 +141,15 @@ class OssNetTrainerTest {
 
     @Test
     void theCheckpointedDecoderGivesPlainAutogradsGradientsAndMovesTheStatisticsOnce() {
-        for (OssNetConfig.Variant variant : List.of(OssNetConfig.Variant.O_NET, OssNetConfig.Variant.D)) {
+        for (OssNetConfig config : List.of(new OssNetConfig(OssNetConfig.Variant.O_NET, TINY),
+                new OssNetConfig(OssNetConfig.Variant.D, TINY), new OssNetConfig(OssNetConfig.Variant.C, TINY, 2))) {
+            OssNetConfig.Variant variant = config.variant();
             DjlContext.call(() -> {
                 try (NDManager m = NDManager.newBaseManager()) {
-                    OssNet plain = OssNet.build(new OssNetConfig(variant, TINY), m, 7);
-                    OssNet checkpointed = OssNet.build(new OssNetConfig(variant, TINY), m, 7);
-                    List<OssNetTrainer.Case> cases = List.of(ball(1, 0.5), ball(2, 0.5));
+                    OssNet plain = OssNet.build(config, m, 7);
+                    OssNet checkpointed = OssNet.build(config, m, 7);
+                    boolean core = config.classes() > 1;
+                    List<OssNetTrainer.Case> cases = List.of(ball(1, 0.5, core), ball(2, 0.5, core));
                     try (OssNetTrainer a = new OssNetTrainer(plain, 128, false);
                             OssNetTrainer b = new OssNetTrainer(checkpointed, 128, true)) {
                         OssNetTrainer.Losses la = a.step(cases, new SplittableRandom(3), 0, true);

@@ -12,10 +12,12 @@ import org.volseg.core.data.Case;
 import org.volseg.core.data.Splits;
 import org.volseg.core.transforms.Preprocessing;
 import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.LabelMap;
 import org.volseg.nn.engine.Compute;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.OutOfMemoryException;
 import org.volseg.nn.engine.ProcessMemory;
+import org.volseg.nn.engines.EpochRecord;
 import org.volseg.nn.engines.TrainingCase;
 import org.volseg.nn.networks.NetworkBundle;
 import org.volseg.nn.ossnet.OssNetBundle;
@@ -35,9 +37,9 @@ import org.volseg.ops.api.Progress;
 import org.volseg.ops.api.Table;
 
 /**
- * The OSS-Net Learner node ({@code volseg train-ossnet}): trains an occupancy network for binary segmentation (every
- * non-zero label is foreground, as the paper's whole tumour) on labeled cases and writes it as a model bundle the
- * Segmenter Predictor runs like any other.
+ * The OSS-Net Learner node ({@code volseg train-ossnet}): trains an occupancy network on labeled cases, for binary
+ * segmentation (every non-zero label is foreground, as the paper's whole tumour) or with a class per label value,
+ * and writes it as a model bundle the Segmenter Predictor runs like any other.
  */
 public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
 
@@ -67,8 +69,9 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
                 + "points (plus 0.1 × that of an auxiliary low-resolution segmentation for C and D), RAdam in "
                 + "Lookahead, the learning rate divided by 10 at 40 % and 60 % of the epochs. Held-out cases are "
                 + "scored every few epochs on sampled points (the paper's Dice and IoU) and segmented whole (the "
-                + "history's Dice); the epoch with the best point IoU is kept. All non-zero labels count as one "
-                + "foreground (label 1 of the model). The Segmenter Predictor segments new images with it by "
+                + "history's Dice); the epoch with the best point IoU is kept. By default all non-zero labels count as "
+                + "one foreground (label 1 of the model); with Labels (each) every label value is a class of its "
+                + "own, one sigmoid output each. The Segmenter Predictor segments new images with it by "
                 + "querying only voxels near the boundary the encoder predicts (C, D) or found on a coarse grid.";
     }
 
@@ -136,12 +139,14 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
                 largest[2] = Math.max(largest[2], g.nz());
             }
         }
+        boolean each = s.labels().equals("each");
+        int[] labelValues = each ? SegmenterLearner.labelValues(training) : new int[] {0, 1};
         OssNetConfig config = new OssNetConfig(s.variant(), OssNetConfig.Preset.fitting("fitted", channels,
-                blockWidths, largest));
+                blockWidths, largest), labelValues.length - 1);
         loading.report(1, "centring the cases in the " + Arrays.toString(OssNetTrainer.grid(config.preset()))
                 + " grid and finding their border bands");
-        List<OssNetTrainer.Case> trainingCases = prepare(training, config, s);
-        List<OssNetTrainer.Case> validationCases = prepare(validation, config, s);
+        List<OssNetTrainer.Case> trainingCases = prepare(training, config, each ? labelValues : null, s);
+        List<OssNetTrainer.Case> validationCases = prepare(validation, config, each ? labelValues : null, s);
 
         Path model = s.modelFile() != null ? s.modelFile()
                 : Files.createTempDirectory("volseg-model").resolve(config.name() + ModelPort.EXTENSION);
@@ -152,7 +157,10 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
                 s.learningRate(), s.augment(), s.validateEvery(), s.validationPoints(),
                 OssNetInference.Procedure.fastest(s.variant()), s.seed());
         List<String> channelNames = SegmenterLearner.channelNames(split.training().get(0), channels);
-        Map<Integer, String> labelNames = Map.of(0, "background", 1, "foreground");
+        Map<Integer, String> labelNames = new java.util.TreeMap<>(Map.of(0, "background"));
+        for (int k = 1; k < labelValues.length; k++) {
+            labelNames.put(labelValues[k], each ? "label " + labelValues[k] : "foreground");
+        }
         Progress train = progress.slice(0.05, 0.98);
         train.report(0, "training " + config.name() + " (" + config.preset().latentSize() + " latent values) on "
                 + device.note());
@@ -195,14 +203,46 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
         int[] grid = OssNetTrainer.grid(config.preset());
         ModelPort.Spec spec = new ModelPort.Spec(OssNetConfig.ARCHITECTURE, channelNames, labelNames,
                 List.of(grid[0], grid[1], grid[2]));
-        return List.of(new ModelPort(model, spec), HistoryTable.of(result.history(), terms(s.variant())));
+        return List.of(new ModelPort(model, spec), HistoryTable.of(byLabelValue(result.history(), labelValues),
+                terms(s.variant())));
     }
 
-    private static List<OssNetTrainer.Case> prepare(List<TrainingCase> cases, OssNetConfig config,
-            OssNetLearnerSettings s) {
+    /**
+     * The cases centred in the network's grid, their labels as class indices: with {@code labelValues} (0 first)
+     * value {@code labelValues[k]} is class k, else every non-zero label is class 1.
+     */
+    private static List<OssNetTrainer.Case> prepare(List<TrainingCase> cases, OssNetConfig config, int[] labelValues,
+            OssNetLearnerSettings s) throws InvalidSettingsException {
         List<OssNetTrainer.Case> out = new ArrayList<>();
         for (TrainingCase c : cases) {
-            out.add(OssNetTrainer.prepare(c.image(), c.labels(), config.preset(), s.borderShare(), s.bandRadius()));
+            LabelMap classes = labelValues == null ? c.labels().foreground() : classIndices(c, labelValues);
+            out.add(OssNetTrainer.prepare(c.image(), classes, config.preset(), s.borderShare(), s.bandRadius()));
+        }
+        return out;
+    }
+
+    private static LabelMap classIndices(TrainingCase c, int[] labelValues) throws InvalidSettingsException {
+        LabelMap labels = c.labels();
+        LabelMap out = LabelMap.create(labels.geometry(), labelValues.length - 1);
+        for (int i = 0; i < labels.geometry().voxels(); i++) {
+            int k = Arrays.binarySearch(labelValues, labels.get(i));
+            if (k < 0) {
+                throw new InvalidSettingsException("case " + c.id() + " has label value " + labels.get(i) + ", which "
+                        + "no training case has (the model's labels: " + Arrays.toString(labelValues) + ")");
+            }
+            out.set(i, k);
+        }
+        return out;
+    }
+
+    /** The history with its Dice keyed by label value, as every VolSeg history is, instead of class index. */
+    private static List<EpochRecord> byLabelValue(List<EpochRecord> history, int[] labelValues) {
+        List<EpochRecord> out = new ArrayList<>();
+        for (EpochRecord r : history) {
+            Map<Integer, Double> dice = new LinkedHashMap<>();
+            r.validationDice().forEach((k, d) -> dice.put(labelValues[k], d));
+            out.add(new EpochRecord(r.epoch(), r.trainLoss(), dice, r.meanDice(), r.learningRate(),
+                    r.seconds(), r.peakMemoryBytes(), r.lossTerms()));
         }
         return out;
     }

@@ -9,6 +9,7 @@ import org.volseg.ops.api.Setting;
 /**
  * @param variant          which network
  * @param widths           the encoder blocks' widths, comma-separated
+ * @param labels           foreground (every non-zero label one class) or each (a class per label value)
  * @param points           points per case per step
  * @param borderShare      share of them drawn near label borders
  * @param bandRadius       how far from a border the band reaches (voxels)
@@ -37,6 +38,13 @@ public record OssNetLearnerSettings(
                         + "encoder). Each block halves the grid; the network's grid is the smallest multiple of 2 "
                         + "per block, times 2, that holds every case, and each case is centred in it.")
         String widths,
+        @Setting(key = "labels", label = "Labels", defaultValue = "foreground", choices = {"foreground", "each"},
+                description = "foreground: every non-zero label is one class, the foreground (the paper's binary "
+                        + "task, BraTS's whole tumour). each: every label value of the training labels is its own "
+                        + "class, with one sigmoid output per class on the shared network (a voxel takes the class "
+                        + "of largest probability above 0.5, else background); border points then lie along every "
+                        + "class boundary.")
+        String labels,
         @Setting(key = "points", label = "Points per case", defaultValue = "16384", min = 16, max = 1048576,
                 description = "Query points drawn from each case at each step (the reference: 2^14). Memory and "
                         + "time per step grow with them, not with the image's resolution.", tab = "Training")

@@ -214,7 +214,7 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
     }
 
     /** Every label value of the training labels, 0 first (a model always has a background class). */
-    private static int[] labelValues(List<TrainingCase> training) throws InvalidSettingsException {
+    static int[] labelValues(List<TrainingCase> training) throws InvalidSettingsException {
         TreeSet<Integer> values = new TreeSet<>(List.of(0));
         for (TrainingCase c : training) {
             Arrays.stream(c.labels().labels()).forEach(values::add);

@@ -73,6 +73,28 @@ class OssNetLearnerTest {
     }
 
     @Test
+    void withEachLabelAClassTheModelAndItsPredictionsKeepTheLabelValues(@TempDir Path dir) throws Exception {
+        Table volumes = phantoms(dir.resolve("data"), 3);
+        Map<String, String> s = tiny(dir.resolve("each.volseg"));
+        s.put("labels", "each");
+        s.put("epochs", "1");
+        List<PortData> out = new OssNetLearner().run(s, List.of(volumes), Progress.silent());
+        ModelPort model = (ModelPort) out.get(0);
+        assertThat(model.spec().labels()).containsOnlyKeys(0, 1, 2, 3); // the phantoms' core, edema, enhancing
+        Table history = (Table) out.get(1);
+        assertThat((String) history.rows().get(0).get(history.spec().index("validation_dice")))
+                .startsWith("1=").contains(";2=").contains(";3=");
+
+        Table predicted = (Table) new SegmenterPredictor().run(Map.of("output_folder",
+                dir.resolve("predictions").toString(), "occupancy_procedure", "coarse-to-fine"), List.of(model,
+                        volumes), Progress.silent()).get(0);
+        LabelMap labels = NiftiReader.readLabels(VolumeTable.cases(predicted).get(0).label());
+        assertThat(labels.labels()).doesNotContain(4, 5);
+        assertThat((String) predicted.rows().get(0).get(predicted.spec().index("plan")))
+                .contains("OSS-Net coarse-to-fine: ");
+    }
+
+    @Test
     void anUnlabeledCaseAndBadWidthsAreRefusedByName(@TempDir Path dir) throws Exception {
         Table volumes = phantoms(dir.resolve("data"), 2);
         int label = VolumeTable.SPEC.index("label");

@@ -46,8 +46,10 @@ public final class ConditionalBatchNorm {
     }
 
     /**
-     * @param u        features, M × F
-     * @param latent   the latent code of each point, M × L
+     * @param u        features, M × F: N groups of M / N consecutive rows (a volume's points)
+     * @param latent   the latent code of each group, N × L (N = M: one per point). γ and β are computed once per
+     *                 group and broadcast over its rows, not once per row: the same values, without two M × F
+     *                 products per layer (and their graph)
      * @param gammaW   L × F, gammaB F
      * @param betaW    L × F, betaB F
      * @param running  the running statistics
@@ -69,8 +71,11 @@ public final class ConditionalBatchNorm {
         } else {
             normalised = u.sub(running.mean).div(Math.sqrt(running.variance + EPS));
         }
-        NDArray gamma = latent.matMul(gammaW).add(gammaB); // the latent first: results in the batch's manager
-        NDArray beta = latent.matMul(betaW).add(betaB);
-        return normalised.mul(gamma).add(beta);
+        long groups = latent.getShape().get(0);
+        long features = u.getShape().get(1);
+        // the latent first: results land in the batch's manager
+        NDArray gamma = latent.matMul(gammaW).add(gammaB).reshape(groups, 1, features);
+        NDArray beta = latent.matMul(betaW).add(betaB).reshape(groups, 1, features);
+        return normalised.reshape(groups, -1, features).mul(gamma).add(beta).reshape(u.getShape());
     }
 }

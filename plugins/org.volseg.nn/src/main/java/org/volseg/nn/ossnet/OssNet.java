@@ -349,10 +349,9 @@ public final class OssNet {
      */
     public NDArray decoderBlock(int b, NDArray h, NDArray latents, boolean training, boolean moveStatistics) {
         String name = "decoder.block" + b;
-        long points = h.getShape().get(0) / latents.getShape().get(0);
         int latent = config.variant().skipEncoder() ? b + 1 : 0;
         return scoped(h, latents, x -> {
-            NDArray c = perPoint(latents, latent, points);
+            NDArray c = latents.get(":, " + latent + ", :"); // N × L, broadcast over each volume's points by the CBN
             NDArray u = linear(x, name + ".fc1");
             u = act(cbn(u, c, name + ".cbn1", training, moveStatistics), name + ".act1");
             u = cbn(linear(u, name + ".fc2"), c, name + ".cbn2", training, moveStatistics);

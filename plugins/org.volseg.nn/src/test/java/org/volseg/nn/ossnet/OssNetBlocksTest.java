@@ -111,6 +111,14 @@ class OssNetBlocksTest {
                         .toDoubleArray();
                 double[] eval = ConditionalBatchNorm.apply(uu, cc, w[0], w[1], w[2], w[3], running, false)
                         .toDoubleArray();
+                // two volumes of three points: their latents given once each equal them repeated per point
+                NDArray perVolume = cc.get("0:2, :");
+                NDArray perPoint = perVolume.repeat(0, 3);
+                double[] grouped = ConditionalBatchNorm.apply(uu, perVolume, w[0], w[1], w[2], w[3],
+                        new ConditionalBatchNorm.Running(), false).toDoubleArray();
+                double[] repeated = ConditionalBatchNorm.apply(uu, perPoint, w[0], w[1], w[2], w[3],
+                        new ConditionalBatchNorm.Running(), false).toDoubleArray();
+                assertThat(grouped).containsExactly(repeated, within(1e-12));
                 return new double[][] {train, eval};
             }
         });

@@ -47,6 +47,11 @@ public final class PadeActivation {
         }
     }
 
+    /**
+     * Every intermediate is closed as soon as the next one is made: DJL would keep each until the scope closes, some
+     * forty arrays of x's size at the peak (for a decoder block of 2^14 points, 1.3 GB); closing a handle never
+     * frees what autograd saved, which holds its own reference.
+     */
     private static NDArray compute(NDArray x, NDArray numerator, NDArray denominator) {
         // the coefficients copied into the activation's manager first: an operation whose first operand is a
         // parameter leaves its result in the parameters' manager, alive as long as the model (gradients still flow)
@@ -56,24 +61,34 @@ public final class PadeActivation {
         NDList b = m.zeros(new Shape(4), denominator.getDataType()).add(denominator).abs().split(4);
         if (!GradMode.isOn()) { // inference: the value alone
             NDArray ax = x.abs();
-            return horner(x, a, 0).div(horner(ax, b, 0).mul(ax).add(1));
+            NDArray q = horner(ax, b, 0);
+            NDArray qb = times(q, ax);
+            ax.close();
+            NDArray y = horner(x, a, 0);
+            y.divi(qb.addi(1));
+            qb.close();
+            return y;
         }
         // value and derivatives without a graph: f = P / Q, f' = (P' − f · Q' · sign x) / Q
         NDArray[] v = GradMode.with(false, () -> {
             NDArray ax = x.abs();
             NDArray p = horner(x, a, 0);
-            NDArray dp = x.mul(a.get(5).mul(5)).add(a.get(4).mul(4));
+            NDArray dp = x.mul(a.get(5).mul(5)).addi(a.get(4).mul(4));
             for (int k = 3; k >= 1; k--) {
-                dp = dp.mul(x).add(a.get(k).mul(k));
+                dp.muli(x).addi(a.get(k).mul(k));
             }
-            NDArray qb = horner(ax, b, 0).mul(ax); // Σ |b_k| |x|^k, k = 1..4
+            NDArray qb = times(horner(ax, b, 0), ax); // Σ |b_k| |x|^k, k = 1..4
             NDArray q = qb.add(1);
-            NDArray dq = ax.mul(b.get(3).mul(4)).add(b.get(2).mul(3));
+            NDArray dq = ax.mul(b.get(3).mul(4)).addi(b.get(2).mul(3));
             for (int k = 1; k >= 0; k--) {
-                dq = dq.mul(ax).add(b.get(k).mul(k + 1));
+                dq.muli(ax).addi(b.get(k).mul(k + 1));
             }
-            NDArray y = p.div(q);
-            NDArray slope = dp.sub(y.mul(dq).mul(x.sign())).div(q);
+            NDArray y = p.divi(q); // p becomes f
+            NDArray sign = x.sign();
+            NDArray slope = dq.muli(y).muli(sign); // f · Q' · sign x
+            sign.close();
+            slope = dp.subi(slope).divi(q); // (P' − that) / Q
+            dq.close();
             return new NDArray[] {y, ax, q, qb, slope};
         });
         // the graph autograd keeps: a surrogate with f's value and f's gradients that saves five arrays (x, |x|,
@@ -81,20 +96,51 @@ public final class PadeActivation {
         // kernel). sum_k a_k x^k / Q carries the numerator's gradients, f' (x − x̄) the input's, and
         // −(f/Q)(sum_k |b_k| |x|^k − its value) the denominator's; the last two are 0 in value.
         NDArray constantX = x.stopGradient();
-        NDArray numeratorPart = horner(constantX, a, 0).mul(GradMode.with(false, () -> v[2].pow(-1)));
-        NDArray inputPart = x.sub(constantX).mul(v[4]);
-        NDArray denominatorPart = horner(v[1], b, 0).mul(v[1]).sub(v[3])
-                .mul(GradMode.with(false, () -> v[0].div(v[2])));
-        return numeratorPart.add(inputPart).sub(denominatorPart);
+        NDArray inverseQ = GradMode.with(false, () -> v[2].pow(-1));
+        NDArray numeratorPart = times(horner(constantX, a, 0), inverseQ);
+        NDArray inputPart = times(x.sub(constantX), v[4]);
+        NDArray yOverQ = GradMode.with(false, () -> v[0].div(v[2]));
+        NDArray power = times(horner(v[1], b, 0), v[1]);
+        NDArray denominatorPart = times(minus(power, v[3]), yOverQ);
+        for (NDArray done : new NDArray[] {inverseQ, yOverQ, v[0], v[1], v[2], v[3], v[4]}) {
+            done.close();
+        }
+        NDArray sum = numeratorPart.add(inputPart);
+        numeratorPart.close();
+        inputPart.close();
+        NDArray out = minus(sum, denominatorPart);
+        denominatorPart.close();
+        return out;
     }
 
-    /** c_from + c_{from+1} t + … + c_last t^(last − from), by Horner's rule. */
+    /** c_from + c_{from+1} t + … + c_last t^(last − from), by Horner's rule, freeing each step's array. */
     private static NDArray horner(NDArray t, NDList c, int from) {
-        NDArray p = t.mul(c.get(c.size() - 1)).add(c.get(c.size() - 2));
+        NDArray p = plus(t.mul(c.get(c.size() - 1)), c.get(c.size() - 2));
         for (int k = c.size() - 3; k >= from; k--) {
-            p = p.mul(t).add(c.get(k));
+            p = plus(times(p, t), c.get(k));
         }
         return p;
+    }
+
+    /** p · t, closing p (an intermediate of ours). */
+    private static NDArray times(NDArray p, NDArray t) {
+        NDArray out = p.mul(t);
+        p.close();
+        return out;
+    }
+
+    /** p + t, closing p (an intermediate of ours). */
+    private static NDArray plus(NDArray p, NDArray t) {
+        NDArray out = p.add(t);
+        p.close();
+        return out;
+    }
+
+    /** p − t, closing p (an intermediate of ours). */
+    private static NDArray minus(NDArray p, NDArray t) {
+        NDArray out = p.sub(t);
+        p.close();
+        return out;
     }
 
     /** The same function in double precision, the tests' reference. */

@@ -329,13 +329,29 @@ public final class OssNet {
      * @param latents N × K × L, the encoder's
      */
     public NDArray decoderInput(NDArray latents, NDArray coords, NDArray patches) {
+        return decoderInputOf(latents, coords, config.variant().localPatch() ? patchFeatures(patches) : null);
+    }
+
+    /**
+     * The patch network's features of each point, (N·P) × 343: two 7³ convolutions with Padé units over its
+     * patches.
+     *
+     * @param patches (N·P) × C' × 7 × 7 × 7, {@link #pointPatches}
+     */
+    public NDArray patchFeatures(NDArray patches) {
+        return scoped(patches, null, x -> {
+            NDArray f = act(conv(x, "patch.conv1"), "patch.act1");
+            return act(conv(f, "patch.conv2"), "patch.act2").reshape(x.getShape().get(0), -1);
+        });
+    }
+
+    /** {@link #decoderInput} from patch features already computed ({@link #patchFeatures}; null for the O-Net). */
+    public NDArray decoderInputOf(NDArray latents, NDArray coords, NDArray features) {
         long n = coords.getShape().get(0);
         long points = coords.getShape().get(1);
         NDList input = new NDList(coords.reshape(n * points, 3));
-        if (config.variant().localPatch()) {
-            NDArray f = act(conv(patches, "patch.conv1"), "patch.act1");
-            f = act(conv(f, "patch.conv2"), "patch.act2");
-            input.add(f.reshape(n * points, -1));
+        if (features != null) {
+            input.add(features);
         }
         input.add(perPoint(latents, 0, points));
         return NDArrays.concat(input, 1);

@@ -134,22 +134,24 @@ public final class OssNetTrainer implements AutoCloseable {
     }
 
     /**
-     * The forward and backward pass with the decoder checkpointed per block. Autograd would keep every intermediate
-     * of the decoder until the backward pass: its Padé units alone leave some fifteen arrays of points × 512 floats
-     * each (PyTorch's reference has a fused kernel), 8.4 GB for 2^14 points. So the encoder and the decoder's input
-     * are recorded as usual, the decoder blocks run without a graph keeping only their inputs, and the backward pass
-     * recomputes one block at a time with a graph (batch statistics are the same, the running ones move once) and
-     * hands its input gradient to the block below; the latents' gradients gather on a detached copy and join the
-     * encoder's backward pass at the end, through sum(h₀ · g₀) + sum(z · g_z) + 0.1 · L_aux. Parameter gradients
-     * equal plain autograd's (test).
+     * The forward and backward pass with the decoder checkpointed per block and the patch network recomputed.
+     * Autograd would keep every intermediate of the decoder until the backward pass: its Padé units alone leave
+     * several arrays of points × 512 floats each (PyTorch's reference has a fused kernel), 8.4 GB for 2^14 points at
+     * first. So the patch features are computed without a graph, the encoder and the decoder's input are recorded
+     * as usual, the decoder blocks run without a graph keeping only their inputs, and the backward pass recomputes
+     * one block at a time with a graph (batch statistics are the same, the running ones move once) and hands its
+     * input gradient to the block below; the latents' gradients gather on a detached copy and join the encoder's
+     * backward pass at the end, through sum(h₀ · g₀) + sum(z · g_z) + 0.1 · L_aux; last, the patch network runs
+     * again with a graph and takes its columns of g₀. Parameter gradients equal plain autograd's (test).
      */
     private Losses checkpointedBackward(Inputs in) {
         int blocks = OssNetConfig.DECODER_BLOCKS;
         NDArray[] stored = new NDArray[blocks + 1];
         NDArray[] encoder = new NDArray[3]; // decoder input, latents, aux loss
+        NDArray features = in.patches() == null ? null : GradMode.with(false, () -> net.patchFeatures(in.patches()));
         GradMode.with(true, () -> {
             OssNet.Encoded encoded = net.encode(in.halved(), true);
-            encoder[0] = net.decoderInput(encoded.latents(), in.coords(), in.patches());
+            encoder[0] = net.decoderInputOf(encoded.latents(), in.coords(), features);
             encoder[1] = encoded.latents();
             if (encoded.aux() != null) {
                 encoder[2] = bce(Activation.sigmoid(encoded.aux()), in.lowRes());
@@ -169,11 +171,18 @@ public final class OssNetTrainer implements AutoCloseable {
                 in.labels()));
         GradMode.backward(occupancy);
         NDArray upstream = last.getGradient();
+        NDArray leafAbove = last;
         for (int b = blocks - 1; b >= 0; b--) {
             NDArray input = leaf(stored[b]);
             int block = b;
             NDArray output = GradMode.with(true, () -> net.decoderBlock(block, input, latents, true, false));
             GradMode.backward(output, upstream);
+            // what the block above handed down is spent: freed now rather than when the step ends (67 MB a block
+            // at 2^14 points)
+            for (NDArray spent : new NDArray[] {output, upstream, leafAbove, stored[b + 1]}) {
+                spent.close();
+            }
+            leafAbove = input;
             upstream = input.getGradient();
         }
         NDArray g0 = upstream;
@@ -183,6 +192,11 @@ public final class OssNetTrainer implements AutoCloseable {
             return encoder[2] == null ? sum : sum.add(Scalars.times(encoder[2], AUX_WEIGHT));
         });
         GradMode.backward(surrogate);
+        if (features != null) {
+            NDArray patchGradient = g0.get(":, 3:" + (3 + features.getShape().get(1)));
+            NDArray recomputed = GradMode.with(true, () -> net.patchFeatures(in.patches()));
+            GradMode.backward(recomputed, patchGradient);
+        }
         double occ = occupancy.getFloat();
         double aux = encoder[2] == null ? Double.NaN : encoder[2].getFloat();
         return new Losses(encoder[2] == null ? occ : occ + AUX_WEIGHT * aux, occ, aux);

@@ -253,7 +253,8 @@ public final class OssNetTrainer implements AutoCloseable {
         float[] labels = new float[batch.size() * points * classes]; // one-hot, background all zero
         float[] occupied = new float[batch.size() * classes * voxels];
         int perPoint = config.patchChannels() * 343;
-        float[] patches = perPoint == 0 ? null : new float[batch.size() * points * perPoint];
+        // one case's patches are used as they come; a batch's are joined into one array
+        float[] patches = perPoint == 0 || batch.size() == 1 ? null : new float[batch.size() * points * perPoint];
         for (int b = 0; b < batch.size(); b++) {
             Case c = batch.get(b);
             Augmentation a = augment ? Augmentation.draw(random, channels) : Augmentation.NONE;
@@ -286,7 +287,9 @@ public final class OssNetTrainer implements AutoCloseable {
                     labels[(b * points + p) * classes + k - 1] = 1;
                 }
             }
-            if (patches != null) {
+            if (perPoint > 0 && batch.size() == 1) {
+                patches = net.pointPatches(seen, idx);
+            } else if (perPoint > 0) {
                 System.arraycopy(net.pointPatches(seen, idx), 0, patches, b * points * perPoint, points * perPoint);
             }
         }

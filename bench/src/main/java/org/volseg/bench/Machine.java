@@ -22,4 +22,15 @@ final class Machine {
         return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), " + memoryGb + " GiB, Java "
                 + Runtime.version();
     }
+
+    /** Memory the machine can still give a process (MemAvailable), or its total where that is unknown. */
+    static long availableBytes() {
+        try {
+            return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(l -> l.startsWith("MemAvailable:"))
+                    .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")) << 10).findFirst().orElseThrow();
+        } catch (Exception e) {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getTotalMemorySize();
+        }
+    }
 }

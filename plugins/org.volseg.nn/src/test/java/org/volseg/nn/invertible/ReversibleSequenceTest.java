@@ -67,29 +67,31 @@ class ReversibleSequenceTest {
                 NDArray x = m.randomNormal(new Shape(1, 4, 8, 8, 8));
                 NDArray target = m.randomNormal(new Shape(1, 32, 4, 4, 4));
                 // live native allocations (tensors, and the JVM's own malloc use, which breathes by a few MB while
-                // the JIT works): warm up first, then compare the lowest of several samples around step 100 with the
-                // lowest around step 1000; a leak raises the floor, breathing does not
+                // the JIT works): warm up first, then take the lowest of several samples in three windows. A leak
+                // raises that floor from window to window; a one-time allocation (a few MB, which on a loaded machine
+                // came anywhere up to step ~1000) raises it once, so the floor must not rise across both gaps
                 for (int warm = 0; warm < 300; warm++) {
                     NDArray out = seq.forward(x);
                     seq.backward(out, target).close();
                     out.close();
                     seq.zeroGradients();
                 }
-                long around100 = Long.MAX_VALUE;
-                long around1000 = Long.MAX_VALUE;
-                for (int step = 1; step <= 1000; step++) {
+                long[] floor = {Long.MAX_VALUE, Long.MAX_VALUE, Long.MAX_VALUE}; // steps 100–300, 800–1000, 1700–1900
+                for (int step = 1; step <= 1900; step++) {
                     NDArray out = seq.forward(x);
                     seq.backward(out, target).close();
                     out.close();
                     seq.zeroGradients();
-                    if (step % 25 == 0 && step >= 100 && step <= 300) {
-                        around100 = Math.min(around100, org.volseg.nn.testing.NativeMemory.bytes());
-                    } else if (step % 25 == 0 && step >= 800) {
-                        around1000 = Math.min(around1000, org.volseg.nn.testing.NativeMemory.bytes());
+                    int window = step >= 100 && step <= 300 ? 0 : step >= 800 && step <= 1000 ? 1
+                            : step >= 1700 ? 2 : -1;
+                    if (step % 25 == 0 && window >= 0) {
+                        floor[window] = Math.min(floor[window], org.volseg.nn.testing.NativeMemory.bytes());
                     }
                 }
-                assertThat((double) around1000).as("native memory around step 1000 vs around step 100")
-                        .isLessThanOrEqualTo(around100 * 1.05);
+                boolean risesEarly = floor[1] > floor[0] * 1.025;
+                boolean risesLate = floor[2] > floor[1] * 1.025;
+                assertThat(risesEarly && risesLate).as("native memory floor around steps 200, 900 and 1800: %s",
+                        java.util.Arrays.toString(floor)).isFalse();
                 assertThat(m.getManagedArrays()).as("arrays left in the caller's manager").hasSizeLessThan(40);
             }
             return null;

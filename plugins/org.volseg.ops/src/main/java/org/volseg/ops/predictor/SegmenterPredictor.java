@@ -3,7 +3,6 @@ package org.volseg.ops.predictor;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.IntFunction;
 import org.volseg.core.data.Case;
 import org.volseg.core.data.CaseChecks;
@@ -119,9 +118,8 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
             }
         }
         List<Integer> p = model.spec().patch();
-        boolean autoStitching = s.stitching().equals("auto");
-        Stitching stitching = autoStitching ? Stitching.FLOAT32 : Stitching.valueOf(s.stitching().toUpperCase(
-                Locale.ROOT).replace('-', '_'));
+        boolean autoStitching = s.stitchingMode() == null;
+        Stitching stitching = autoStitching ? Stitching.FLOAT32 : s.stitchingMode();
         SlidingWindow.Settings window = new SlidingWindow.Settings(new PatchSize(p.get(0), p.get(1), p.get(2)),
                 s.overlap(), s.gaussian(), Math.max(1, s.windowBatch()), s.flips(), stitching, 1);
         CasePredictor.Options options = new CasePredictor.Options(window, s.windowBatch() == 0, autoStitching)

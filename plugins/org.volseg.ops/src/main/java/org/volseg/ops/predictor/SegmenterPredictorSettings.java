@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.volseg.core.postprocessing.PostProcessing;
 import org.volseg.nn.engine.Compute;
 import org.volseg.nn.inferers.Mirroring;
+import org.volseg.nn.inferers.Stitching;
 import org.volseg.nn.ossnet.OssNetInference;
 import org.volseg.ops.api.Setting;
 import org.volseg.ops.learner.SegmenterLearnerSettings;
@@ -95,8 +96,18 @@ public record SegmenterPredictorSettings(
 
     /** The OSS-Net procedure asked for, or null for the model's fastest. */
     public OssNetInference.Procedure occupancyProcedure() {
-        return occupancy.equals("auto") ? null : OssNetInference.Procedure.valueOf(occupancy.toUpperCase(
-                java.util.Locale.ROOT).replace('-', '_'));
+        return choice(occupancy, OssNetInference.Procedure.class);
+    }
+
+    /** The stitching asked for, or null for auto (the planner's choice). */
+    public Stitching stitchingMode() {
+        return choice(stitching, Stitching.class);
+    }
+
+    /** A choice setting's constant ("coarse-to-fine" → COARSE_TO_FINE), or null for "auto". */
+    private static <E extends Enum<E>> E choice(String value, Class<E> type) {
+        return value.equals("auto") ? null : Enum.valueOf(type, value.toUpperCase(java.util.Locale.ROOT)
+                .replace('-', '_'));
     }
 
     /** What to do with a label map that exists already. */

@@ -172,6 +172,7 @@ final class DemoCommand implements Callable<Integer> {
             case PARTIALLY_INVRES -> "Partially-InvRes";
             case FULLY_INVRES -> "Fully-InvRes";
             case MOBILE_UNET3D -> "Mobile U-Net";
+            case STRIDED_UNET3D -> "strided U-Net (MONAI's layout)";
         };
     }
 }

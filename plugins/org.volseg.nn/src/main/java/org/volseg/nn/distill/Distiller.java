@@ -98,10 +98,8 @@ public final class Distiller {
         if (distillation.usesGraph()) {
             NDManager manager = student.parameters().get(0).getManager();
             Parameters p = new Parameters(manager, settings.seed() ^ 0x5EED_0F_F1A5L, DataType.FLOAT32);
-            int level = s.featureLevel();
-            shallow = Paraphraser.create(p, "paraphraser.shallow", t.levelWidths().get(level),
-                    s.levelWidths().get(level));
-            deep = Paraphraser.create(p, "paraphraser.deep", t.levelWidths().get(level), s.levelWidths().get(level));
+            shallow = Paraphraser.create(p, "paraphraser.shallow", t.tapChannels(), s.tapChannels());
+            deep = Paraphraser.create(p, "paraphraser.deep", t.tapChannels(), s.tapChannels());
             List<Volume> images = new ArrayList<>();
             training.forEach(c -> images.add(c.image()));
             images.addAll(unlabeled);

@@ -1,7 +1,9 @@
 package org.volseg.nn.layers;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.BatchNorm;
 
 /**
  * Group normalisation of N × C × D × H × W activations (DJL has none): channels in G groups, each normalised to
@@ -16,8 +18,8 @@ public final class GroupNorm {
     /**
      * @param x      the activations
      * @param groups G, dividing C
-     * @param gamma  per-channel scale (length C, or shaped 1 × C × 1 × 1 × 1)
-     * @param beta   per-channel shift (length C)
+     * @param gamma  per-channel scale (length C, or shaped 1 × C × 1 × 1 × 1); null for none (with beta null)
+     * @param beta   per-channel shift (length C), or null
      * @param eps    added to the variance
      */
     public static NDArray apply(NDArray x, int groups, NDArray gamma, NDArray beta, double eps) {
@@ -27,11 +29,19 @@ public final class GroupNorm {
         if (c % groups != 0) {
             throw new IllegalArgumentException(groups + " groups do not divide " + c + " channels");
         }
-        NDArray grouped = x.reshape(n, groups, -1);
-        NDArray mean = grouped.mean(new int[] {2}, true);
-        NDArray centred = grouped.sub(mean);
-        NDArray variance = centred.square().mean(new int[] {2}, true);
-        NDArray normalised = centred.div(variance.add(eps).sqrt()).reshape(s);
+        // PyTorch's batch norm in training mode over 1 × (N · G) × rest normalises each group of each sample by its
+        // own mean and (biased) variance: group norm in one native pass and its own backward, about 40 % faster
+        // than the same from elementwise operations; the running statistics it updates are thrown away
+        NDManager m = x.getManager();
+        long rows = n * groups;
+        NDArray normalised = s.size() == rows ? x.zerosLike() // one value per group (PyTorch refuses it): 0
+                : BatchNorm.batchNorm(x.reshape(1, rows, -1), m.zeros(new Shape(rows), x.getDataType()),
+                        m.ones(new Shape(rows), x.getDataType()), m.ones(new Shape(rows), x.getDataType()),
+                        m.zeros(new Shape(rows), x.getDataType()), 1, 0.1f, (float) eps, true).singletonOrThrow()
+                        .reshape(s);
+        if (gamma == null) {
+            return normalised;
+        }
         Shape perChannel = new Shape(1, c, 1, 1, 1);
         // parameters already shaped per channel are used as they are: an op whose first operand is a parameter
         // would leave its result in the parameters' manager, alive as long as the model

@@ -12,5 +12,10 @@ public enum Architecture {
      * A compact U-Net whose blocks are MobileNetV2's inverted residuals (1×1×1 expansion, depthwise 3×3×3, 1×1×1
      * projection): a distillation student with about a sixth of UNet3d's parameters at the same widths.
      */
-    MOBILE_UNET3D
+    MOBILE_UNET3D,
+    /**
+     * MONAI's residual U-Net layout ({@code monai.networks.nets.UNet}): strided residual units down, transposed
+     * convolutions up, concatenated skips, no full-resolution level; the network MONAI users compare against.
+     */
+    STRIDED_UNET3D
 }

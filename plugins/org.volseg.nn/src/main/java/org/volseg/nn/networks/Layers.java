@@ -39,8 +39,60 @@ final class Layers {
         return Convolution.conv3d(x, weight, bias, 1, pad, (int) weight.getShape().get(0));
     }
 
-    static NDArray activate(NDArray x, NetworkConfig.Activation activation) {
-        return activation == NetworkConfig.Activation.RELU ? Activation.relu(x) : Activation.leakyRelu(x, LEAK);
+    /** The activation; {@code slope} is PReLU's learned negative slope (1 value), unused by the others. */
+    static NDArray activate(NDArray x, NetworkConfig.Activation activation, NDArray slope) {
+        return switch (activation) {
+            case RELU -> Activation.relu(x);
+            case LEAKY_RELU -> Activation.leakyRelu(x, LEAK);
+            case PRELU -> Activation.relu(x).sub(Activation.relu(x.neg()).mul(slope));
+        };
+    }
+
+    /** PReLU's slope parameter where the activation is PReLU, else null. */
+    static NDArray preluSlope(Parameters p, String name, NetworkConfig.Activation activation) {
+        return activation == NetworkConfig.Activation.PRELU ? p.constant(name + ".slope", new double[] {0.25}) : null;
+    }
+
+    /**
+     * PyTorch's {@code ConvTranspose3d(kernel 3, stride 2, padding 1, output_padding 1)}: doubles each axis. DJL's
+     * PyTorch engine has none, so it is done as what it is at the input's resolution: along an axis an even output
+     * 2m takes the kernel's middle tap from input m, an odd one 2m + 1 its last tap from m and its first from m + 1.
+     * So each of the 8 parities of an output voxel is a 2×2×2 convolution of the input (padded by one at the end)
+     * with some of the 27 taps, and one convolution to 8 × out channels computes all of them, interleaved after.
+     * One wide convolution instead of eight narrow ones: oneDNN runs 3 output channels at a tenth of its speed.
+     *
+     * @param weight out × in × 3 × 3 × 3 (PyTorch's transposed weight is in × out × 3 × 3 × 3: swap the two)
+     */
+    static NDArray transposedConv(NDArray x, NDArray weight, NDArray bias) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long out = weight.getShape().get(0);
+        long in = weight.getShape().get(1);
+        // taps[parity][position] along one axis: even → (1, none), odd → (2, 0); −1 is none
+        int[][] taps = {{1, -1}, {2, 0}};
+        float[] select = new float[64 * 27]; // (parity z, y, x, position z, y, x) × 27 kernel taps
+        for (int row = 0; row < 64; row++) {
+            int[] tap = new int[3];
+            boolean any = true;
+            for (int axis = 0; axis < 3; axis++) {
+                int parity = row >> (5 - axis) & 1;
+                int position = row >> (2 - axis) & 1;
+                tap[axis] = taps[parity][position];
+                any &= tap[axis] >= 0;
+            }
+            if (any) {
+                select[row * 27 + (tap[0] * 3 + tap[1]) * 3 + tap[2]] = 1;
+            }
+        }
+        NDArray selection = x.getManager().create(select, new Shape(64, 27)).toType(weight.getDataType(), false);
+        // out × in × 27 → out × in × (8 parities × 8 positions) → (out · 8 parities) × in × 2 × 2 × 2
+        NDArray kernels = weight.reshape(out * in, 27).matMul(selection.transpose()).reshape(out, in, 8, 8)
+                .transpose(0, 2, 1, 3).reshape(out * 8, in, 2, 2, 2);
+        NDArray parities = Convolution.conv3d(x.pad(new Shape(0, 1, 0, 1, 0, 1), 0), kernels, null, 0);
+        // N × (out, pz, py, px) × D × H × W → N × out × (D, pz) × (H, py) × (W, px)
+        NDArray joined = parities.reshape(n, out, 2, 2, 2, s.get(2), s.get(3), s.get(4))
+                .transpose(0, 1, 5, 2, 6, 3, 7, 4).reshape(n, out, 2 * s.get(2), 2 * s.get(3), 2 * s.get(4));
+        return bias == null ? joined : joined.add(bias.reshape(1, out, 1, 1, 1));
     }
 
     static NDArray normalise(NDArray x, NetworkConfig.Norm norm, NDArray gamma, NDArray beta) {
@@ -94,14 +146,14 @@ final class Layers {
     }
 
     /** Norm → activation → convolution (pre-activation unit): the body of residual blocks and of couplings. */
-    record Unit(NetworkConfig.Norm norm, NetworkConfig.Activation activation, NDArray gamma, NDArray beta,
-            NDArray weight, NDArray bias) implements Residual {
+    record Unit(NetworkConfig.Norm norm, NetworkConfig.Activation activation, NDArray slope, NDArray gamma,
+            NDArray beta, NDArray weight, NDArray bias) implements Residual {
 
         static Unit create(Parameters p, String name, NetworkConfig config, int in, int out, int kernel,
                 double gain) {
             Shape perChannel = new Shape(1, in, 1, 1, 1);
             boolean normed = config.norm() != NetworkConfig.Norm.NONE;
-            return new Unit(config.norm(), config.activation(),
+            return new Unit(config.norm(), config.activation(), preluSlope(p, name, config.activation()),
                     normed ? p.ones(name + ".norm.gamma", perChannel) : null,
                     normed ? p.zeros(name + ".norm.beta", perChannel) : null,
                     p.kernel(name + ".conv.weight", out, in, kernel, gain), p.zeros(name + ".conv.bias", new Shape(out)));
@@ -109,12 +161,20 @@ final class Layers {
 
         @Override
         public NDArray apply(NDArray x) {
-            return conv(activate(normalise(x, norm, gamma, beta), activation), weight, bias);
+            return conv(activate(normalise(x, norm, gamma, beta), activation, slope), weight, bias);
         }
 
         @Override
         public List<NDArray> parameters() {
-            return norm == NetworkConfig.Norm.NONE ? List.of(weight, bias) : List.of(gamma, beta, weight, bias);
+            List<NDArray> all = new java.util.ArrayList<>();
+            if (slope != null) {
+                all.add(slope);
+            }
+            if (norm != NetworkConfig.Norm.NONE) {
+                all.addAll(List.of(gamma, beta));
+            }
+            all.addAll(List.of(weight, bias));
+            return all;
         }
     }
 
@@ -134,6 +194,7 @@ final class Layers {
             boolean normed = config.norm() != NetworkConfig.Norm.NONE;
             Shape perChannel = new Shape(1, wide, 1, 1, 1);
             Unit depthwise = new Unit(config.norm(), config.activation(),
+                    preluSlope(p, name + ".depthwise", config.activation()),
                     normed ? p.ones(name + ".depthwise.norm.gamma", perChannel) : null,
                     normed ? p.zeros(name + ".depthwise.norm.beta", perChannel) : null,
                     p.normal(name + ".depthwise.conv.weight", new Shape(wide, 1, 3, 3, 3), Math.sqrt(2.0 / 27)),
@@ -146,8 +207,8 @@ final class Layers {
         public NDArray apply(NDArray x) {
             NDArray h = expand.apply(x);
             Unit d = depthwise;
-            h = depthwiseConv(activate(normalise(h, d.norm(), d.gamma(), d.beta()), d.activation()), d.weight(),
-                    d.bias());
+            h = depthwiseConv(activate(normalise(h, d.norm(), d.gamma(), d.beta()), d.activation(), d.slope()),
+                    d.weight(), d.bias());
             return project.apply(h);
         }
 

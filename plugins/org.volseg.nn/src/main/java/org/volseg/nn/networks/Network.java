@@ -90,17 +90,21 @@ public final class Network implements org.volseg.nn.engines.Trainable {
         List<Integer> widths = config.levelWidths();
         int levels = config.levels();
         List<Segment> segments = new ArrayList<>();
-        Layers.Unit stem = new Layers.Unit(NetworkConfig.Norm.NONE, config.activation(), null, null,
-                p.kernel("stem.weight", widths.get(0), config.inputChannels(), 3, 1),
-                p.zeros("stem.bias", new Shape(widths.get(0))));
-        segments.add(Segment.Plain.onTop(x -> Layers.conv(x, stem.weight(), stem.bias()), stem.parameters()));
-        if (config.architecture() == Architecture.FULLY_INVRES) {
-            fullyInvertibleCore(p, config, segments, tapLevel);
+        if (config.architecture() == Architecture.STRIDED_UNET3D) {
+            StridedUNet.segments(p, config, segments, tapLevel);
         } else {
-            uNetCore(p, config, segments, tapLevel);
+            Layers.Unit stem = new Layers.Unit(NetworkConfig.Norm.NONE, config.activation(), null, null, null,
+                    p.kernel("stem.weight", widths.get(0), config.inputChannels(), 3, 1),
+                    p.zeros("stem.bias", new Shape(widths.get(0))));
+            segments.add(Segment.Plain.onTop(x -> Layers.conv(x, stem.weight(), stem.bias()), stem.parameters()));
+            if (config.architecture() == Architecture.FULLY_INVRES) {
+                fullyInvertibleCore(p, config, segments, tapLevel);
+            } else {
+                uNetCore(p, config, segments, tapLevel);
+            }
+            Layers.Unit head = Layers.Unit.create(p, "head", config, widths.get(0), config.classes(), 1, 1);
+            segments.add(Segment.Plain.onTop(head::apply, head.parameters()));
         }
-        Layers.Unit head = Layers.Unit.create(p, "head", config, widths.get(0), config.classes(), 1, 1);
-        segments.add(Segment.Plain.onTop(head::apply, head.parameters()));
         VaeBranch vae = config.vae() ? new VaeBranch(p, config, widths.get(levels - 1)) : null;
         return new Network(config, new SegmentTape(segments), vae, p.all(), featureTaps);
     }

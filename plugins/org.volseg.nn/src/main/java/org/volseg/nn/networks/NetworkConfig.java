@@ -29,9 +29,9 @@ public record NetworkConfig(Architecture architecture, int inputChannels, int cl
         INSTANCE, GROUP, NONE
     }
 
-    /** Activation inside blocks. */
+    /** Activation inside blocks; PReLU learns one slope for negative inputs per unit (MONAI's default, 0.25). */
     public enum Activation {
-        LEAKY_RELU, RELU
+        LEAKY_RELU, RELU, PRELU
     }
 
     /** Groups of group normalisation (or fewer when a width has fewer channels). */
@@ -86,7 +86,20 @@ public record NetworkConfig(Architecture architecture, int inputChannels, int cl
             throw new IllegalArgumentException("a network of one level has no decoder to tap; give it 2 or more "
                     + "levels (4 or more for taps at ¼ resolution)");
         }
+        if (architecture == Architecture.STRIDED_UNET3D && levels() < 3) {
+            throw new IllegalArgumentException("a strided U-Net of 2 levels has no half-resolution decoder output to "
+                    + "tap; give it 3 or more levels (5 for taps at ¼ resolution)");
+        }
         return Math.min(2, levels() - 2);
+    }
+
+    /**
+     * Channels of both feature taps: the width of level {@link #featureLevel()}, or for the strided U-Net (whose
+     * level i runs at 2^−(i+1) resolution) the width of the level above.
+     */
+    public int tapChannels() {
+        int level = featureLevel();
+        return levelWidths().get(architecture == Architecture.STRIDED_UNET3D ? level - 1 : level);
     }
 
     /** The channels each level really has (Fully-InvRes: C_{i+1} = 8 · (C_i − skip_i)). */

@@ -78,9 +78,10 @@ final class VaeBranch {
      */
     Terms loss(NDArray b, NDArray image, long seed, double weight) {
         long n = b.getShape().get(0);
+        // a PReLU outside a unit shares the slope of the unit beside it (reduce's twice, widen's once)
         NDArray h = Layers.conv(Layers.activate(Layers.normalise(b, config.norm(), reduce.gamma(), reduce.beta()),
-                config.activation()), reduce.weight(), reduce.bias(), 2);
-        NDArray flat = Layers.activate(h, config.activation()).reshape(n, -1);
+                config.activation(), reduce.slope()), reduce.weight(), reduce.bias(), 2);
+        NDArray flat = Layers.activate(h, config.activation(), reduce.slope()).reshape(n, -1);
         NDArray mean = flat.matMul(meanWeight).add(meanBias);
         NDArray logVariance = flat.matMul(logVarianceWeight).add(logVarianceBias);
         float[] noise = new float[Math.toIntExact(n * LATENT)];
@@ -90,7 +91,8 @@ final class VaeBranch {
         }
         NDArray epsilon = b.getManager().create(noise, new Shape(n, LATENT)).toType(b.getDataType(), false);
         NDArray z = Scalars.times(logVariance, 0.5).exp().mul(epsilon).add(mean);
-        NDArray expanded = Layers.activate(z.matMul(expandWeight).add(expandBias), config.activation())
+        NDArray expanded = Layers.activate(z.matMul(expandWeight).add(expandBias), config.activation(),
+                widen.slope())
                 .reshape(new Shape(n).addAll(reduced));
         NDArray r = Layers.upsample(widen.apply(expanded));
         r = toShuffle.apply(r);

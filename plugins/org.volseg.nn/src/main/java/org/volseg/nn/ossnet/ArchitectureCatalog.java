@@ -11,7 +11,8 @@ import org.volseg.nn.networks.NetworkConfig;
 
 /**
  * Every architecture preset VolSeg has, with its parameter count counted from the network as built (not from a
- * table): the InvRes segmenters at the learner's defaults, the distillation students and OSS-Net's presets.
+ * table): the InvRes segmenters at the learner's defaults, MONAI's UNet layout, the distillation students and
+ * OSS-Net's presets.
  */
 public final class ArchitectureCatalog {
 
@@ -21,6 +22,9 @@ public final class ArchitectureCatalog {
 
     /** The Segmenter Distiller's default student widths. */
     public static final List<Integer> STUDENT_WIDTHS = List.of(8, 16, 32, 64);
+
+    /** MONAI's UNet channels in the configuration its users benchmark (and `bench inference` compares with). */
+    public static final List<Integer> MONAI_CHANNELS = List.of(16, 32, 64, 128, 256);
 
     private ArchitectureCatalog() {
     }
@@ -56,6 +60,14 @@ public final class ArchitectureCatalog {
                                 + "level" + (a == Architecture.MOBILE_UNET3D ? " (inverted residuals)" : "")
                                 + ", 4 channels, 4 classes", count));
                     }
+                }
+                NetworkConfig monai = new NetworkConfig(Architecture.STRIDED_UNET3D, 1, 3, MONAI_CHANNELS, 2,
+                        NetworkConfig.Norm.INSTANCE, NetworkConfig.Activation.PRELU, false, PatchSize.cube(96));
+                try (NDManager scope = m.newSubManager()) {
+                    entries.add(new Entry("strided-unet3d", "baseline", "MONAI's UNet layout (channels 16-32-64-128-256, "
+                            + "strides 2, 2 residual units, PReLU), 1 channel, 3 classes",
+                            Network.build(monai, scope, 1).parameters().stream().mapToLong(p -> p.getShape().size())
+                                    .sum()));
                 }
                 for (OssNetConfig.Preset preset : List.of(OssNetConfig.Preset.BRATS, OssNetConfig.Preset.LITS)) {
                     for (OssNetConfig.Variant v : OssNetConfig.Variant.values()) {

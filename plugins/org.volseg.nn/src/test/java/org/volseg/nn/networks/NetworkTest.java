@@ -186,7 +186,9 @@ class NetworkTest {
                 NDArray x = sphere(m, type, 8)[0];
                 Network.Features f = tapped.features(x);
                 assertThat(f.logits().sub(plain.logits(x)).abs().max().getDouble()).isLessThan(1e-9);
-                int width = config.levelWidths().get(2);
+                int width = architecture == Architecture.STRIDED_UNET3D ? config.levelWidths().get(1)
+                        : config.levelWidths().get(2);
+                assertThat(config.tapChannels()).isEqualTo(width);
                 assertThat(f.shallow().getShape()).isEqualTo(new Shape(1, width, SIZE / 4, SIZE / 4, SIZE / 4));
                 assertThat(f.deep().getShape()).isEqualTo(f.shallow().getShape());
                 NDArray a = m.randomNormal(f.shallow().getShape()).toType(type, false);

@@ -31,7 +31,9 @@ public record SegmenterLearnerSettings(
                 description = "unet3d: the residual 3D U-Net baseline. partially-invres: its blocks made invertible "
                         + "(additive coupling), about half the activation memory. fully-invres: down- and upsampling "
                         + "invertible too, memory that no longer grows with depth (needs a first width of at least "
-                        + "16: an invertible level cannot add channels).")
+                        + "16: an invertible level cannot add channels). strided-unet3d: MONAI's UNet layout (strided "
+                        + "residual units down, transposed convolutions up, no full-resolution level), for comparisons "
+                        + "with MONAI and where speed matters more than fine detail.")
         Architecture architecture,
         @Setting(key = "vae", label = "VAE branch", defaultValue = "false",
                 description = "Train with a variational auto-encoder branch from the bottleneck that reconstructs the "

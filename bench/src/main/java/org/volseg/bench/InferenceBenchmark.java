@@ -31,6 +31,7 @@ import org.volseg.nn.inferers.Stitching;
 import org.volseg.nn.networks.Architecture;
 import org.volseg.nn.networks.Network;
 import org.volseg.nn.networks.NetworkConfig;
+import org.volseg.nn.ossnet.ArchitectureCatalog;
 
 /**
  * {@code volseg bench inference}: whole-volume prediction time and peak memory of the predictor (preprocessing,
@@ -47,6 +48,11 @@ final class InferenceBenchmark {
             "ch2better,phantom512").split(",")).map(String::trim).filter(v -> !v.isEmpty()).toList();
     /** Whether to run the class-count part (-Dvolseg.bench.classes=false leaves it out). */
     private static final boolean CLASSES = Boolean.parseBoolean(System.getProperty("volseg.bench.classes", "true"));
+    /** Whether to run MONAI's UNet against the MONAI anchor (-Dvolseg.bench.monai=false leaves it out). */
+    private static final boolean MONAI = Boolean.parseBoolean(System.getProperty("volseg.bench.monai", "true"));
+    /** Window batches of the MONAI comparison (MONAI's anchor used 1; PyTorch runs oneDNN for every batch of 2+). */
+    private static final List<Integer> MONAI_BATCHES = Arrays.stream(System.getProperty("volseg.bench.monaiBatches",
+            "1,2").split(",")).map(String::trim).map(Integer::parseInt).toList();
 
     private InferenceBenchmark() {
     }
@@ -56,15 +62,25 @@ final class InferenceBenchmark {
     }
 
     static Run probe(Architecture a, int classes, String volume, Stitching stitching, int chunk) throws Exception {
+        return probe(a, classes, volume, stitching, chunk, WINDOW, OVERLAP, 1);
+    }
+
+    /**
+     * One fresh JVM predicting {@code volume}; the strided U-Net is MONAI's configuration ({@link #monaiConfig}),
+     * the others are {@link #WIDTHS} with 1 block per level.
+     */
+    static Run probe(Architecture a, int classes, String volume, Stitching stitching, int chunk, int window,
+            double overlap, int batch) throws Exception {
         JsonNode j = ChildJvm.run(InferenceBenchmark.class, List.of("-Xmx8g", "-XX:+UseSerialGC", "-Xmn64m"),
-                List.of(a.name(), String.valueOf(classes), volume, stitching.name(), String.valueOf(chunk)),
+                List.of(a.name(), String.valueOf(classes), volume, stitching.name(), String.valueOf(chunk),
+                        String.valueOf(window), String.valueOf(overlap), String.valueOf(batch)),
                 "the inference probe for " + a + " on " + volume, false);
         Run r = new Run(j.get("seconds").asDouble(), j.get("forward_seconds").asDouble(), j.get("windows").asInt(),
                 j.get("voxels").asLong(), j.get("peak_growth_bytes").asLong() / (double) (1 << 20),
                 j.get("planned_bytes").asLong() / (double) (1 << 20));
-        System.err.printf(Locale.ROOT, "  %s %d classes %s %s/%d: %.1f s (forward %.1f s, %d windows), peak %.0f MB,"
-                + " planned %.0f MB%n", a, classes, volume, stitching, chunk, r.seconds(), r.forwardSeconds(),
-                r.windows(), r.peakMb(), r.plannedMb());
+        System.err.printf(Locale.ROOT, "  %s %d classes %s %s/%d batch %d: %.1f s (forward %.1f s, %d windows), peak "
+                + "%.0f MB, planned %.0f MB%n", a, classes, volume, stitching, chunk, batch, r.seconds(),
+                r.forwardSeconds(), r.windows(), r.peakMb(), r.plannedMb());
         return r;
     }
 
@@ -116,7 +132,41 @@ final class InferenceBenchmark {
             table.row("UNet3d " + small + " " + s.name().toLowerCase(Locale.ROOT) + " 50 classes time", "s",
                     fifty.seconds(), "forward only", fifty.forwardSeconds(), "");
         }
+        if (MONAI) {
+            monaiComparison(table);
+        }
         table.print();
+    }
+
+    /**
+     * The issue's peer anchor, MONAI 1.2's {@code sliding_window_inference} with its UNet (channels 16-32-64-128-256,
+     * strides 2, 2 residual units, 3 classes), 96³ windows, overlap 0.5, Gaussian blending, measured on this kind of
+     * machine with 2 CPU threads: seconds and peak memory growth on ch2 and ch2better. The same network in VolSeg,
+     * predicted alike, beside it (MONAI's figures are not measured in this run: there is no PyTorch for Python here).
+     */
+    private static void monaiComparison(Table table) throws Exception {
+        String[] volumes = {"ch2", "ch2better"};
+        double[] monaiSeconds = {18.1, 89.2};
+        double[] monaiMb = {280, 616};
+        for (int i = 0; i < volumes.length; i++) {
+            for (Stitching s : List.of(Stitching.FLOAT32, Stitching.FLOAT16)) {
+                for (int batch : MONAI_BATCHES) {
+                    Run r = probe(Architecture.STRIDED_UNET3D, 3, volumes[i], s, 1, 96, 0.5, batch);
+                    String what = "MONAI's UNet " + volumes[i] + " " + s.name().toLowerCase(Locale.ROOT) + " batch "
+                            + batch;
+                    table.row(what + " time", "s", r.seconds(), "MONAI 1.2 (anchor)", monaiSeconds[i], "≤ 0.9×");
+                    table.row(what + " time", "s", r.seconds(), "forward only", r.forwardSeconds(), "≤ 1.2×");
+                    table.row(what + " peak", "MB", r.peakMb(), "MONAI 1.2 (anchor)", monaiMb[i], "≤ 0.5×");
+                    table.row(what + " peak", "MB", r.peakMb(), "planner", r.plannedMb(), "0.75–1.25×");
+                }
+            }
+        }
+    }
+
+    /** MONAI's UNet as its users benchmark it: channels 16-32-64-128-256, strides 2, 2 residual units, PReLU. */
+    static NetworkConfig monaiConfig(int classes, PatchSize window) {
+        return new NetworkConfig(Architecture.STRIDED_UNET3D, 1, classes, ArchitectureCatalog.MONAI_CHANNELS, 2,
+                NetworkConfig.Norm.INSTANCE, NetworkConfig.Activation.PRELU, false, window);
     }
 
     private static String name(Architecture a) {
@@ -145,16 +195,18 @@ final class InferenceBenchmark {
         return NiftiReader.read(file).volume();
     }
 
-    /** Child: architecture, classes, volume, stitching, chunk. Prints one line of JSON. */
+    /** Child: architecture, classes, volume, stitching, chunk, window edge, overlap, batch. Prints one line of JSON. */
     public static void main(String[] args) throws Exception {
         Architecture a = Architecture.valueOf(args[0]);
         int classes = Integer.parseInt(args[1]);
         Volume image = volume(args[2]);
         Stitching stitching = Stitching.valueOf(args[3]);
         int chunk = Integer.parseInt(args[4]);
-        PatchSize patch = PatchSize.cube(WINDOW);
-        NetworkConfig config = NetworkConfig.of(a, 1, classes, WIDTHS, 1, patch);
-        SlidingWindow.Settings window = new SlidingWindow.Settings(patch, OVERLAP, true, 1)
+        PatchSize patch = PatchSize.cube(Integer.parseInt(args[5]));
+        NetworkConfig config = a == Architecture.STRIDED_UNET3D ? monaiConfig(classes, patch)
+                : NetworkConfig.of(a, 1, classes, WIDTHS, 1, patch);
+        SlidingWindow.Settings window = new SlidingWindow.Settings(patch, Double.parseDouble(args[6]), true,
+                Integer.parseInt(args[7]))
                 .withStitching(stitching, chunk);
         String json = DjlContext.call(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
@@ -172,7 +224,8 @@ final class InferenceBenchmark {
                         IntStream.range(0, classes).toArray(), new Preprocessing(null, List.of(),
                                 Preprocessing.Normalization.ZSCORE), patch);
                 try (NDManager warm = m.newSubManager()) { // oneDNN builds its kernels on the first call per shape
-                    net.logits(warm.zeros(new Shape(1, 1, patch.z(), patch.y(), patch.x())));
+                    net.logits(warm.zeros(new Shape(window.batchSize(), 1, patch.z(), patch.y(),
+                            patch.x())));
                 }
                 forwardNanos[0] = 0;
                 CasePredictor predictor = new CasePredictor(model, CasePredictor.Options.fixed(window), Device.cpu());

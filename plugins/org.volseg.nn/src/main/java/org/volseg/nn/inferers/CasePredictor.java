@@ -242,7 +242,9 @@ public final class CasePredictor implements AutoCloseable {
         Geometry cropped = crop == null ? input : crop.target();
         Geometry grid = prepared.image().geometry();
         boolean moveLabels = back.exact() && maps == null;
-        RunningArgmax argmax = new RunningArgmax(moveLabels ? grid.voxels() : cropped.voxels());
+        // class 0's array is the argmax's to overwrite unless class chunks reuse it or a map of it is being kept
+        RunningArgmax argmax = new RunningArgmax(moveLabels ? grid.voxels() : cropped.voxels(),
+                maps == null && window.stitching() != Stitching.CLASS_CHUNKS);
         new SlidingWindow(window).stitch(prepared.image(), model.predictor(), manager, monitor, (k, classes, p) -> {
             float[] onCropped = moveLabels ? p : back.apply(new Volume(grid, p)).channel(0);
             argmax.accept(k, classes, onCropped);

@@ -126,15 +126,18 @@ public final class InferencePlanner {
         long vp = job.preparedVoxels();
         long vin = job.inputVoxels();
         long k = job.classes();
+        // (total weights are a product of per-axis sums: no array of the volume's size)
         long stitching = switch (w.stitching()) {
-            case FLOAT32 -> (k + 1) * vp * 4; // the sums and the total weights
-            case FLOAT16 -> k * vp * 2 + vp * 4 + vp * 4; // the means, the weight seen so far, one class out
-            case CLASS_CHUNKS -> (Math.min(k, w.classChunk()) + 1) * vp * 4;
+            case FLOAT32 -> k * vp * 4; // the sums
+            case FLOAT16 -> k * vp * 2 + vp * 4; // the sums, one class out
+            case CLASS_CHUNKS -> Math.min(k, w.classChunk()) * vp * 4;
         };
         long prepared = job.channels() * vp * 4;
         long batchInput = (long) w.batchSize() * job.channels() * w.patch().voxels() * 4;
         boolean argmaxOnInput = !job.exact() || job.probabilityMaps();
-        long argmax = 8 * (argmaxOnInput ? vin : vp);
+        // the class per voxel, and the best probability where class 0's array cannot serve as it
+        boolean ownBest = w.stitching() == Stitching.CLASS_CHUNKS || job.probabilityMaps();
+        long argmax = ((k > 256 ? 2 : 1) + (ownBest ? 4 : 0)) * (argmaxOnInput ? vin : vp);
         long backOnInput = argmaxOnInput && !job.exact() ? vin * 4 : 0; // one class resampled back at a time
         long labels = 2 * vin * (k > 255 ? 2 : 1); // the label map, and its copy moved back or post-processed
         long maps = job.probabilityMaps() ? vin * 4 : 0; // one class's file being encoded
@@ -166,9 +169,17 @@ public final class InferencePlanner {
                 || config.architecture() == Architecture.FULLY_INVRES) {
             return 20 + 10.5 * Math.max(widths.get(0), 16);
         }
+        boolean strided = config.architecture() == Architecture.STRIDED_UNET3D;
         double maps = 0;
         for (int level = 0; level < widths.size(); level++) {
-            maps += Math.max(widths.get(level), 8) / Math.pow(8, level); // narrower ones cost as 8 (im2col)
+            // narrower maps cost as 8 (im2col); the strided U-Net's level i runs at 2^-(i+1) resolution
+            maps += Math.max(widths.get(level), 8) / Math.pow(8, strided ? Math.min(level + 1, widths.size() - 1)
+                    : level);
+        }
+        if (strided) {
+            // at full resolution only the last transposed convolution's class maps: its eight parity pieces,
+            // their interleaving, norm and refinement (an estimate from the arrays it makes, not fitted)
+            return 25 + 12.0 * config.classes() + 11.5 * maps * config.blocksPerLevel();
         }
         // an inverted residual holds its expanded maps (4× the width) three times where a block holds its own
         // about three times: an estimate from the tensors a block keeps, not fitted like the U-Net's

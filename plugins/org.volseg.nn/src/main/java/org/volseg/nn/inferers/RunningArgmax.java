@@ -5,18 +5,28 @@ import org.volseg.core.volume.LabelMap;
 
 /**
  * The most probable class of every voxel, from class probabilities that arrive one class at a time (so that the
- * stitching never needs all classes at once): 8 bytes a voxel, whatever the class count. Ties go to the lower
- * class. The one argmax rule of prediction ({@link SlidingWindow#argmax} and {@code labels} use it too).
+ * stitching never needs all classes at once): the best probability so far (4 bytes a voxel, or none where it may
+ * keep class 0's array) and the class (1 byte a voxel up to 256 classes, else 2), whatever the class count. Ties go
+ * to the lower class. The one argmax rule of prediction ({@link SlidingWindow#argmax} and {@code labels} use it
+ * too).
  */
 final class RunningArgmax implements SlidingWindow.ClassSink {
 
-    private final float[] best;
-    private final int[] classOf;
+    private final int voxels;
+    /** Whether class 0's array is the argmax's to keep and overwrite (else it is copied). */
+    private final boolean keepsFirst;
+    private float[] best;
+    private byte[] classByte;
+    private short[] classShort;
     private int next;
 
-    RunningArgmax(int voxels) {
-        best = new float[voxels];
-        classOf = new int[voxels];
+    /**
+     * @param keepsFirst whether the sender hands over class 0's probabilities for good (float32 and float16
+     *                   stitching do; class chunks reuse the array), so the argmax may write into it
+     */
+    RunningArgmax(int voxels, boolean keepsFirst) {
+        this.voxels = voxels;
+        this.keepsFirst = keepsFirst;
     }
 
     @Override
@@ -24,25 +34,43 @@ final class RunningArgmax implements SlidingWindow.ClassSink {
         if (k != next) {
             throw new IllegalStateException("class " + k + " arrived, class " + next + " was expected");
         }
-        if (probability.length != best.length) {
-            throw new IllegalArgumentException(probability.length + " probabilities for " + best.length + " voxels");
+        if (probability.length != voxels) {
+            throw new IllegalArgumentException(probability.length + " probabilities for " + voxels + " voxels");
         }
         if (k == 0) {
-            System.arraycopy(probability, 0, best, 0, best.length);
+            best = keepsFirst ? probability : probability.clone();
+            if (classes <= 256) {
+                classByte = new byte[voxels];
+            } else {
+                classShort = new short[voxels];
+            }
         } else {
-            for (int i = 0; i < best.length; i++) {
+            for (int i = 0; i < voxels; i++) {
                 if (probability[i] > best[i]) {
                     best[i] = probability[i];
-                    classOf[i] = k;
+                    if (classByte != null) {
+                        classByte[i] = (byte) k;
+                    } else {
+                        classShort[i] = (short) k;
+                    }
                 }
             }
         }
         next++;
     }
 
+    /** The most probable class of voxel i (once every class is in). */
+    private int classAt(int i) {
+        return classByte != null ? classByte[i] & 0xFF : classShort[i];
+    }
+
     /** The most probable class of each voxel (once every class is in). */
     int[] classes() {
-        return classOf;
+        int[] classes = new int[voxels];
+        for (int i = 0; i < voxels; i++) {
+            classes[i] = classAt(i);
+        }
+        return classes;
     }
 
     /** The label map with {@code labelValues[k]} for class k. */
@@ -56,8 +84,8 @@ final class RunningArgmax implements SlidingWindow.ClassSink {
             max = Math.max(max, v);
         }
         LabelMap map = LabelMap.create(geometry, max);
-        for (int i = 0; i < classOf.length; i++) {
-            map.set(i, labelValues[classOf[i]]);
+        for (int i = 0; i < voxels; i++) {
+            map.set(i, labelValues[classAt(i)]);
         }
         return map;
     }

@@ -206,30 +206,28 @@ public final class SlidingWindow {
 
         /**
          * Adds one row of a window: class k's value at voxel target + x is {@code probabilities[offset + k · stride
-         * + x]}, weighted by {@code weights[row + x]}.
+         * + x]}, weighted by {@code weights[x − fromX]} (the voxel's share of its total weight).
          */
-        void addRow(FloatBuffer probabilities, int offset, int stride, int target, float[] weights, int row,
-                int fromX, int toX);
+        void addRow(FloatBuffer probabilities, int offset, int stride, int target, float[] weights, int fromX,
+                int toX);
 
         /** Class k's blended probabilities as floats; its sums are released. */
         float[] take(int k);
     }
 
     /**
-     * Weighted sums, divided by the total weight at the end. Reusable ones (class chunks) keep their arrays for the
-     * next pass: a new chunk's arrays per pass would pile up as garbage faster than the JVM collects it.
+     * Sums of the probabilities times their voxel's share of weight. Reusable ones (class chunks) keep their arrays
+     * for the next pass: a new chunk's arrays per pass would pile up as garbage faster than the JVM collects it.
      */
     private static final class FloatSums implements Sums {
         private final float[][] sums;
-        private final float[] weightSum;
         private final boolean reusable;
         /** One row of one class, read from the native buffer in bulk (element reads are bounds-checked). */
         private final float[] rowValues;
         private int active;
 
-        FloatSums(int classes, float[] weightSum, boolean reusable, int rowLength) {
-            this.sums = new float[classes][weightSum.length];
-            this.weightSum = weightSum;
+        FloatSums(int classes, int voxels, boolean reusable, int rowLength) {
+            this.sums = new float[classes][voxels];
             this.reusable = reusable;
             this.rowValues = new float[rowLength];
             this.active = classes;
@@ -245,14 +243,13 @@ public final class SlidingWindow {
         }
 
         @Override
-        public void addRow(FloatBuffer p, int offset, int stride, int target, float[] weights, int row, int fromX,
-                int toX) {
+        public void addRow(FloatBuffer p, int offset, int stride, int target, float[] weights, int fromX, int toX) {
             int n = toX - fromX;
             for (int k = 0; k < active; k++) {
                 float[] sum = sums[k];
                 p.get(offset + k * stride + fromX, rowValues, 0, n);
-                for (int x = fromX, j = 0; x < toX; x++, j++) {
-                    sum[target + x] += rowValues[j] * weights[row + x];
+                for (int j = 0, i = target + fromX; j < n; j++, i++) {
+                    sum[i] += rowValues[j] * weights[j];
                 }
             }
         }
@@ -263,39 +260,29 @@ public final class SlidingWindow {
             if (!reusable) {
                 sums[k] = null;
             }
-            for (int i = 0; i < sum.length; i++) {
-                sum[i] /= weightSum[i];
-            }
             return sum;
         }
     }
 
     /**
-     * Running weighted means in half precision: a mean stays in [0, 1], where half precision is finest, and a
-     * Gaussian's corner weights (e^−24 of the centre's) would vanish from half-precision sums.
+     * The same sums in half precision: they grow towards the blended probability in [0, 1], where half precision is
+     * finest (raw weighted sums would not: a Gaussian's corner weights, e^−24 of the centre's, vanish in it).
      */
     private static final class HalfSums implements Sums {
         private final short[][] means;
-        private final float[] seen;
 
         HalfSums(int classes, int voxels) {
             means = new short[classes][voxels];
-            seen = new float[voxels];
         }
 
         @Override
-        public void addRow(FloatBuffer p, int offset, int stride, int target, float[] weights, int row, int fromX,
-                int toX) {
-            for (int x = fromX; x < toX; x++) {
+        public void addRow(FloatBuffer p, int offset, int stride, int target, float[] weights, int fromX, int toX) {
+            for (int x = fromX, j = 0; x < toX; x++, j++) {
                 int i = target + x;
-                float w = weights[row + x];
-                float total = seen[i] + w;
-                float share = w / total;
                 for (int k = 0; k < means.length; k++) {
-                    float mean = Half.toFloat(means[k][i]);
-                    means[k][i] = Half.fromFloat(mean + (p.get(offset + k * stride + x) - mean) * share);
+                    means[k][i] = Half.fromFloat(Half.toFloat(means[k][i]) + p.get(offset + k * stride + x)
+                            * weights[j]);
                 }
-                seen[i] = total;
             }
         }
 
@@ -320,6 +307,10 @@ public final class SlidingWindow {
         private final Geometry grid;
         private final List<PatchBox> boxes;
         private final float[] input;
+        /** Per axis (z, y, x), 1 / the total blending weight at each position over the windows' origins. */
+        private final float[][] inverseTotals;
+        /** One row's weights, each divided by its voxel's total. */
+        private final float[] rowWeights;
         /** Classes per pass: all of them but in class-chunk stitching. */
         private final int chunk;
         private int classes = -1;
@@ -334,11 +325,12 @@ public final class SlidingWindow {
             this.input = new float[Math.multiplyExact(Math.min(settings.batchSize(), boxes.size()),
                     image.channelCount() * settings.patch().voxels())];
             this.chunk = settings.stitching() == Stitching.CLASS_CHUNKS ? settings.classChunk() : Integer.MAX_VALUE;
+            this.inverseTotals = inverseTotals();
+            this.rowWeights = new float[settings.patch().x()];
         }
 
         void run(ClassSink sink) {
             Stitching mode = settings.stitching();
-            float[] weightSum = mode == Stitching.FLOAT16 ? null : weightSum(); // once for all passes
             FloatSums reused = null; // class chunks: one set of arrays serves every pass
             int first = 0;
             int pass = 0;
@@ -348,11 +340,11 @@ public final class SlidingWindow {
                 if (mode == Stitching.FLOAT16) {
                     sums = over(first, k -> new HalfSums(k, grid.voxels()), passIndex);
                 } else if (mode == Stitching.FLOAT32) {
-                    sums = over(first, k -> new FloatSums(k, weightSum, false, settings.patch().x()), passIndex);
+                    sums = over(first, k -> new FloatSums(k, grid.voxels(), false, settings.patch().x()), passIndex);
                 } else {
                     FloatSums previous = reused;
-                    sums = over(first, k -> previous == null ? new FloatSums(k, weightSum, true, settings.patch().x())
-                            : previous.reset(k), passIndex);
+                    sums = over(first, k -> previous == null ? new FloatSums(k, grid.voxels(), true,
+                            settings.patch().x()) : previous.reset(k), passIndex);
                     reused = (FloatSums) sums;
                 }
                 int count = Math.min(chunk, classes - first);
@@ -433,44 +425,54 @@ public final class SlidingWindow {
         /** Adds window b's probabilities of the classes from {@code first} on that {@code sums} holds, inside the grid. */
         private void accumulate(FloatBuffer probabilities, int b, int first, PatchBox box, Sums sums) {
             int offset = (b * classes + first) * box.size().voxels();
-            rows(box, (row, target, fromX, toX) -> sums.addRow(probabilities, offset + row, box.size().voxels(),
-                    target, weights, row, fromX, toX));
-        }
-
-        /** Each voxel's total blending weight over the windows that cover it. */
-        private float[] weightSum() {
-            float[] sum = new float[grid.voxels()];
-            for (PatchBox box : boxes) {
-                rows(box, (row, target, fromX, toX) -> {
-                    for (int x = fromX; x < toX; x++) {
-                        sum[target + x] += weights[row + x];
-                    }
-                });
-            }
-            return sum;
-        }
-
-        /** Visits the rows of a window that lie inside the grid. */
-        private void rows(PatchBox box, Row row) {
             PatchSize p = box.size();
             int fromX = Math.max(0, box.x());
             int toX = Math.min(grid.nx(), box.endX());
+            float[] inverseX = inverseTotals[2];
             for (int z = Math.max(0, box.z()); z < Math.min(grid.nz(), box.endZ()); z++) {
                 for (int y = Math.max(0, box.y()); y < Math.min(grid.ny(), box.endY()); y++) {
-                    row.visit(((z - box.z()) * p.y() + (y - box.y())) * p.x() - box.x(), grid.index(0, y, z), fromX,
+                    int row = ((z - box.z()) * p.y() + (y - box.y())) * p.x() - box.x();
+                    float scale = inverseTotals[0][z] * inverseTotals[1][y];
+                    for (int x = fromX, j = 0; x < toX; x++, j++) {
+                        rowWeights[j] = weights[row + x] * scale * inverseX[x];
+                    }
+                    sums.addRow(probabilities, offset + row, p.voxels(), grid.index(0, y, z), rowWeights, fromX,
                             toX);
                 }
             }
         }
+
+        /**
+         * The windows' origins form a grid and the blending weight is a product of one factor per axis, so a
+         * voxel's total weight over the windows is the product of three sums along the axes: no array of the
+         * volume's size is needed to normalise.
+         */
+        private float[][] inverseTotals() {
+            PatchSize p = settings.patch();
+            int[] lengths = {grid.nz(), grid.ny(), grid.nx()};
+            int[] patch = {p.z(), p.y(), p.x()};
+            float[][] inverse = new float[3][];
+            for (int axis = 0; axis < 3; axis++) {
+                double[] factor = settings.gaussian() ? gaussian1d(patch[axis]) : ones(patch[axis]);
+                double[] total = new double[lengths[axis]];
+                for (int origin : origins(lengths[axis], patch[axis], settings.overlap())) {
+                    for (int i = Math.max(0, origin); i < Math.min(lengths[axis], origin + patch[axis]); i++) {
+                        total[i] += factor[i - origin];
+                    }
+                }
+                inverse[axis] = new float[lengths[axis]];
+                for (int i = 0; i < total.length; i++) {
+                    inverse[axis][i] = (float) (1 / total[i]);
+                }
+            }
+            return inverse;
+        }
     }
 
-    /**
-     * One row of a window inside the grid: patch voxel {@code row + x} lies on grid voxel {@code target + x} for
-     * x in [fromX, toX).
-     */
-    @FunctionalInterface
-    private interface Row {
-        void visit(int row, int target, int fromX, int toX);
+    private static double[] ones(int n) {
+        double[] one = new double[n];
+        Arrays.fill(one, 1);
+        return one;
     }
 
     /** K from the predictor's output, checking the rest of its shape against the batch. */
@@ -563,7 +565,7 @@ public final class SlidingWindow {
 
     /** The running argmax fed with every class. */
     private static RunningArgmax ranked(float[][] probabilities) {
-        RunningArgmax argmax = new RunningArgmax(probabilities[0].length);
+        RunningArgmax argmax = new RunningArgmax(probabilities[0].length, false);
         for (int k = 0; k < probabilities.length; k++) {
             argmax.accept(k, probabilities.length, probabilities[k]);
         }

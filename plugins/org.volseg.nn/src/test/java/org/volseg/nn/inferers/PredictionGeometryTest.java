@@ -307,10 +307,10 @@ class PredictionGeometryTest {
         LabelMap truth = blobs("LPS", 1, 1, 2);
         SlidingWindow.Settings window = SlidingWindow.Settings.defaults(PatchSize.cube(16));
         long voxels = truth.geometry().voxels();
-        // room for about two classes' sums, not four
+        // room for the 4-channel image and one class's sums at a time (27 bytes a voxel), not for all four in half
+        // precision (31) or float32 (35)
         CasePredictor.Options tight = new CasePredictor.Options(window, true, true, new InferencePlanner.Budget(
-                voxels * 4 * 5 + 16 * 16 * 16 * 4 * 4 + voxels * 16 + InferencePlanner.WORKING_OVERHEAD, 1L << 30,
-                false));
+                voxels * 28 + 16 * 16 * 16 * 4 * 4 + InferencePlanner.WORKING_OVERHEAD, 1L << 30, false));
         CasePredictor.Result result = withManager(m -> new CasePredictor(identity(preprocessing("RAS", List.of()),
                 IDENTITY), tight, Device.cpu()).segment(oneHot(truth), null, m, Monitor.SILENT));
         assertThat(result.plan().window().stitching()).isEqualTo(Stitching.CLASS_CHUNKS);

@@ -20,6 +20,14 @@ import ai.djl.pytorch.jni.JniUtils;
  * kernel is cut into pieces of at most 3 along each axis, whose convolutions of shifted views of the padded input add
  * up to it. The matrix form serves small volumes without recording too: oneDNN convolves 7³ kernels over 7³ patches
  * so slowly that OSS-Net's dense inference of a 32³ grid took minutes. On a GPU it is the plain convolution.
+ *
+ * <p>Found later (2026-12-02) and handled: oneDNN's forward pass is wrong too when a convolution has more than 16
+ * input channels and not a multiple of 16 (filled up with zero channels, {@link #oneDnnSafe}). Found and not yet
+ * avoided: oneDNN's input gradient of a single sample is wrong for some shapes above PyTorch's oneDNN line (24
+ * channels at 32³ even when filled up, 32 at 27³), so training layers that large still get imperfect gradients.
+ * Where nothing is recorded (prediction) two forms run faster: narrow 3³ convolutions (at most 4 channels in and
+ * out, which oneDNN runs at a hundredth of its speed) as wide ones of 2×2×2 blocks, and single samples just under
+ * PyTorch's oneDNN line made deeper with zero slices to cross it.
  */
 public final class Convolution {
 
@@ -27,6 +35,19 @@ public final class Convolution {
     private static final long MATRIX_MAX_ENTRIES = 1L << 24;
     /** The largest kernel extent oneDNN's input gradient gets right. */
     private static final int SAFE_KERNEL = 3;
+    /** Channels in and out up to which a 3³ convolution goes through {@link #viaSpaceToDepth}. */
+    private static final long NARROW = 4;
+    /**
+     * PyTorch 2.7.1 sends a single float32 CPU sample whose N · C · D · H is at most this to its own unfold-and-
+     * multiply convolution instead of oneDNN's, up to 10 times slower at stride 1 (32 channels at 24³: 135 ms
+     * against 37 when the depth is padded to 27; 16 at 32³: 162 against 22). Crossed only where nothing is
+     * recorded: oneDNN's input gradient of a single sample above the line is wrong too (24 channels at 32³).
+     */
+    private static final long ONEDNN_LINE = 20_480;
+    /** oneDNN's block of input channels (see {@link #oneDnnSafe}). */
+    private static final long ONEDNN_BLOCK = 16;
+    /** How much deeper a sample may be made to cross {@link #ONEDNN_LINE} (the work grows as much). */
+    private static final long MAX_DEPTH_GROWTH = 3;
 
     private Convolution() {
     }
@@ -54,6 +75,9 @@ public final class Convolution {
         if (kernel > SAFE_KERNEL && same && voxels * voxels * k.get(0) * k.get(1) <= MATRIX_MAX_ENTRIES) {
             return asMatrixProduct(x, weight, bias, padding); // also many times faster than oneDNN's kernel here
         }
+        if (!JniUtils.isGradMode() && narrow(x, weight, stride, padding, groups)) {
+            return viaSpaceToDepth(x, weight, bias);
+        }
         if (!JniUtils.isGradMode() || x.getDataType() != DataType.FLOAT32) {
             return plain(x, weight, bias, stride, padding, groups);
         }
@@ -61,7 +85,122 @@ public final class Convolution {
                 : inPieces(x, weight, bias, stride, padding, groups);
     }
 
+    /**
+     * Whether a "same" 3³ float32 convolution, not recorded, has so few channels in and out (at most
+     * {@link #NARROW}) that oneDNN runs it at a fraction of its speed (3 → 3 channels at 96³: 1.2 GMAC/s against
+     * about 100 with 16 or more) on a grid even along every axis.
+     */
+    private static boolean narrow(NDArray x, NDArray weight, int stride, int padding, int groups) {
+        Shape s = x.getShape();
+        Shape k = weight.getShape();
+        return x.getDataType() == DataType.FLOAT32 && stride == 1 && groups == 1 && padding == 1
+                && k.get(2) == 3 && k.get(3) == 3 && k.get(4) == 3 && k.get(0) <= NARROW && k.get(1) <= NARROW
+                && s.get(2) % 2 == 0 && s.get(3) % 2 == 0 && s.get(4) % 2 == 0;
+    }
+
+    /**
+     * A narrow 3³ convolution as a wide one at half the resolution: each 2×2×2 block of voxels becomes 8 channels
+     * (space to depth), a 3³ convolution of blocks with 8·out × 8·in channels computes every output voxel of a
+     * block from the neighbouring blocks (its kernel holds the small kernel's taps where a fine offset lands, zeros
+     * elsewhere), and the blocks are spread back. Eight times the multiply-adds, at oneDNN's full speed.
+     */
+    private static NDArray viaSpaceToDepth(NDArray x, NDArray weight, NDArray bias) {
+        Shape s = x.getShape();
+        long n = s.get(0);
+        long in = weight.getShape().get(1);
+        long out = weight.getShape().get(0);
+        long d = s.get(2) / 2;
+        long h = s.get(3) / 2;
+        long w = s.get(4) / 2;
+        // along an axis, fine output offset p ∈ {0, 1} and kernel tap k ∈ {0, 1, 2} (offset k − 1) read the block
+        // t = ⌊(p + k − 1) / 2⌋ ∈ {−1, 0, 1} at fine offset q = p + k − 1 − 2t
+        float[] select = new float[8 * 8 * 27 * 27]; // rows (p, q, t) over the 3 axes, columns the 27 taps
+        for (int p = 0; p < 8; p++) {
+            for (int tap = 0; tap < 27; tap++) {
+                int q = 0;
+                int t = 0;
+                for (int axis = 0; axis < 3; axis++) {
+                    int fine = (p >> (2 - axis) & 1) + (tap / (axis == 0 ? 9 : axis == 1 ? 3 : 1) % 3) - 1;
+                    int block = Math.floorDiv(fine, 2);
+                    q = q * 2 + (fine - 2 * block);
+                    t = t * 3 + block + 1;
+                }
+                select[((p * 8 + q) * 27 + t) * 27 + tap] = 1;
+            }
+        }
+        NDManager m = x.getManager();
+        NDArray selection = m.create(select, new Shape(8 * 8 * 27, 27));
+        // out × in × 27 → out × in × (8 p × 8 q × 27 t) → (out · 8 p) × (in · 8 q) × 3 × 3 × 3; the first view is
+        // moved to the input's manager, so that it and what is made from it go with the input's, not the model's
+        NDArray taps = weight.reshape(out * in, 27);
+        taps.attach(m);
+        NDArray wide = taps.matMul(selection.transpose()).reshape(out, in, 8, 8, 27)
+                .transpose(0, 2, 1, 3, 4).reshape(out * 8, in * 8, 3, 3, 3);
+        NDArray blocks = x.reshape(n, in, d, 2, h, 2, w, 2).transpose(0, 1, 3, 5, 7, 2, 4, 6)
+                .reshape(n, in * 8, d, h, w);
+        NDArray y = plain(blocks, wide, null, 1, 1, 1);
+        NDArray fine = y.reshape(n, out, 2, 2, 2, d, h, w).transpose(0, 1, 5, 2, 6, 3, 7, 4)
+                .reshape(n, out, 2 * d, 2 * h, 2 * w);
+        for (NDArray spent : new NDArray[] {selection, wide, blocks, y}) {
+            spent.close();
+        }
+        if (bias == null) {
+            return fine;
+        }
+        NDArray perChannel = bias.reshape(1, out, 1, 1, 1);
+        perChannel.attach(m);
+        NDArray biased = fine.add(perChannel);
+        fine.close();
+        return biased;
+    }
+
     private static NDArray plain(NDArray x, NDArray weight, NDArray bias, int stride, int padding, int groups) {
+        Shape s = x.getShape();
+        Shape k = weight.getShape();
+        if (!JniUtils.isGradMode() && !x.getDevice().isGpu() && x.getDataType() == DataType.FLOAT32 && s.get(0) == 1
+                && stride == 1
+                && k.get(2) * k.get(3) * k.get(4) > 1 && s.get(1) * s.get(2) * s.get(3) <= ONEDNN_LINE) {
+            long depth = ONEDNN_LINE / (s.get(1) * s.get(3)) + 1;
+            if (depth <= MAX_DEPTH_GROWTH * s.get(2)) {
+                // zero slices after the last: the outputs at the original depths see the same zeros the padding
+                // gave them; the extra outputs are cut off
+                long outDepth = s.get(2) + 2L * padding - k.get(2) + 1;
+                NDArray deeper = x.pad(new Shape(0, 0, 0, 0, 0, depth - s.get(2)), 0);
+                NDArray y = oneDnnSafe(deeper, weight, bias, 1, padding, groups);
+                deeper.close();
+                NDArray cut = y.get(":, :, 0:" + outDepth);
+                y.close();
+                return cut;
+            }
+        }
+        return oneDnnSafe(x, weight, bias, stride, padding, groups);
+    }
+
+    /**
+     * PyTorch's convolution, with the input channels of a float32 CPU convolution that oneDNN runs (a batch, or
+     * N · C · D · H above {@link #ONEDNN_LINE}) filled up with zero channels to a multiple of 16 when there are more
+     * than 16: oneDNN 3.x in PyTorch 2.7.1 computes wrong outputs from the channels after the last full block of 16
+     * (measured: every count from 17 to 64 not a multiple of 16, at 3³; zeros there change nothing).
+     */
+    private static NDArray oneDnnSafe(NDArray x, NDArray weight, NDArray bias, int stride, int padding,
+            int groups) {
+        Shape s = x.getShape();
+        long in = s.get(1);
+        boolean oneDnn = s.get(0) > 1 || s.get(1) * s.get(2) * s.get(3) > ONEDNN_LINE;
+        if (!x.getDevice().isGpu() && x.getDataType() == DataType.FLOAT32 && groups == 1 && oneDnn
+                && in > ONEDNN_BLOCK && in % ONEDNN_BLOCK != 0) {
+            long extra = ONEDNN_BLOCK - in % ONEDNN_BLOCK;
+            NDManager m = x.getManager();
+            Shape k = weight.getShape();
+            NDArray filled = x.concat(m.zeros(new Shape(s.get(0), extra, s.get(2), s.get(3), s.get(4))), 1);
+            NDArray kernel = weight.concat(m.zeros(new Shape(k.get(0), extra, k.get(2), k.get(3), k.get(4))), 1);
+            kernel.attach(m); // a result lands in its first operand's manager: here the model's, for good
+            NDArray y = Conv3d.conv3d(filled, kernel, bias, new Shape(stride, stride, stride), new Shape(padding,
+                    padding, padding), new Shape(1, 1, 1), groups).singletonOrThrow();
+            filled.close();
+            kernel.close();
+            return y;
+        }
         return Conv3d.conv3d(x, weight, bias, new Shape(stride, stride, stride), new Shape(padding, padding, padding),
                 new Shape(1, 1, 1), groups).singletonOrThrow();
     }

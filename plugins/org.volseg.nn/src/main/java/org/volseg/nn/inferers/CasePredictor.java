@@ -241,22 +241,25 @@ public final class CasePredictor implements AutoCloseable {
         AxisAlignedTransform uncrop = crop == null ? null : crop.withFill(0, model.labelValues()[0]).inverse();
         Geometry cropped = crop == null ? input : crop.target();
         Geometry grid = prepared.image().geometry();
-        boolean moveLabels = back.exact() && maps == null;
-        // class 0's array is the argmax's to overwrite unless class chunks reuse it or a map of it is being kept
-        RunningArgmax argmax = new RunningArgmax(moveLabels ? grid.voxels() : cropped.voxels(),
-                maps == null && window.stitching() != Stitching.CLASS_CHUNKS);
-        new SlidingWindow(window).stitch(prepared.image(), model.predictor(), manager, monitor, (k, classes, p) -> {
-            float[] onCropped = moveLabels ? p : back.apply(new Volume(grid, p)).channel(0);
-            argmax.accept(k, classes, onCropped);
-            if (maps != null) {
-                // outside the crop the image was zero: background for certain
-                maps.accept(k, classes, uncrop == null ? onCropped : uncrop.apply(new Volume(cropped, onCropped),
-                        new float[] {k == 0 ? 1 : 0}).channel(0));
-            }
-        });
-        LabelMap labels = argmax.labels(moveLabels ? grid : cropped, model.labelValues());
-        if (moveLabels) {
-            labels = back.apply(labels);
+        LabelMap labels;
+        if (back.exact() && maps == null) {
+            // the labels are decided on the network's grid and moved back
+            labels = back.apply(new SlidingWindow(window).labels(prepared.image(), model.predictor(), manager, monitor,
+                    model.labelValues()));
+        } else {
+            // each class resampled back first (into a new array, the argmax's to keep), decided on the input's grid
+            RunningArgmax argmax = new RunningArgmax(cropped.voxels(), maps == null);
+            new SlidingWindow(window).stitch(prepared.image(), model.predictor(), manager, monitor,
+                    (k, classes, p) -> {
+                        float[] onCropped = back.apply(new Volume(grid, p)).channel(0);
+                        argmax.accept(k, classes, onCropped);
+                        if (maps != null) {
+                            // outside the crop the image was zero: background for certain
+                            maps.accept(k, classes, uncrop == null ? onCropped : uncrop.apply(new Volume(cropped,
+                                    onCropped), new float[] {k == 0 ? 1 : 0}).channel(0));
+                        }
+                    });
+            labels = argmax.labels(cropped, model.labelValues());
         }
         return uncrop == null ? labels : uncrop.apply(labels);
     }

@@ -126,18 +126,20 @@ public final class InferencePlanner {
         long vp = job.preparedVoxels();
         long vin = job.inputVoxels();
         long k = job.classes();
-        // (total weights are a product of per-axis sums: no array of the volume's size)
+        // labels decided straight from the sums (no array per class, no argmax state) where every class is summed
+        // at once and the labels only move back; total weights are a product of per-axis sums in every mode
+        boolean direct = job.exact() && !job.probabilityMaps() && w.stitching() != Stitching.CLASS_CHUNKS;
         long stitching = switch (w.stitching()) {
             case FLOAT32 -> k * vp * 4; // the sums
-            case FLOAT16 -> k * vp * 2 + vp * 4; // the sums, one class out
+            case FLOAT16 -> k * vp * 2 + (direct ? 0 : vp * 4); // the sums, one class out
             case CLASS_CHUNKS -> Math.min(k, w.classChunk()) * vp * 4;
         };
         long prepared = job.channels() * vp * 4;
         long batchInput = (long) w.batchSize() * job.channels() * w.patch().voxels() * 4;
         boolean argmaxOnInput = !job.exact() || job.probabilityMaps();
-        // the class per voxel, and the best probability where class 0's array cannot serve as it
+        // a running argmax: the class per voxel, and the best probability where class 0's array cannot serve as it
         boolean ownBest = w.stitching() == Stitching.CLASS_CHUNKS || job.probabilityMaps();
-        long argmax = ((k > 256 ? 2 : 1) + (ownBest ? 4 : 0)) * (argmaxOnInput ? vin : vp);
+        long argmax = direct ? 0 : ((k > 256 ? 2 : 1) + (ownBest ? 4 : 0)) * (argmaxOnInput ? vin : vp);
         long backOnInput = argmaxOnInput && !job.exact() ? vin * 4 : 0; // one class resampled back at a time
         long labels = 2 * vin * (k > 255 ? 2 : 1); // the label map, and its copy moved back or post-processed
         long maps = job.probabilityMaps() ? vin * 4 : 0; // one class's file being encoded

@@ -182,18 +182,38 @@ public final class SlidingWindow {
      * @throws java.util.concurrent.CancellationException when the monitor cancels
      */
     public void stitch(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor, ClassSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        withoutGrad(image, predictor, manager, monitor, pass -> {
+            pass.run(sink);
+            return null;
+        });
+    }
+
+    /**
+     * The segmentation of {@code image} on its grid: each voxel gets {@code labelValues[k]} of its most probable
+     * class k, decided straight from the blended sums where the stitching keeps every class (float32, float16), so
+     * no class needs an array of its own beside them; class chunks go through a running argmax.
+     */
+    public LabelMap labels(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor,
+            int[] labelValues) {
+        checkLabelValues(labelValues);
+        return withoutGrad(image, predictor, manager, monitor, pass -> pass.labels(labelValues));
+    }
+
+    /** Runs a pass over {@code image} with gradient recording off (PyTorch's setting restored after). */
+    private <T> T withoutGrad(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor,
+            java.util.function.Function<Pass, T> work) {
         Objects.requireNonNull(image, "image");
         Objects.requireNonNull(predictor, "predictor");
         Objects.requireNonNull(manager, "manager");
         Objects.requireNonNull(monitor, "monitor");
-        Objects.requireNonNull(sink, "sink");
         boolean pytorch = DjlContext.ENGINE.equals(manager.getEngine().getEngineName());
         boolean gradMode = pytorch && JniUtils.isGradMode();
         if (pytorch) {
             JniUtils.setGradMode(false);
         }
         try {
-            new Pass(image, predictor, manager, monitor).run(sink);
+            return work.apply(new Pass(image, predictor, manager, monitor));
         } finally {
             if (pytorch) {
                 JniUtils.setGradMode(gradMode);
@@ -213,6 +233,9 @@ public final class SlidingWindow {
 
         /** Class k's blended probabilities as floats; its sums are released. */
         float[] take(int k);
+
+        /** Class k's blended probability of voxel i, its sums kept. */
+        float valueAt(int k, int i);
     }
 
     /**
@@ -262,6 +285,11 @@ public final class SlidingWindow {
             }
             return sum;
         }
+
+        @Override
+        public float valueAt(int k, int i) {
+            return sums[k][i];
+        }
     }
 
     /**
@@ -284,6 +312,11 @@ public final class SlidingWindow {
                             * weights[j]);
                 }
             }
+        }
+
+        @Override
+        public float valueAt(int k, int i) {
+            return Half.toFloat(means[k][i]);
         }
 
         @Override
@@ -354,6 +387,36 @@ public final class SlidingWindow {
                 first += count;
                 pass++;
             } while (first < classes);
+        }
+
+        /** The label map: from the sums of all classes at once, or by a running argmax over class chunks. */
+        LabelMap labels(int[] labelValues) {
+            Stitching mode = settings.stitching();
+            if (mode == Stitching.CLASS_CHUNKS) {
+                RunningArgmax argmax = new RunningArgmax(grid.voxels(), false);
+                run(argmax);
+                return argmax.labels(grid, labelValues);
+            }
+            Sums sums = over(0, k -> mode == Stitching.FLOAT16 ? new HalfSums(k, grid.voxels())
+                    : new FloatSums(k, grid.voxels(), false, settings.patch().x()), 0);
+            if (labelValues.length != classes) {
+                throw new IllegalStateException("the network predicted " + classes + " classes; the model names "
+                        + labelValues.length + " labels");
+            }
+            LabelMap map = LabelMap.create(grid, Arrays.stream(labelValues).max().orElse(0));
+            for (int i = 0; i < grid.voxels(); i++) {
+                int best = 0;
+                float top = sums.valueAt(0, i);
+                for (int k = 1; k < classes; k++) {
+                    float value = sums.valueAt(k, i);
+                    if (value > top) { // ties to the lower class, as RunningArgmax
+                        top = value;
+                        best = k;
+                    }
+                }
+                map.set(i, labelValues[best]);
+            }
+            return map;
         }
 
         /** How many passes the stitching takes, once the class count is known. */
@@ -563,6 +626,15 @@ public final class SlidingWindow {
         return ranked(probabilities).classes();
     }
 
+    private static void checkLabelValues(int[] labelValues) {
+        Objects.requireNonNull(labelValues, "labelValues");
+        for (int value : labelValues) {
+            if (value < 0) {
+                throw new IllegalArgumentException("label values must be non-negative, got " + value);
+            }
+        }
+    }
+
     /** The running argmax fed with every class. */
     private static RunningArgmax ranked(float[][] probabilities) {
         RunningArgmax argmax = new RunningArgmax(probabilities[0].length, false);
@@ -582,11 +654,7 @@ public final class SlidingWindow {
             throw new IllegalArgumentException((labelValues == null ? 0 : labelValues.length)
                     + " label values for " + (probabilities == null ? 0 : probabilities.length) + " classes");
         }
-        for (int value : labelValues) {
-            if (value < 0) {
-                throw new IllegalArgumentException("label values must be non-negative, got " + value);
-            }
-        }
+        checkLabelValues(labelValues);
         argmax(probabilities); // checks the classes' lengths
         if (probabilities[0].length != geometry.voxels()) {
             throw new IllegalArgumentException(probabilities[0].length + " probabilities for " + geometry.voxels()

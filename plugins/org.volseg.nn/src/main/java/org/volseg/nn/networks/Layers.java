@@ -1,9 +1,11 @@
 package org.volseg.nn.networks;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.List;
 import org.volseg.nn.engine.Convolution;
 import org.volseg.nn.engine.Scalars;
@@ -44,8 +46,30 @@ final class Layers {
         return switch (activation) {
             case RELU -> Activation.relu(x);
             case LEAKY_RELU -> Activation.leakyRelu(x, LEAK);
-            case PRELU -> Activation.relu(x).sub(Activation.relu(x.neg()).mul(slope));
+            case PRELU -> prelu(x, slope);
         };
+    }
+
+    /** max(x, 0) + slope · min(x, 0), with one temporary where nothing is recorded (in place), else four closed. */
+    private static NDArray prelu(NDArray x, NDArray slope) {
+        if (!JniUtils.isGradMode()) {
+            NDArray negative = x.minimum(0f);
+            negative.muli(slope);
+            NDArray out = Activation.relu(x);
+            out.addi(negative);
+            negative.close();
+            return out;
+        }
+        NDArray flipped = x.neg();
+        NDArray negativePart = Activation.relu(flipped);
+        flipped.close();
+        NDArray scaled = negativePart.mul(slope);
+        negativePart.close();
+        NDArray positive = Activation.relu(x);
+        NDArray out = positive.sub(scaled);
+        positive.close();
+        scaled.close();
+        return out;
     }
 
     /** PReLU's slope parameter where the activation is PReLU, else null. */
@@ -84,15 +108,32 @@ final class Layers {
                 select[row * 27 + (tap[0] * 3 + tap[1]) * 3 + tap[2]] = 1;
             }
         }
-        NDArray selection = x.getManager().create(select, new Shape(64, 27)).toType(weight.getDataType(), false);
-        // out × in × 27 → out × in × (8 parities × 8 positions) → (out · 8 parities) × in × 2 × 2 × 2
-        NDArray kernels = weight.reshape(out * in, 27).matMul(selection.transpose()).reshape(out, in, 8, 8)
-                .transpose(0, 2, 1, 3).reshape(out * 8, in, 2, 2, 2);
-        NDArray parities = Convolution.conv3d(x.pad(new Shape(0, 1, 0, 1, 0, 1), 0), kernels, null, 0);
+        NDManager m = x.getManager();
+        NDArray selection = m.create(select, new Shape(64, 27)).toType(weight.getDataType(), false);
+        // out × in × 27 → out × in × (8 parities × 8 positions) → (out · 8 parities) × in × 2 × 2 × 2; the first
+        // view is moved to the input's manager, so that what is made from it goes with the input's, not the model's
+        NDArray flat = weight.reshape(out * in, 27);
+        flat.attach(m);
+        NDArray kernels = flat.matMul(selection.transpose()).reshape(out, in, 8, 8).transpose(0, 2, 1, 3)
+                .reshape(out * 8, in, 2, 2, 2);
+        NDArray padded = x.pad(new Shape(0, 1, 0, 1, 0, 1), 0);
+        NDArray parities = Convolution.conv3d(padded, kernels, null, 0);
+        padded.close();
         // N × (out, pz, py, px) × D × H × W → N × out × (D, pz) × (H, py) × (W, px)
-        NDArray joined = parities.reshape(n, out, 2, 2, 2, s.get(2), s.get(3), s.get(4))
-                .transpose(0, 1, 5, 2, 6, 3, 7, 4).reshape(n, out, 2 * s.get(2), 2 * s.get(3), 2 * s.get(4));
-        return bias == null ? joined : joined.add(bias.reshape(1, out, 1, 1, 1));
+        NDArray split = parities.reshape(n, out, 2, 2, 2, s.get(2), s.get(3), s.get(4));
+        NDArray moved = split.transpose(0, 1, 5, 2, 6, 3, 7, 4);
+        NDArray joined = moved.reshape(n, out, 2 * s.get(2), 2 * s.get(3), 2 * s.get(4));
+        for (NDArray spent : new NDArray[] {parities, split, moved}) {
+            spent.close();
+        }
+        if (bias == null) {
+            return joined;
+        }
+        NDArray perChannel = bias.reshape(1, out, 1, 1, 1);
+        perChannel.attach(m);
+        NDArray biased = joined.add(perChannel);
+        joined.close();
+        return biased;
     }
 
     static NDArray normalise(NDArray x, NetworkConfig.Norm norm, NDArray gamma, NDArray beta) {

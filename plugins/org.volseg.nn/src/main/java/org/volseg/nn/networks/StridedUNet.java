@@ -34,7 +34,15 @@ final class StridedUNet {
 
         NDArray apply(NDArray x) {
             NDArray h = transposed ? Layers.transposedConv(x, weight, bias) : Layers.conv(x, weight, bias, stride);
-            return convOnly ? h : Layers.activate(Layers.normalise(h, norm, null, null), activation, slope);
+            if (convOnly) {
+                return h;
+            }
+            // each intermediate closed once used (DJL would keep it until the segment ends; autograd keeps its own)
+            NDArray normed = Layers.normalise(h, norm, null, null);
+            closeUnless(h, normed);
+            NDArray out = Layers.activate(normed, activation, slope);
+            closeUnless(normed, out);
+            return out;
         }
 
         List<NDArray> parameters() {
@@ -66,9 +74,17 @@ final class StridedUNet {
         NDArray apply(NDArray x) {
             NDArray h = x;
             for (ConvUnit unit : units) {
-                h = unit.apply(h);
+                NDArray next = unit.apply(h);
+                if (h != x) {
+                    h.close();
+                }
+                h = next;
             }
-            return h.add(skipWeight == null ? x : Layers.conv(x, skipWeight, skipBias, stride));
+            NDArray skip = skipWeight == null ? x : Layers.conv(x, skipWeight, skipBias, stride);
+            NDArray out = h.add(skip);
+            h.close();
+            closeUnless(skip, x);
+            return out;
         }
 
         List<NDArray> parameters() {
@@ -118,12 +134,22 @@ final class StridedUNet {
                 List<NDArray> next = new ArrayList<>(stack);
                 NDArray deeper = next.remove(next.size() - 1);
                 NDArray skip = next.remove(next.size() - 1);
-                next.add(refine.apply(up.apply(skip.concat(deeper, 1))));
+                NDArray joined = skip.concat(deeper, 1);
+                NDArray upsampled = up.apply(joined);
+                joined.close();
+                next.add(refine.apply(upsampled));
+                upsampled.close();
                 return next;
             }, parameters));
             if (i == tapLevel) {
                 segments.add(new Segment.Tap());
             }
+        }
+    }
+
+    private static void closeUnless(NDArray array, NDArray kept) {
+        if (array != kept) {
+            array.close();
         }
     }
 

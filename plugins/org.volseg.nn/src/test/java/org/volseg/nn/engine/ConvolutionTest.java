@@ -62,7 +62,10 @@ class ConvolutionTest {
         "2, 4, 4, 6, 5, 1, 2, 4", // grouped, large kernel, batch (in pieces)
         "1, 2, 3, 8, 4, 2, 1, 1", // the critic's strided 4³ (in pieces)
         "2, 2, 3, 9, 4, 2, 1, 1", // strided 4³ on an odd size, batch (in pieces)
-        "2, 2, 3, 5, 1, 1, 0, 1"}) // 1³: the plain convolution
+        "2, 2, 3, 5, 1, 1, 0, 1", // 1³: the plain convolution
+        "1, 3, 3, 8, 3, 1, 1, 1", // narrow (recorded: plain)
+        "1, 1, 4, 6, 3, 1, 1, 1", // narrow, one channel in (recorded: plain)
+        "1, 4, 2, 5, 3, 1, 1, 1"}) // narrow (recorded: plain)
     void forwardAndGradientsMatchFloat64(int n, int in, int out, int size, int k, int stride, int pad, int groups) {
         int[] c = {n, in, out, size, k, stride, pad, groups};
         DjlContext.call(() -> {
@@ -122,6 +125,34 @@ class ConvolutionTest {
                 NDArray w5 = m.randomNormal(new Shape(2, 2, 5, 5, 5));
                 assertThat(Convolution.conv3d(big, w5, null, 2).toFloatArray()).containsExactly(Conv3d.conv3d(big, w5,
                         null, new Shape(1, 1, 1), new Shape(2, 2, 2)).singletonOrThrow().toFloatArray());
+            }
+            return null;
+        });
+    }
+
+    /** The forms that serve prediction only: narrow convolutions as wide ones of blocks, samples made deeper. */
+    @ParameterizedTest(name = "N {0}, {1} → {2} channels, {3}³")
+    @CsvSource({
+        "1, 3, 3, 16", // narrow: a wide convolution of 2×2×2 blocks
+        "2, 1, 4, 12", // narrow, a batch
+        "1, 3, 3, 96", // narrow at the strided U-Net's top
+        "1, 4, 2, 9", // narrow but odd: plain
+        "1, 32, 8, 24", // under PyTorch's oneDNN line: made deeper to cross it
+        "1, 24, 8, 32", // oneDNN with 24 input channels: filled up to 32
+        "2, 40, 4, 10"}) // a batch (oneDNN) with 40: filled up to 48
+    void withoutRecordingTheFastFormsMatchFloat64(int n, int in, int out, int size) {
+        DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                m.getEngine().setRandomSeed(3);
+                NDArray x = m.randomNormal(new Shape(n, in, size, size, size));
+                NDArray w = m.randomNormal(new Shape(out, in, 3, 3, 3)).div(5);
+                NDArray b = m.randomNormal(new Shape(out));
+                double[] expected = Conv3d.conv3d(x.toType(DataType.FLOAT64, false), w.toType(DataType.FLOAT64, false),
+                        b.toType(DataType.FLOAT64, false), new Shape(1, 1, 1), new Shape(1, 1, 1)).singletonOrThrow()
+                        .toDoubleArray();
+                NDArray y = GradMode.with(false, () -> Convolution.conv3d(x, w, b, 1));
+                assertThat(y.getShape()).isEqualTo(new Shape(n, out, size, size, size));
+                assertClose(doubles(y), expected, "y");
             }
             return null;
         });

@@ -39,8 +39,8 @@ class InferencePlannerTest {
     @Test
     void lessHeapFallsBackToFloat16ThenToClassChunks() {
         long voxels = job(20).preparedVoxels();
-        // besides the stitching, about 14 bytes a voxel (prepared image, argmax, labels): float32 needs 98 bytes a
-        // voxel for 20 classes, float16 62
+        // besides the stitching, 6 bytes a voxel (prepared image, labels): float32 needs 86 bytes a voxel for 20
+        // classes, float16 46; class chunks of c classes 4c + 5 (their sums, a running argmax) + 6
         InferencePlan half = plan(20, 70 * voxels, 64_000 * MB, false, false);
         assertThat(half.window().stitching()).isEqualTo(Stitching.FLOAT16);
         InferencePlan chunks = plan(20, 30 * voxels, 64_000 * MB, false, false);

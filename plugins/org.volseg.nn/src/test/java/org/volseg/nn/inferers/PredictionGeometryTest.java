@@ -303,17 +303,17 @@ class PredictionGeometryTest {
     }
 
     @Test
-    void aSmallBudgetMakesThePredictorChooseClassChunksAndTheLabelsStayTheSame() {
+    void aSmallBudgetMakesThePredictorChooseALeanerStitchingAndTheLabelsStayTheSame() {
         LabelMap truth = blobs("LPS", 1, 1, 2);
         SlidingWindow.Settings window = SlidingWindow.Settings.defaults(PatchSize.cube(16));
         long voxels = truth.geometry().voxels();
-        // room for the 4-channel image and one class's sums at a time (27 bytes a voxel), not for all four in half
-        // precision (31) or float32 (35)
+        // room for the 4-channel image, the labels and the four classes' sums in half precision (26 bytes a voxel),
+        // not in float32 (34)
         CasePredictor.Options tight = new CasePredictor.Options(window, true, true, new InferencePlanner.Budget(
-                voxels * 28 + 16 * 16 * 16 * 4 * 4 + InferencePlanner.WORKING_OVERHEAD, 1L << 30, false));
+                voxels * 30 + 16 * 16 * 16 * 4 * 4 + InferencePlanner.WORKING_OVERHEAD, 1L << 30, false));
         CasePredictor.Result result = withManager(m -> new CasePredictor(identity(preprocessing("RAS", List.of()),
                 IDENTITY), tight, Device.cpu()).segment(oneHot(truth), null, m, Monitor.SILENT));
-        assertThat(result.plan().window().stitching()).isEqualTo(Stitching.CLASS_CHUNKS);
+        assertThat(result.plan().window().stitching()).isEqualTo(Stitching.FLOAT16);
         assertThat(result.plan().fits()).isTrue();
         assertSame(result.labels(), truth);
     }

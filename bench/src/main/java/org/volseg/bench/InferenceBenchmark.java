@@ -94,7 +94,11 @@ final class InferenceBenchmark {
                 .setting("volumes", "ch2better " + "(Colin27 0.5 mm, 301×370×316); phantom512 (512×512×256)")
                 .setting("memory", "VmHWM growth over the resident size after reading the image and building the "
                         + "network; fresh JVM per run, -XX:+UseSerialGC -Xmn64m -Xmx8g, glibc's default malloc")
-                .setting("compute floor", "the network's forward calls on the same windows, timed in the run");
+                .setting("compute floor", "the network's forward calls on the same windows, timed in the run")
+                .setting("MONAI rows", "MONAI's UNet layout (strided-unet3d: 16-32-64-128-256, 2 residual units, "
+                        + "PReLU, 3 classes, 4,807,482 parameters), 96³ windows, overlap 0.5, Gaussian, ch2 and "
+                        + "ch2better, against MONAI 1.2's sliding_window_inference as measured for the issue (not "
+                        + "in this run: no PyTorch for Python here)");
         // every stitching mode with UNet3d on ch2better; Fully-InvRes and the large volume with float32 only (the
         // stitching is the same code whatever the network; CPU time is what limits this benchmark)
         for (String volume : VOLUMES) {

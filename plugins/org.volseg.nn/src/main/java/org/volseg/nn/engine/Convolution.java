@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.pytorch.jni.JniUtils;
+import org.volseg.nn.invertible.Squeeze;
 
 /**
  * 3D convolution whose gradients are right. PyTorch 2.7.1's CPU float32 conv3d (oneDNN) computes the forward pass
@@ -23,8 +24,9 @@ import ai.djl.pytorch.jni.JniUtils;
  *
  * <p>Found later (2026-12-02) and handled: oneDNN's forward pass is wrong too when a convolution has more than 16
  * input channels and not a multiple of 16 (filled up with zero channels, {@link #oneDnnSafe}). Found and not yet
- * avoided: oneDNN's input gradient of a single sample is wrong for some shapes above PyTorch's oneDNN line (24
- * channels at 32³ even when filled up, 32 at 27³), so training layers that large still get imperfect gradients.
+ * avoided: oneDNN's input gradient of a single sample above PyTorch's oneDNN line is unreliable (most elements
+ * 17–33 % off or NaN for output-channel counts not a multiple of 16, not the same from run to run), so training
+ * layers that large (e.g. 8 channels at 64³) still get wrong gradients below them.
  * Where nothing is recorded (prediction) two forms run faster: narrow 3³ convolutions (at most 4 channels in and
  * out, which oneDNN runs at a hundredth of its speed) as wide ones of 2×2×2 blocks, and single samples just under
  * PyTorch's oneDNN line made deeper with zero slices to cross it.
@@ -105,13 +107,8 @@ public final class Convolution {
      * elsewhere), and the blocks are spread back. Eight times the multiply-adds, at oneDNN's full speed.
      */
     private static NDArray viaSpaceToDepth(NDArray x, NDArray weight, NDArray bias) {
-        Shape s = x.getShape();
-        long n = s.get(0);
         long in = weight.getShape().get(1);
         long out = weight.getShape().get(0);
-        long d = s.get(2) / 2;
-        long h = s.get(3) / 2;
-        long w = s.get(4) / 2;
         // along an axis, fine output offset p ∈ {0, 1} and kernel tap k ∈ {0, 1, 2} (offset k − 1) read the block
         // t = ⌊(p + k − 1) / 2⌋ ∈ {−1, 0, 1} at fine offset q = p + k − 1 − 2t
         float[] select = new float[8 * 8 * 27 * 27]; // rows (p, q, t) over the 3 axes, columns the 27 taps
@@ -136,21 +133,28 @@ public final class Convolution {
         taps.attach(m);
         NDArray wide = taps.matMul(selection.transpose()).reshape(out, in, 8, 8, 27)
                 .transpose(0, 2, 1, 3, 4).reshape(out * 8, in * 8, 3, 3, 3);
-        NDArray blocks = x.reshape(n, in, d, 2, h, 2, w, 2).transpose(0, 1, 3, 5, 7, 2, 4, 6)
-                .reshape(n, in * 8, d, h, w);
+        NDArray blocks = Squeeze.toBlocks(x);
         NDArray y = plain(blocks, wide, null, 1, 1, 1);
-        NDArray fine = y.reshape(n, out, 2, 2, 2, d, h, w).transpose(0, 1, 5, 2, 6, 3, 7, 4)
-                .reshape(n, out, 2 * d, 2 * h, 2 * w);
+        NDArray fine = Squeeze.fromBlocks(y);
         for (NDArray spent : new NDArray[] {selection, wide, blocks, y}) {
             spent.close();
         }
+        return plusBias(fine, bias);
+    }
+
+    /**
+     * {@code y} plus a bias per channel (none when null), {@code y} closed; the bias's view is moved to y's manager,
+     * where the sum lands, not left in the model's.
+     */
+    public static NDArray plusBias(NDArray y, NDArray bias) {
         if (bias == null) {
-            return fine;
+            return y;
         }
-        NDArray perChannel = bias.reshape(1, out, 1, 1, 1);
-        perChannel.attach(m);
-        NDArray biased = fine.add(perChannel);
-        fine.close();
+        NDArray perChannel = bias.reshape(1, bias.size(), 1, 1, 1);
+        perChannel.attach(y.getManager());
+        NDArray biased = y.add(perChannel);
+        y.close();
+        perChannel.close();
         return biased;
     }
 

@@ -179,9 +179,9 @@ public final class InferencePlanner {
                     : level);
         }
         if (strided) {
-            // at full resolution only the last transposed convolution's class maps: its eight parity pieces,
-            // their interleaving, norm and refinement (an estimate from the arrays it makes, not fitted)
-            return 25 + 12.0 * config.classes() + 11.5 * maps * config.blocksPerLevel();
+            // it closes its intermediates as it goes: at full resolution only the class maps of the last transposed
+            // convolution and its refinement live; fitted to MONAI's configuration on ch2better (bench/README.md)
+            return 10 + 3.0 * config.classes() + 4 * maps * config.blocksPerLevel();
         }
         // an inverted residual holds its expanded maps (4× the width) three times where a block holds its own
         // about three times: an estimate from the tensors a block keeps, not fitted like the U-Net's

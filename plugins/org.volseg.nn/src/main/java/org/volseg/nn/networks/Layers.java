@@ -10,6 +10,7 @@ import java.util.List;
 import org.volseg.nn.engine.Convolution;
 import org.volseg.nn.engine.Scalars;
 import org.volseg.nn.invertible.Residual;
+import org.volseg.nn.invertible.Squeeze;
 import org.volseg.nn.layers.GroupNorm;
 
 /**
@@ -88,8 +89,6 @@ final class Layers {
      * @param weight out × in × 3 × 3 × 3 (PyTorch's transposed weight is in × out × 3 × 3 × 3: swap the two)
      */
     static NDArray transposedConv(NDArray x, NDArray weight, NDArray bias) {
-        Shape s = x.getShape();
-        long n = s.get(0);
         long out = weight.getShape().get(0);
         long in = weight.getShape().get(1);
         // taps[parity][position] along one axis: even → (1, none), odd → (2, 0); −1 is none
@@ -119,21 +118,11 @@ final class Layers {
         NDArray padded = x.pad(new Shape(0, 1, 0, 1, 0, 1), 0);
         NDArray parities = Convolution.conv3d(padded, kernels, null, 0);
         padded.close();
+        kernels.close();
         // N × (out, pz, py, px) × D × H × W → N × out × (D, pz) × (H, py) × (W, px)
-        NDArray split = parities.reshape(n, out, 2, 2, 2, s.get(2), s.get(3), s.get(4));
-        NDArray moved = split.transpose(0, 1, 5, 2, 6, 3, 7, 4);
-        NDArray joined = moved.reshape(n, out, 2 * s.get(2), 2 * s.get(3), 2 * s.get(4));
-        for (NDArray spent : new NDArray[] {parities, split, moved}) {
-            spent.close();
-        }
-        if (bias == null) {
-            return joined;
-        }
-        NDArray perChannel = bias.reshape(1, out, 1, 1, 1);
-        perChannel.attach(m);
-        NDArray biased = joined.add(perChannel);
-        joined.close();
-        return biased;
+        NDArray joined = Squeeze.fromBlocks(parities);
+        parities.close();
+        return Convolution.plusBias(joined, bias);
     }
 
     static NDArray normalise(NDArray x, NetworkConfig.Norm norm, NDArray gamma, NDArray beta) {

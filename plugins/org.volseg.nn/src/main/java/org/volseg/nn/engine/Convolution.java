@@ -23,10 +23,9 @@ import org.volseg.nn.invertible.Squeeze;
  * so slowly that OSS-Net's dense inference of a 32³ grid took minutes. On a GPU it is the plain convolution.
  *
  * <p>Found later (2026-12-02) and handled: oneDNN's forward pass is wrong too when a convolution has more than 16
- * input channels and not a multiple of 16 (filled up with zero channels, {@link #oneDnnSafe}). Found and not yet
- * avoided: oneDNN's input gradient of a single sample above PyTorch's oneDNN line is unreliable (most elements
- * 17–33 % off or NaN for output-channel counts not a multiple of 16, not the same from run to run), so training
- * layers that large (e.g. 8 channels at 64³) still get wrong gradients below them.
+ * input channels and not a multiple of 16 (filled up with zero channels, {@link #oneDnnSafe}). Suspected, not
+ * settled, not avoided: the input gradient of single samples above PyTorch's oneDNN line (wrong against a
+ * hand-computed gradient for 24 channels at 32³ and 32 at 27³; whole-array probes against float64 disagree).
  * Where nothing is recorded (prediction) two forms run faster: narrow 3³ convolutions (at most 4 channels in and
  * out, which oneDNN runs at a hundredth of its speed) as wide ones of 2×2×2 blocks, and single samples just under
  * PyTorch's oneDNN line made deeper with zero slices to cross it.

@@ -8,6 +8,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv3d;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.ArrayList;
+import java.util.List;
 import org.volseg.nn.invertible.Squeeze;
 
 /**
@@ -23,9 +25,9 @@ import org.volseg.nn.invertible.Squeeze;
  * so slowly that OSS-Net's dense inference of a 32³ grid took minutes. On a GPU it is the plain convolution.
  *
  * <p>Found later (2026-12-02) and handled: oneDNN's forward pass is wrong too when a convolution has more than 16
- * input channels and not a multiple of 16 (filled up with zero channels, {@link #oneDnnSafe}). Suspected, not
- * settled, not avoided: the input gradient of single samples above PyTorch's oneDNN line (wrong against a
- * hand-computed gradient for 24 channels at 32³ and 32 at 27³; whole-array probes against float64 disagree).
+ * input channels and not a multiple of 16, and its input gradient wrong (or NaN) when the output channels are not
+ * a multiple of 16, even for a single sample with a 3³ kernel: both are filled up with zeros ({@link
+ * #oneDnnSafe}).
  * Where nothing is recorded (prediction) two forms run faster: narrow 3³ convolutions (at most 4 channels in and
  * out, which oneDNN runs at a hundredth of its speed) as wide ones of 2×2×2 blocks, and single samples just under
  * PyTorch's oneDNN line made deeper with zero slices to cross it.
@@ -180,32 +182,62 @@ public final class Convolution {
     }
 
     /**
-     * PyTorch's convolution, with the input channels of a float32 CPU convolution that oneDNN runs (a batch, or
-     * N · C · D · H above {@link #ONEDNN_LINE}) filled up with zero channels to a multiple of 16 when there are more
-     * than 16: oneDNN 3.x in PyTorch 2.7.1 computes wrong outputs from the channels after the last full block of 16
-     * (measured: every count from 17 to 64 not a multiple of 16, at 3³; zeros there change nothing).
+     * PyTorch's convolution, made right where oneDNN runs it (a float32 CPU convolution of a batch, or of N · C · D
+     * · H above {@link #ONEDNN_LINE}). oneDNN 3.x in PyTorch 2.7.1 computes wrong outputs from the input channels
+     * after the last full block of 16 (every count from 17 to 64 not a multiple of 16, at 3³), and, while autograd
+     * records, a wrong or NaN input gradient whenever the output channels are not a multiple of 16 (8 → 8 at 64³,
+     * 32 → 8 and 24 → 24 at 32³: 60–95 % of the elements against a gradient computed by hand). So more than 16
+     * input channels are filled up with zero channels to a multiple of 16, and under autograd the output channels
+     * are filled up with zero filters and cut off again: the same sums, and right gradients (test).
      */
     private static NDArray oneDnnSafe(NDArray x, NDArray weight, NDArray bias, int stride, int padding,
             int groups) {
         Shape s = x.getShape();
+        Shape k = weight.getShape();
         long in = s.get(1);
-        boolean oneDnn = s.get(0) > 1 || s.get(1) * s.get(2) * s.get(3) > ONEDNN_LINE;
-        if (!x.getDevice().isGpu() && x.getDataType() == DataType.FLOAT32 && groups == 1 && oneDnn
-                && in > ONEDNN_BLOCK && in % ONEDNN_BLOCK != 0) {
-            long extra = ONEDNN_BLOCK - in % ONEDNN_BLOCK;
-            NDManager m = x.getManager();
-            Shape k = weight.getShape();
-            NDArray filled = x.concat(m.zeros(new Shape(s.get(0), extra, s.get(2), s.get(3), s.get(4))), 1);
-            NDArray kernel = weight.concat(m.zeros(new Shape(k.get(0), extra, k.get(2), k.get(3), k.get(4))), 1);
-            kernel.attach(m); // a result lands in its first operand's manager: here the model's, for good
-            NDArray y = Conv3d.conv3d(filled, kernel, bias, new Shape(stride, stride, stride), new Shape(padding,
-                    padding, padding), new Shape(1, 1, 1), groups).singletonOrThrow();
-            filled.close();
-            kernel.close();
-            return y;
+        long out = k.get(0);
+        boolean oneDnn = !x.getDevice().isGpu() && x.getDataType() == DataType.FLOAT32 && groups == 1
+                && (s.get(0) > 1 || s.get(1) * s.get(2) * s.get(3) > ONEDNN_LINE);
+        long extraIn = oneDnn && in > ONEDNN_BLOCK && in % ONEDNN_BLOCK != 0 ? ONEDNN_BLOCK - in % ONEDNN_BLOCK : 0;
+        long extraOut = oneDnn && JniUtils.isGradMode() && out % ONEDNN_BLOCK != 0
+                ? ONEDNN_BLOCK - out % ONEDNN_BLOCK : 0;
+        if (extraIn == 0 && extraOut == 0) {
+            return Conv3d.conv3d(x, weight, bias, new Shape(stride, stride, stride), new Shape(padding, padding,
+                    padding), new Shape(1, 1, 1), groups).singletonOrThrow();
         }
-        return Conv3d.conv3d(x, weight, bias, new Shape(stride, stride, stride), new Shape(padding, padding, padding),
-                new Shape(1, 1, 1), groups).singletonOrThrow();
+        NDManager m = x.getManager();
+        NDArray filled = x;
+        NDArray kernel = weight;
+        NDArray shift = bias;
+        List<NDArray> made = new ArrayList<>();
+        // a result lands in its first operand's manager, for the weights the model's, where it would stay for good:
+        // each one made from them is moved to the input's manager and closed below
+        if (extraIn > 0) {
+            filled = x.concat(m.zeros(new Shape(s.get(0), extraIn, s.get(2), s.get(3), s.get(4))), 1);
+            made.add(filled);
+            kernel = weight.concat(m.zeros(new Shape(out, extraIn, k.get(2), k.get(3), k.get(4))), 1);
+            kernel.attach(m);
+            made.add(kernel);
+        }
+        if (extraOut > 0) {
+            kernel = kernel.concat(m.zeros(new Shape(extraOut, in + extraIn, k.get(2), k.get(3), k.get(4))), 0);
+            kernel.attach(m);
+            made.add(kernel);
+            if (bias != null) {
+                shift = bias.concat(m.zeros(new Shape(extraOut)), 0);
+                shift.attach(m);
+                made.add(shift);
+            }
+        }
+        NDArray y = Conv3d.conv3d(filled, kernel, shift, new Shape(stride, stride, stride), new Shape(padding,
+                padding, padding), new Shape(1, 1, 1), groups).singletonOrThrow();
+        NDArray result = y;
+        if (extraOut > 0) {
+            result = y.get(":, 0:" + out);
+            y.close();
+        }
+        made.forEach(NDArray::close);
+        return result;
     }
 
     private static NDArray perSample(NDArray x, NDArray weight, NDArray bias, int stride, int padding, int groups) {

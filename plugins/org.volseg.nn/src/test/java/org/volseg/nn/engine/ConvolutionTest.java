@@ -51,6 +51,19 @@ class ConvolutionTest {
         }
     }
 
+    /**
+     * Within 1e-4 · (1 + the largest |expected|): for weight and bias gradients, sums over every output voxel whose
+     * float32 rounding follows the sum's terms, not an entry that cancels to near zero.
+     */
+    private static void assertCloseToScale(double[] actual, double[] expected, String what) {
+        double scale = java.util.Arrays.stream(expected).map(Math::abs).max().orElse(0);
+        assertThat(actual).as(what).hasSameSizeAs(expected);
+        for (int i = 0; i < actual.length; i++) {
+            assertThat(Math.abs(actual[i] - expected[i])).as("%s[%d]: %s vs %s", what, i, actual[i], expected[i])
+                    .isLessThanOrEqualTo(1e-4 * (1 + scale));
+        }
+    }
+
     @ParameterizedTest(name = "N {0}, {1} → {2} channels, {3}³, kernel {4}³, stride {5}, padding {6}, groups {7}")
     @CsvSource({
         "2, 2, 3, 6, 3, 1, 1, 1", // a batch (one sample at a time)
@@ -65,7 +78,10 @@ class ConvolutionTest {
         "2, 2, 3, 5, 1, 1, 0, 1", // 1³: the plain convolution
         "1, 3, 3, 8, 3, 1, 1, 1", // narrow (recorded: plain)
         "1, 1, 4, 6, 3, 1, 1, 1", // narrow, one channel in (recorded: plain)
-        "1, 4, 2, 5, 3, 1, 1, 1"}) // narrow (recorded: plain)
+        "1, 4, 2, 5, 3, 1, 1, 1", // narrow (recorded: plain)
+        "1, 8, 4, 64, 3, 1, 1, 1", // oneDNN's input gradient with 4 output channels: filled up to 16
+        "1, 32, 8, 32, 3, 1, 1, 1", // the same with 8 (95 % and 92 % of the elements wrong unfilled)
+        "1, 24, 24, 32, 3, 1, 1, 1"}) // 24 in and out: both filled up
     void forwardAndGradientsMatchFloat64(int n, int in, int out, int size, int k, int stride, int pad, int groups) {
         int[] c = {n, in, out, size, k, stride, pad, groups};
         DjlContext.call(() -> {
@@ -74,8 +90,8 @@ class ConvolutionTest {
                 Result expected = run(m, 5, c, DataType.FLOAT64, true);
                 assertClose(actual.y(), expected.y(), "y");
                 assertClose(actual.dx(), expected.dx(), "dL/dx");
-                assertClose(actual.dw(), expected.dw(), "dL/dw");
-                assertClose(actual.db(), expected.db(), "dL/db");
+                assertCloseToScale(actual.dw(), expected.dw(), "dL/dw");
+                assertCloseToScale(actual.db(), expected.db(), "dL/db");
             }
             return null;
         });

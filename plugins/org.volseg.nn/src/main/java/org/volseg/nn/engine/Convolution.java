@@ -44,7 +44,7 @@ public final class Convolution {
      * PyTorch 2.7.1 sends a single float32 CPU sample whose N · C · D · H is at most this to its own unfold-and-
      * multiply convolution instead of oneDNN's, up to 10 times slower at stride 1 (32 channels at 24³: 135 ms
      * against 37 when the depth is padded to 27; 16 at 32³: 162 against 22). Crossed only where nothing is
-     * recorded: oneDNN's input gradient of a single sample above the line is wrong too (24 channels at 32³).
+     * recorded (the gradients of the deeper form are not checked yet).
      */
     private static final long ONEDNN_LINE = 20_480;
     /** oneDNN's block of input channels (see {@link #oneDnnSafe}). */

@@ -51,6 +51,8 @@ public final class Convolution {
     private static final long ONEDNN_BLOCK = 16;
     /** How much deeper a sample may be made to cross {@link #ONEDNN_LINE} (the work grows as much). */
     private static final long MAX_DEPTH_GROWTH = 3;
+    /** {@link #blockTaps()}, made once. */
+    private static final float[] BLOCK_TAPS = blockTaps();
 
     private Convolution() {
     }
@@ -110,9 +112,25 @@ public final class Convolution {
     private static NDArray viaSpaceToDepth(NDArray x, NDArray weight, NDArray bias) {
         long in = weight.getShape().get(1);
         long out = weight.getShape().get(0);
-        // along an axis, fine output offset p ∈ {0, 1} and kernel tap k ∈ {0, 1, 2} (offset k − 1) read the block
-        // t = ⌊(p + k − 1) / 2⌋ ∈ {−1, 0, 1} at fine offset q = p + k − 1 − 2t
-        float[] select = new float[8 * 8 * 27 * 27]; // rows (p, q, t) over the 3 axes, columns the 27 taps
+        // out × in × (8 p × 8 q × 27 t) → (out · 8 p) × (in · 8 q) × 3 × 3 × 3
+        NDArray wide = selectTaps(weight, BLOCK_TAPS, x.getManager()).reshape(out, in, 8, 8, 27)
+                .transpose(0, 2, 1, 3, 4).reshape(out * 8, in * 8, 3, 3, 3);
+        NDArray blocks = Squeeze.toBlocks(x);
+        NDArray y = plain(blocks, wide, null, 1, 1, 1);
+        NDArray fine = Squeeze.fromBlocks(y);
+        for (NDArray spent : new NDArray[] {wide, blocks, y}) {
+            spent.close();
+        }
+        return plusBias(fine, bias);
+    }
+
+    /**
+     * {@link #viaSpaceToDepth}'s selection, rows (p, q, t) over the 3 axes, columns the 27 taps: along an axis, fine
+     * output offset p ∈ {0, 1} and kernel tap k ∈ {0, 1, 2} (offset k − 1) read the block t = ⌊(p + k − 1) / 2⌋ ∈
+     * {−1, 0, 1} at fine offset q = p + k − 1 − 2t.
+     */
+    private static float[] blockTaps() {
+        float[] select = new float[8 * 8 * 27 * 27];
         for (int p = 0; p < 8; p++) {
             for (int tap = 0; tap < 27; tap++) {
                 int q = 0;
@@ -126,21 +144,24 @@ public final class Convolution {
                 select[((p * 8 + q) * 27 + t) * 27 + tap] = 1;
             }
         }
-        NDManager m = x.getManager();
-        NDArray selection = m.create(select, new Shape(8 * 8 * 27, 27));
-        // out × in × 27 → out × in × (8 p × 8 q × 27 t) → (out · 8 p) × (in · 8 q) × 3 × 3 × 3; the first view is
-        // moved to the input's manager, so that it and what is made from it go with the input's, not the model's
-        NDArray taps = weight.reshape(out * in, 27);
-        taps.attach(m);
-        NDArray wide = taps.matMul(selection.transpose()).reshape(out, in, 8, 8, 27)
-                .transpose(0, 2, 1, 3, 4).reshape(out * 8, in * 8, 3, 3, 3);
-        NDArray blocks = Squeeze.toBlocks(x);
-        NDArray y = plain(blocks, wide, null, 1, 1, 1);
-        NDArray fine = Squeeze.fromBlocks(y);
-        for (NDArray spent : new NDArray[] {selection, wide, blocks, y}) {
-            spent.close();
-        }
-        return plusBias(fine, bias);
+        return select;
+    }
+
+    /**
+     * A 3³ kernel (out × in × 3 × 3 × 3) with its 27 taps rearranged by a fixed 0/1 selection (rows × 27, row-major):
+     * out × in × rows, made in {@code m} rather than the model's manager; the weight's gradient flows through it.
+     */
+    public static NDArray selectTaps(NDArray weight, float[] selection, NDManager m) {
+        long out = weight.getShape().get(0);
+        long in = weight.getShape().get(1);
+        int rows = selection.length / 27;
+        NDArray select = m.create(selection, new Shape(rows, 27)).toType(weight.getDataType(), false);
+        NDArray flat = weight.reshape(out * in, 27); // a result lands in its first operand's manager: moved to m
+        flat.attach(m);
+        NDArray taps = flat.matMul(select.transpose()).reshape(out, in, rows);
+        select.close();
+        flat.close();
+        return taps;
     }
 
     /**

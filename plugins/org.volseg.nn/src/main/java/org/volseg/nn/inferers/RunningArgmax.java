@@ -75,18 +75,45 @@ final class RunningArgmax implements SlidingWindow.ClassSink {
 
     /** The label map with {@code labelValues[k]} for class k. */
     LabelMap labels(Geometry geometry, int[] labelValues) {
-        if (next != labelValues.length) {
-            throw new IllegalStateException("the network predicted " + next + " classes; the model names "
-                    + labelValues.length + " labels");
-        }
-        int max = 0;
-        for (int v : labelValues) {
-            max = Math.max(max, v);
-        }
-        LabelMap map = LabelMap.create(geometry, max);
+        LabelMap map = emptyLabels(geometry, labelValues, next);
         for (int i = 0; i < voxels; i++) {
             map.set(i, labelValues[classAt(i)]);
         }
         return map;
+    }
+
+    /** Class k's probability of voxel i, every class at hand. */
+    @FunctionalInterface
+    interface ClassValues {
+        float valueAt(int k, int i);
+    }
+
+    /**
+     * The label map decided at once where every class's values are at hand (the stitched sums): the same rule as
+     * the running form, the first class of the largest value, without an array per class.
+     */
+    static LabelMap labels(Geometry geometry, int[] labelValues, int classes, ClassValues values) {
+        LabelMap map = emptyLabels(geometry, labelValues, classes);
+        for (int i = 0; i < geometry.voxels(); i++) {
+            int best = 0;
+            float top = values.valueAt(0, i);
+            for (int k = 1; k < classes; k++) {
+                float value = values.valueAt(k, i);
+                if (value > top) {
+                    top = value;
+                    best = k;
+                }
+            }
+            map.set(i, labelValues[best]);
+        }
+        return map;
+    }
+
+    private static LabelMap emptyLabels(Geometry geometry, int[] labelValues, int classes) {
+        if (classes != labelValues.length) {
+            throw new IllegalStateException("the network predicted " + classes + " classes; the model names "
+                    + labelValues.length + " labels");
+        }
+        return LabelMap.create(geometry, java.util.Arrays.stream(labelValues).max().orElse(0));
     }
 }

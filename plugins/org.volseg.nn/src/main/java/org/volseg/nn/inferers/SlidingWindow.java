@@ -222,7 +222,7 @@ public final class SlidingWindow {
     }
 
     /** Blended probabilities of some classes over the windows, in the precision of the stitching mode. */
-    private interface Sums {
+    private interface Sums extends RunningArgmax.ClassValues {
 
         /**
          * Adds one row of a window: class k's value at voxel target + x is {@code probabilities[offset + k · stride
@@ -234,8 +234,6 @@ public final class SlidingWindow {
         /** Class k's blended probabilities as floats; its sums are released. */
         float[] take(int k);
 
-        /** Class k's blended probability of voxel i, its sums kept. */
-        float valueAt(int k, int i);
     }
 
     /**
@@ -399,24 +397,7 @@ public final class SlidingWindow {
             }
             Sums sums = over(0, k -> mode == Stitching.FLOAT16 ? new HalfSums(k, grid.voxels())
                     : new FloatSums(k, grid.voxels(), false, settings.patch().x()), 0);
-            if (labelValues.length != classes) {
-                throw new IllegalStateException("the network predicted " + classes + " classes; the model names "
-                        + labelValues.length + " labels");
-            }
-            LabelMap map = LabelMap.create(grid, Arrays.stream(labelValues).max().orElse(0));
-            for (int i = 0; i < grid.voxels(); i++) {
-                int best = 0;
-                float top = sums.valueAt(0, i);
-                for (int k = 1; k < classes; k++) {
-                    float value = sums.valueAt(k, i);
-                    if (value > top) { // ties to the lower class, as RunningArgmax
-                        top = value;
-                        best = k;
-                    }
-                }
-                map.set(i, labelValues[best]);
-            }
-            return map;
+            return RunningArgmax.labels(grid, labelValues, classes, sums);
         }
 
         /** How many passes the stitching takes, once the class count is known. */
@@ -514,9 +495,10 @@ public final class SlidingWindow {
             PatchSize p = settings.patch();
             int[] lengths = {grid.nz(), grid.ny(), grid.nx()};
             int[] patch = {p.z(), p.y(), p.x()};
+            double[][] factors = axisFactors(p, settings.gaussian());
             float[][] inverse = new float[3][];
             for (int axis = 0; axis < 3; axis++) {
-                double[] factor = settings.gaussian() ? gaussian1d(patch[axis]) : ones(patch[axis]);
+                double[] factor = factors[axis];
                 double[] total = new double[lengths[axis]];
                 for (int origin : origins(lengths[axis], patch[axis], settings.overlap())) {
                     for (int i = Math.max(0, origin); i < Math.min(lengths[axis], origin + patch[axis]); i++) {
@@ -532,10 +514,20 @@ public final class SlidingWindow {
         }
     }
 
-    private static double[] ones(int n) {
-        double[] one = new double[n];
-        Arrays.fill(one, 1);
-        return one;
+    /**
+     * The blending weight's factor along each axis (z, y, x): the weight of a patch voxel is their product. A
+     * Gaussian per axis, or ones.
+     */
+    private static double[][] axisFactors(PatchSize patch, boolean gaussian) {
+        int[] edges = {patch.z(), patch.y(), patch.x()};
+        double[][] factors = new double[3][];
+        for (int axis = 0; axis < 3; axis++) {
+            factors[axis] = gaussian ? gaussian1d(edges[axis]) : new double[edges[axis]];
+            if (!gaussian) {
+                Arrays.fill(factors[axis], 1);
+            }
+        }
+        return factors;
     }
 
     /** K from the predictor's output, checking the rest of its shape against the batch. */
@@ -572,13 +564,10 @@ public final class SlidingWindow {
      */
     static float[] importanceMap(PatchSize patch, boolean gaussian) {
         float[] map = new float[patch.voxels()];
-        if (!gaussian) {
-            Arrays.fill(map, 1f);
-            return map;
-        }
-        double[] gx = gaussian1d(patch.x());
-        double[] gy = gaussian1d(patch.y());
-        double[] gz = gaussian1d(patch.z());
+        double[][] factors = axisFactors(patch, gaussian);
+        double[] gz = factors[0];
+        double[] gy = factors[1];
+        double[] gx = factors[2];
         float smallest = Float.MAX_VALUE;
         for (int z = 0, i = 0; z < gz.length; z++) {
             for (int y = 0; y < gy.length; y++) {

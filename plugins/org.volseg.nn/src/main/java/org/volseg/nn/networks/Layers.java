@@ -21,6 +21,8 @@ final class Layers {
 
     static final double EPS = 1e-5;
     private static final float LEAK = 0.01f;
+    /** {@link #transposedConv}'s selection: rows (parity z, y, x, position z, y, x), columns the 27 kernel taps. */
+    private static final float[] TRANSPOSED_TAPS = transposedTaps();
 
     private Layers() {
     }
@@ -91,9 +93,24 @@ final class Layers {
     static NDArray transposedConv(NDArray x, NDArray weight, NDArray bias) {
         long out = weight.getShape().get(0);
         long in = weight.getShape().get(1);
+        NDManager m = x.getManager();
+        // out × in × (8 parities × 8 positions) → (out · 8 parities) × in × 2 × 2 × 2
+        NDArray kernels = Convolution.selectTaps(weight, TRANSPOSED_TAPS, m).reshape(out, in, 8, 8)
+                .transpose(0, 2, 1, 3).reshape(out * 8, in, 2, 2, 2);
+        NDArray padded = x.pad(new Shape(0, 1, 0, 1, 0, 1), 0);
+        NDArray parities = Convolution.conv3d(padded, kernels, null, 0);
+        padded.close();
+        kernels.close();
+        // N × (out, pz, py, px) × D × H × W → N × out × (D, pz) × (H, py) × (W, px)
+        NDArray joined = Squeeze.fromBlocks(parities);
+        parities.close();
+        return Convolution.plusBias(joined, bias);
+    }
+
+    private static float[] transposedTaps() {
         // taps[parity][position] along one axis: even → (1, none), odd → (2, 0); −1 is none
         int[][] taps = {{1, -1}, {2, 0}};
-        float[] select = new float[64 * 27]; // (parity z, y, x, position z, y, x) × 27 kernel taps
+        float[] select = new float[64 * 27];
         for (int row = 0; row < 64; row++) {
             int[] tap = new int[3];
             boolean any = true;
@@ -107,22 +124,7 @@ final class Layers {
                 select[row * 27 + (tap[0] * 3 + tap[1]) * 3 + tap[2]] = 1;
             }
         }
-        NDManager m = x.getManager();
-        NDArray selection = m.create(select, new Shape(64, 27)).toType(weight.getDataType(), false);
-        // out × in × 27 → out × in × (8 parities × 8 positions) → (out · 8 parities) × in × 2 × 2 × 2; the first
-        // view is moved to the input's manager, so that what is made from it goes with the input's, not the model's
-        NDArray flat = weight.reshape(out * in, 27);
-        flat.attach(m);
-        NDArray kernels = flat.matMul(selection.transpose()).reshape(out, in, 8, 8).transpose(0, 2, 1, 3)
-                .reshape(out * 8, in, 2, 2, 2);
-        NDArray padded = x.pad(new Shape(0, 1, 0, 1, 0, 1), 0);
-        NDArray parities = Convolution.conv3d(padded, kernels, null, 0);
-        padded.close();
-        kernels.close();
-        // N × (out, pz, py, px) × D × H × W → N × out × (D, pz) × (H, py) × (W, px)
-        NDArray joined = Squeeze.fromBlocks(parities);
-        parities.close();
-        return Convolution.plusBias(joined, bias);
+        return select;
     }
 
     static NDArray normalise(NDArray x, NetworkConfig.Norm norm, NDArray gamma, NDArray beta) {

@@ -218,6 +218,7 @@ public final class CasePredictor implements AutoCloseable {
     private InferencePlanner.Job job(Geometry input, Preprocessing.Prepared prepared, boolean maps) {
         return new InferencePlanner.Job(model.network(), model.parameters(), model.channelNames().size(),
                 model.labelValues().length, input.voxels(), prepared.image().geometry().voxels(),
+                prepared.image().geometry().nz(),
                 prepared.transform().exact(), maps);
     }
 

@@ -68,12 +68,13 @@ public final class InferencePlanner {
      * @param classes         classes the network predicts
      * @param inputVoxels     voxels of the input grid (where the label map is written)
      * @param preparedVoxels  voxels of the grid the network sees (after resampling)
+     * @param preparedSlices  slices (z) of that grid
      * @param exact           whether preprocessing only moved voxels (the labels are then moved back; else each
      *                        class's probabilities are resampled back)
      * @param probabilityMaps whether per-class probability maps are written too
      */
     public record Job(NetworkConfig network, long parameters, int channels, int classes, long inputVoxels,
-            long preparedVoxels, boolean exact, boolean probabilityMaps) {
+            long preparedVoxels, int preparedSlices, boolean exact, boolean probabilityMaps) {
     }
 
     private InferencePlanner() {
@@ -129,9 +130,11 @@ public final class InferencePlanner {
         // labels decided straight from the sums (no array per class, no argmax state) where every class is summed
         // at once and the labels only move back; total weights are a product of per-axis sums in every mode
         boolean direct = job.exact() && !job.probabilityMaps() && w.stitching() != Stitching.CLASS_CHUNKS;
+        // deciding as they go, the sums hold a window's depth of slices (SlidingWindow.Pass#depth)
+        long summed = direct ? vp / job.preparedSlices() * Math.min(job.preparedSlices(), w.patch().z()) : vp;
         long stitching = switch (w.stitching()) {
-            case FLOAT32 -> k * vp * 4; // the sums
-            case FLOAT16 -> k * vp * 2 + (direct ? 0 : vp * 4); // the sums, one class out
+            case FLOAT32 -> k * summed * 4; // the sums
+            case FLOAT16 -> k * summed * 2 + (direct ? 0 : vp * 4); // the sums, one class out
             case CLASS_CHUNKS -> Math.min(k, w.classChunk()) * vp * 4;
         };
         long prepared = job.channels() * vp * 4;

@@ -94,11 +94,19 @@ final class RunningArgmax implements SlidingWindow.ClassSink {
      */
     static LabelMap labels(Geometry geometry, int[] labelValues, int classes, ClassValues values) {
         LabelMap map = emptyLabels(geometry, labelValues, classes);
-        for (int i = 0; i < geometry.voxels(); i++) {
+        decide(map, labelValues, classes, values, 0, geometry.voxels(), 0);
+        return map;
+    }
+
+    /** Decides voxels {@code from} … {@code to − 1} of {@code map}, whose values {@code values} holds at i − shift. */
+    static void decide(LabelMap map, int[] labelValues, int classes, ClassValues values, int from, int to,
+            int shift) {
+        for (int i = from; i < to; i++) {
+            int at = i - shift;
             int best = 0;
-            float top = values.valueAt(0, i);
+            float top = values.valueAt(0, at);
             for (int k = 1; k < classes; k++) {
-                float value = values.valueAt(k, i);
+                float value = values.valueAt(k, at);
                 if (value > top) {
                     top = value;
                     best = k;
@@ -106,10 +114,9 @@ final class RunningArgmax implements SlidingWindow.ClassSink {
             }
             map.set(i, labelValues[best]);
         }
-        return map;
     }
 
-    private static LabelMap emptyLabels(Geometry geometry, int[] labelValues, int classes) {
+    static LabelMap emptyLabels(Geometry geometry, int[] labelValues, int classes) {
         if (classes != labelValues.length) {
             throw new IllegalStateException("the network predicted " + classes + " classes; the model names "
                     + labelValues.length + " labels");

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -234,6 +235,9 @@ public final class SlidingWindow {
         /** Class k's blended probabilities as floats; its sums are released. */
         float[] take(int k);
 
+        /** Zeroes every class's sums at {@code from} … {@code to − 1}, for slices that come next. */
+        void clear(int from, int to);
+
     }
 
     /**
@@ -288,6 +292,13 @@ public final class SlidingWindow {
         public float valueAt(int k, int i) {
             return sums[k][i];
         }
+
+        @Override
+        public void clear(int from, int to) {
+            for (int k = 0; k < active; k++) {
+                java.util.Arrays.fill(sums[k], from, to, 0f);
+            }
+        }
     }
 
     /**
@@ -318,6 +329,13 @@ public final class SlidingWindow {
         }
 
         @Override
+        public void clear(int from, int to) {
+            for (short[] mean : means) {
+                java.util.Arrays.fill(mean, from, to, (short) 0); // half precision's +0
+            }
+        }
+
+        @Override
         public float[] take(int k) {
             short[] mean = means[k];
             means[k] = null;
@@ -338,6 +356,12 @@ public final class SlidingWindow {
         private final Geometry grid;
         private final List<PatchBox> boxes;
         private final float[] input;
+        /**
+         * The batch's input in native memory that every batch reuses: given a heap array, DJL copies it into a new
+         * direct buffer that PyTorch's tensor then shares and only the garbage collector frees (3.5 MB per 96³
+         * window, hundreds of MB over a large volume before a collection comes).
+         */
+        private final ByteBuffer nativeInput;
         /** Per axis (z, y, x), 1 / the total blending weight at each position over the windows' origins. */
         private final float[][] inverseTotals;
         /** One row's weights, each divided by its voxel's total. */
@@ -345,6 +369,17 @@ public final class SlidingWindow {
         /** Classes per pass: all of them but in class-chunk stitching. */
         private final int chunk;
         private int classes = -1;
+        /**
+         * Slices (z) the sums hold, slice z at z mod depth: every slice, or, when the labels are decided from the
+         * sums, a window's depth: the windows go through z in order, and a slice no later window reaches is decided
+         * and its place cleared for the slice a window's depth further on. The sums then take a slab's memory
+         * instead of the volume's.
+         */
+        private int depth;
+        /** The label path: the labels decided so far, of slices below {@link #decidedZ}; null on the sink path. */
+        private LabelMap decided;
+        private int[] labelValues;
+        private int decidedZ;
 
         Pass(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor) {
             this.image = image;
@@ -355,9 +390,12 @@ public final class SlidingWindow {
             this.boxes = windows(grid);
             this.input = new float[Math.multiplyExact(Math.min(settings.batchSize(), boxes.size()),
                     image.channelCount() * settings.patch().voxels())];
+            this.nativeInput = ByteBuffer.allocateDirect(Math.multiplyExact(input.length, Float.BYTES))
+                    .order(ByteOrder.nativeOrder());
             this.chunk = settings.stitching() == Stitching.CLASS_CHUNKS ? settings.classChunk() : Integer.MAX_VALUE;
             this.inverseTotals = inverseTotals();
             this.rowWeights = new float[settings.patch().x()];
+            this.depth = grid.nz();
         }
 
         void run(ClassSink sink) {
@@ -395,9 +433,32 @@ public final class SlidingWindow {
                 run(argmax);
                 return argmax.labels(grid, labelValues);
             }
-            Sums sums = over(0, k -> mode == Stitching.FLOAT16 ? new HalfSums(k, grid.voxels())
-                    : new FloatSums(k, grid.voxels(), false, settings.patch().x()), 0);
-            return RunningArgmax.labels(grid, labelValues, classes, sums);
+            this.depth = Math.min(grid.nz(), settings.patch().z());
+            this.labelValues = labelValues;
+            int slab = depth * grid.ny() * grid.nx();
+            Sums sums = over(0, k -> mode == Stitching.FLOAT16 ? new HalfSums(k, slab)
+                    : new FloatSums(k, slab, false, settings.patch().x()), 0);
+            decideBelow(grid.nz(), sums);
+            return decided;
+        }
+
+        /** Decides the slices from {@link #decidedZ} up to {@code z} (no window left reaches them), clears them. */
+        private void decideBelow(int z, Sums sums) {
+            if (decided == null) {
+                decided = RunningArgmax.emptyLabels(grid, labelValues, classes);
+            }
+            int slice = grid.ny() * grid.nx();
+            for (; decidedZ < Math.min(z, grid.nz()); decidedZ++) {
+                int first = grid.index(0, 0, decidedZ);
+                int slot = slot(0, decidedZ);
+                RunningArgmax.decide(decided, labelValues, classes, sums, first, first + slice, first - slot);
+                sums.clear(slot, slot + slice);
+            }
+        }
+
+        /** Where the sums keep row y of slice z. */
+        private int slot(int y, int z) {
+            return ((z % depth) * grid.ny() + y) * grid.nx();
         }
 
         /** How many passes the stitching takes, once the class count is known. */
@@ -421,17 +482,24 @@ public final class SlidingWindow {
                                 (b * channels + c) * patchVoxels);
                     }
                 }
+                int values = count * channels * patchVoxels;
+                nativeInput.clear();
+                nativeInput.asFloatBuffer().put(input, 0, values);
+                nativeInput.limit(values * Float.BYTES);
                 try (NDManager batch = manager.newSubManager()) {
                     Shape shape = new Shape(count, channels, patch.z(), patch.y(), patch.x());
-                    NDArray patches = batch.create(FloatBuffer.wrap(input, 0, count * channels * patchVoxels),
-                            shape, DataType.FLOAT32);
+                    NDArray patches = batch.create(nativeInput, shape, DataType.FLOAT32);
                     NDArray probabilities = mirrored(patches, count, batch);
                     if (sums == null) {
                         sums = allocate.apply(Math.min(chunk, classes - first));
                     }
                     FloatBuffer p = probabilities.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
                     for (int b = 0; b < count; b++) {
-                        accumulate(p, b, first, boxes.get(start + b), sums);
+                        PatchBox box = boxes.get(start + b);
+                        if (labelValues != null) {
+                            decideBelow(box.z(), sums);
+                        }
+                        accumulate(p, b, first, box, sums);
                     }
                 }
                 int done = start + count;
@@ -480,7 +548,7 @@ public final class SlidingWindow {
                     for (int x = fromX, j = 0; x < toX; x++, j++) {
                         rowWeights[j] = weights[row + x] * scale * inverseX[x];
                     }
-                    sums.addRow(probabilities, offset + row, p.voxels(), grid.index(0, y, z), rowWeights, fromX,
+                    sums.addRow(probabilities, offset + row, p.voxels(), slot(y, z), rowWeights, fromX,
                             toX);
                 }
             }

@@ -13,15 +13,29 @@ class InferencePlannerTest {
     private static final long MB = 1L << 20;
     private static final PatchSize PATCH = PatchSize.cube(96);
 
+    /** Colin27's ch2better, whose labels are decided on the network's grid and moved back. */
     private static InferencePlanner.Job job(int classes) {
+        return job(classes, true);
+    }
+
+    /**
+     * Colin27's ch2better; {@code exact} false: resampled for the network, so every class is stitched over the whole
+     * volume and resampled back.
+     */
+    private static InferencePlanner.Job job(int classes, boolean exact) {
         NetworkConfig config = NetworkConfig.of(Architecture.UNET3D, 1, classes, List.of(16, 32, 64, 128, 256), 2,
                 PATCH);
-        long voxels = 301L * 370 * 316; // Colin27's ch2better
-        return new InferencePlanner.Job(config, 11_875_171, 1, classes, voxels, voxels, true, false);
+        long voxels = 301L * 370 * 316;
+        return new InferencePlanner.Job(config, 11_875_171, 1, classes, voxels, voxels, 316, exact, false);
     }
 
     private static InferencePlan plan(int classes, long heap, long nativeBytes, boolean shared, boolean gpu) {
-        return InferencePlanner.plan(job(classes), SlidingWindow.Settings.defaults(PATCH), true, true,
+        return plan(job(classes), heap, nativeBytes, shared, gpu);
+    }
+
+    private static InferencePlan plan(InferencePlanner.Job job, long heap, long nativeBytes, boolean shared,
+            boolean gpu) {
+        return InferencePlanner.plan(job, SlidingWindow.Settings.defaults(PATCH), true, true,
                 new InferencePlanner.Budget(heap, nativeBytes, shared), gpu);
     }
 
@@ -38,12 +52,14 @@ class InferencePlannerTest {
 
     @Test
     void lessHeapFallsBackToFloat16ThenToClassChunks() {
-        long voxels = job(20).preparedVoxels();
-        // besides the stitching, 6 bytes a voxel (prepared image, labels): float32 needs 86 bytes a voxel for 20
-        // classes, float16 46; class chunks of c classes 4c + 5 (their sums, a running argmax) + 6
-        InferencePlan half = plan(20, 70 * voxels, 64_000 * MB, false, false);
+        InferencePlanner.Job resampled = job(20, false);
+        long voxels = resampled.preparedVoxels();
+        // besides the sums, 11 bytes a voxel (prepared image, argmax classes, a class resampled back, labels) and
+        // about 4 of working overhead: float32 needs 95 bytes a voxel for 20 classes, float16 59 (its sums and one
+        // class out); class chunks of c classes 4c + 4 (a running argmax's best value) + 15
+        InferencePlan half = plan(resampled, 70 * voxels, 64_000 * MB, false, false);
         assertThat(half.window().stitching()).isEqualTo(Stitching.FLOAT16);
-        InferencePlan chunks = plan(20, 30 * voxels, 64_000 * MB, false, false);
+        InferencePlan chunks = plan(resampled, 30 * voxels, 64_000 * MB, false, false);
         assertThat(chunks.window().stitching()).isEqualTo(Stitching.CLASS_CHUNKS);
         assertThat(chunks.heapBytes()).isLessThanOrEqualTo(30 * voxels);
         assertThat(chunks.window().classChunk()).isBetween(1, 4);
@@ -54,11 +70,24 @@ class InferencePlannerTest {
         SlidingWindow.Settings oneAtATime = SlidingWindow.Settings.defaults(PATCH).withStitching(
                 Stitching.CLASS_CHUNKS, 1);
         InferencePlanner.Budget any = new InferencePlanner.Budget(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, false);
-        long three = InferencePlanner.estimate(job(3), oneAtATime, any).heapBytes();
-        long fifty = InferencePlanner.estimate(job(50), oneAtATime, any).heapBytes();
+        long three = InferencePlanner.estimate(job(3, false), oneAtATime, any).heapBytes();
+        long fifty = InferencePlanner.estimate(job(50, false), oneAtATime, any).heapBytes();
         assertThat(fifty).isEqualTo(three);
-        long float32 = InferencePlanner.estimate(job(50), SlidingWindow.Settings.defaults(PATCH), any).heapBytes();
+        long float32 = InferencePlanner.estimate(job(50, false), SlidingWindow.Settings.defaults(PATCH), any)
+                .heapBytes();
         assertThat(float32).isGreaterThan(5 * fifty);
+    }
+
+    @Test
+    void labelsDecidedAsTheWindowsGoKeepAWindowsDepthOfSums() {
+        InferencePlanner.Budget any = new InferencePlanner.Budget(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, false);
+        SlidingWindow.Settings float32 = SlidingWindow.Settings.defaults(PATCH);
+        long voxels = job(20).preparedVoxels();
+        long saved = InferencePlanner.estimate(job(20, false), float32, any).heapBytes()
+                - InferencePlanner.estimate(job(20), float32, any).heapBytes();
+        // 20 classes' float32 sums over 316 − 96 of ch2better's 316 slices, less what only resampling needs
+        long sums = 20 * 4 * (voxels / 316) * (316 - 96);
+        assertThat(saved).isBetween(sums, sums + 10 * voxels);
     }
 
     @Test

@@ -132,6 +132,26 @@ class StitchingTest {
         }
     }
 
+    /**
+     * The label path decides each slice once no window is left to reach it and keeps only a window's depth of sums:
+     * its labels are those of the whole volume's probabilities, for every batch size (batches that straddle rows of
+     * windows), in both precisions, and for a volume thinner than a window.
+     */
+    @ParameterizedTest
+    @CsvSource({"FLOAT32, 1, 30", "FLOAT32, 2, 30", "FLOAT32, 3, 30", "FLOAT16, 2, 30", "FLOAT32, 2, 11"})
+    void labelsDecidedSliceBySliceAreThoseOfTheWholeVolumesProbabilities(Stitching mode, int batch, int depth) {
+        Volume phantom = phantom();
+        Geometry g = Geometry.of(40, 36, depth, 1, 1, 1);
+        Volume image = new Volume(g, java.util.Arrays.copyOf(phantom.channel(0), g.voxels()));
+        SlidingWindow.Settings settings = new SlidingWindow.Settings(PATCH, 0.5, true, batch).withStitching(mode, 1);
+        int[] labelValues = {0, 3, 5, 7, 9};
+        int[] expected = SlidingWindow.labels(stitch(image, settings), g, labelValues).labels();
+        int[] decided = withManager(m -> new SlidingWindow(settings).labels(image, StitchingTest::classLogits, m,
+                Monitor.SILENT, labelValues)).labels();
+        assertThat(java.util.Arrays.stream(expected).distinct().count()).isGreaterThanOrEqualTo(CLASSES - 1);
+        assertThat(decided).isEqualTo(expected);
+    }
+
     @Test
     void float16KeepsVoxelsThatOnlyAWindowCornerCovers() {
         // 31 voxels along each axis with 16³ windows at overlap 0.5: the volume's corners lie in window corners,

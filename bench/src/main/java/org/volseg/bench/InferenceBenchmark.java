@@ -235,7 +235,7 @@ final class InferenceBenchmark {
                 CasePredictor predictor = new CasePredictor(model, CasePredictor.Options.fixed(window), Device.cpu());
                 InferencePlanner.Job job = new InferencePlanner.Job(config, parameters, 1, classes,
                         image.geometry().voxels(), image.geometry().voxels(), image.geometry().nz(), true,
-                        false);
+                        true, false);
                 InferencePlan plan = InferencePlanner.estimate(job, window, new InferencePlanner.Budget(Long.MAX_VALUE
                         / 4, Long.MAX_VALUE / 4, true));
                 System.gc();

@@ -1,6 +1,7 @@
 package org.volseg.core.sampling;
 
 import java.util.Arrays;
+import org.volseg.core.transforms.IntensityNormalization;
 import org.volseg.core.volume.Affine;
 import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
@@ -64,6 +65,15 @@ public final class Patches {
      * @param channel the source voxels on {@code grid}, x fastest
      */
     public static void copy(float[] channel, Geometry grid, PatchBox box, float padValue, float[] out, int offset) {
+        copy(channel, grid, box, padValue, out, offset, null);
+    }
+
+    /**
+     * As {@link #copy(float[], Geometry, PatchBox, float, float[], int)}, each voxel inside the grid mapped by
+     * {@code scaling} (null: as it is) and the padding left at {@code padValue}.
+     */
+    public static void copy(float[] channel, Geometry grid, PatchBox box, float padValue, float[] out, int offset,
+            IntensityNormalization.Scaling scaling) {
         if (channel.length != grid.voxels()) {
             throw new IllegalArgumentException(channel.length + " values for a grid of " + grid.voxels());
         }
@@ -88,6 +98,9 @@ public final class Patches {
                 int before = fromX - box.x();
                 Arrays.fill(out, start, start + before, padValue);
                 System.arraycopy(channel, grid.index(fromX, sy, sz), out, start + before, toX - fromX);
+                if (scaling != null) {
+                    scaling.applyInPlace(out, start + before, start + before + toX - fromX);
+                }
                 Arrays.fill(out, start + before + toX - fromX, start + size.x(), padValue);
             }
         }

@@ -30,6 +30,11 @@ public interface GeometricTransform {
     /** Whether applying it only copies voxels (no interpolation), so that {@code inverse()} undoes it bit for bit. */
     boolean exact();
 
+    /** Whether it changes nothing: the same grid, each voxel read from itself ({@code apply} still copies). */
+    default boolean isIdentity() {
+        return exact() && source().equals(target()) && targetToSourceVoxels().equals(Affine.identity());
+    }
+
     /** The image on {@link #target()}; images are read with this transform's interpolation, each channel alike. */
     Volume apply(Volume image);
 

@@ -1,6 +1,8 @@
 package org.volseg.core.transforms;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
 import org.volseg.core.volume.Geometry;
@@ -31,13 +33,59 @@ public final class IntensityNormalization {
     public record Statistics(double mean, double standardDeviation, long count) {
     }
 
+    /**
+     * One channel's normalisation as a map of each voxel's value: (value − mean) · scale, and 0 stays 0 where
+     * {@code zerosStay} (the non-zero z-score). Lets a caller normalise a window as it is cut instead of the image.
+     */
+    public record Scaling(double mean, double scale, boolean zerosStay) {
+
+        /** The z-score of {@code s} (0 and 1 where it counted no voxel), the standard deviation floored. */
+        static Scaling of(Statistics s, boolean zerosStay) {
+            double mean = Double.isNaN(s.mean()) ? 0 : s.mean();
+            double std = Double.isNaN(s.standardDeviation()) ? 1 : s.standardDeviation();
+            return new Scaling(mean, 1 / Math.max(std, MIN_STANDARD_DEVIATION), zerosStay);
+        }
+
+        public float apply(float value) {
+            return zerosStay && value == 0 ? 0f : (float) ((value - mean) * scale);
+        }
+
+        /** Maps {@code values[from]} … {@code values[to − 1]} in place. */
+        public void applyInPlace(float[] values, int from, int to) {
+            for (int i = from; i < to; i++) {
+                values[i] = apply(values[i]);
+            }
+        }
+    }
+
     /** Per channel: (value − mean) / std over the whole grid. */
     public static Volume zScore(Volume image) {
-        Volume out = emptyLike(image);
+        return scaled(image, zScoreScalings(image, false));
+    }
+
+    /**
+     * Per channel, the scaling of {@link #zScore(Volume)} ({@code nonZero} false) or of {@link #zScoreNonZero}
+     * (true), without applying it.
+     */
+    public static List<Scaling> zScoreScalings(Volume image, boolean nonZero) {
+        List<Scaling> scalings = new ArrayList<>();
         for (int c = 0; c < image.channelCount(); c++) {
             float[] in = image.channel(c);
-            Statistics s = statistics(image.geometry(), in, i -> true);
-            affine(image.geometry(), in, out.channel(c), s, i -> true);
+            scalings.add(Scaling.of(statistics(image.geometry(), in, nonZero ? i -> in[i] != 0 : i -> true),
+                    nonZero));
+        }
+        return scalings;
+    }
+
+    /** A new volume: each channel of {@code image} mapped by its scaling. */
+    public static Volume scaled(Volume image, List<Scaling> scalings) {
+        if (scalings.size() != image.channelCount()) {
+            throw new IllegalArgumentException(scalings.size() + " scalings for " + image.channelCount()
+                    + " channels");
+        }
+        Volume out = emptyLike(image);
+        for (int c = 0; c < image.channelCount(); c++) {
+            affine(image.geometry(), image.channel(c), out.channel(c), scalings.get(c), i -> true);
         }
         return out;
     }
@@ -53,7 +101,7 @@ public final class IntensityNormalization {
         for (int c = 0; c < image.channelCount(); c++) {
             float[] in = image.channel(c);
             Statistics s = statistics(image.geometry(), in, inMask);
-            affine(image.geometry(), in, out.channel(c), s, inMask);
+            affine(image.geometry(), in, out.channel(c), Scaling.of(s, false), inMask);
         }
         return out;
     }
@@ -63,20 +111,13 @@ public final class IntensityNormalization {
      * {@code NormalizeIntensity(nonzero=True, channel_wise=True)}).
      */
     public static Volume zScoreNonZero(Volume image) {
-        Volume out = emptyLike(image);
-        for (int c = 0; c < image.channelCount(); c++) {
-            float[] in = image.channel(c);
-            IntPredicate nonZero = i -> in[i] != 0;
-            Statistics s = statistics(image.geometry(), in, nonZero);
-            affine(image.geometry(), in, out.channel(c), s, nonZero);
-        }
-        return out;
+        return scaled(image, zScoreScalings(image, true));
     }
 
     /** Per channel: (value − mean) / max(std, 1e-8) with given statistics, for example a dataset's foreground's. */
     public static Volume zScore(Volume image, double mean, double standardDeviation) {
         Volume out = emptyLike(image);
-        Statistics s = new Statistics(mean, standardDeviation, 0);
+        Scaling s = Scaling.of(new Statistics(mean, standardDeviation, 0), false);
         for (int c = 0; c < image.channelCount(); c++) {
             affine(image.geometry(), image.channel(c), out.channel(c), s, i -> true);
         }
@@ -229,13 +270,10 @@ public final class IntensityNormalization {
     }
 
     /** to = (in − mean) / std where {@code inside}, else 0. */
-    private static void affine(Geometry grid, float[] in, float[] to, Statistics s, IntPredicate inside) {
-        double mean = Double.isNaN(s.mean()) ? 0 : s.mean();
-        double std = Double.isNaN(s.standardDeviation()) ? 1 : s.standardDeviation();
-        double scale = 1 / Math.max(std, MIN_STANDARD_DEVIATION);
+    private static void affine(Geometry grid, float[] in, float[] to, Scaling s, IntPredicate inside) {
         Slabs.forEachRange(grid, (z, from, end) -> {
             for (int i = from; i < end; i++) {
-                to[i] = inside.test(i) ? (float) ((in[i] - mean) * scale) : 0f;
+                to[i] = inside.test(i) ? s.apply(in[i]) : 0f;
             }
         });
     }

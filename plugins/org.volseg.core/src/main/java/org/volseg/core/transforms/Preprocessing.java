@@ -74,15 +74,22 @@ public record Preprocessing(String orientation, List<Double> spacing, Normalizat
     /**
      * An image ready for the network, and the change of grid that made it (its inverse undoes it).
      *
+     * @param image     on the network's grid; normalised unless {@code scalings} is not empty
      * @param crop      the crop it began with, or null when there was none
      * @param afterCrop the rest of the change (reorientation, resampling), from the cropped grid
+     * @param scalings  per channel, the normalisation still to apply to whatever is cut from {@code image}, or
+     *                  empty when it is applied (see {@link #prepareDeferringNormalization})
      */
     public record Prepared(Volume image, GeometricTransform transform, AxisAlignedTransform crop,
-            GeometricTransform afterCrop) {
+            GeometricTransform afterCrop, List<IntensityNormalization.Scaling> scalings) {
 
-        /** Without a crop. */
+        public Prepared {
+            scalings = List.copyOf(scalings);
+        }
+
+        /** Without a crop, normalised. */
         public Prepared(Volume image, GeometricTransform transform) {
-            this(image, transform, null, transform);
+            this(image, transform, null, transform, List.of());
         }
     }
 
@@ -108,14 +115,32 @@ public record Preprocessing(String orientation, List<Double> spacing, Normalizat
 
     /** The image on the planned grid, normalised. */
     public Prepared prepare(Volume image) {
+        Prepared onGrid = prepareDeferringNormalization(image);
+        return onGrid.scalings().isEmpty() ? onGrid : new Prepared(IntensityNormalization.scaled(onGrid.image(),
+                onGrid.scalings()), onGrid.transform(), onGrid.crop(), onGrid.afterCrop(), List.of());
+    }
+
+    /**
+     * The image on the planned grid with its normalisation computed but not applied ({@link Prepared#scalings}):
+     * for a caller that cuts windows and normalises each, so that no normalised copy of the whole image is made.
+     * The image may be {@code image} itself (when the grid does not change); it must not be modified.
+     */
+    public Prepared prepareDeferringNormalization(Volume image) {
         AxisAlignedTransform crop = crop(image);
-        if (crop == null) {
-            GeometricTransform transform = plan(image.geometry());
-            return new Prepared(normalize(transform.apply(image)), transform);
-        }
-        GeometricTransform afterCrop = plan(crop.target());
-        TransformChain whole = plan(TransformChain.startingAt(image.geometry()).then(crop));
-        return new Prepared(normalize(whole.apply(image)), whole, crop, afterCrop);
+        GeometricTransform afterCrop = crop == null ? plan(image.geometry()) : plan(crop.target());
+        GeometricTransform whole = crop == null ? afterCrop
+                : plan(TransformChain.startingAt(image.geometry()).then(crop));
+        Volume onGrid = whole.isIdentity() ? image : whole.apply(image);
+        return new Prepared(onGrid, whole, crop, afterCrop, scalings(onGrid));
+    }
+
+    /** Per channel, the normalisation of {@code image} as a map of values; empty for none. */
+    public List<IntensityNormalization.Scaling> scalings(Volume image) {
+        return switch (normalization) {
+            case NONE -> List.of();
+            case ZSCORE -> IntensityNormalization.zScoreScalings(image, false);
+            case ZSCORE_NONZERO -> IntensityNormalization.zScoreScalings(image, true);
+        };
     }
 
     /** Image and labels on the planned grid (labels by nearest voxel), the image normalised; the crop is the image's. */
@@ -128,11 +153,8 @@ public record Preprocessing(String orientation, List<Double> spacing, Normalizat
 
     /** Intensities normalised as {@link #normalization()} says. */
     public Volume normalize(Volume image) {
-        return switch (normalization) {
-            case NONE -> image;
-            case ZSCORE -> IntensityNormalization.zScore(image);
-            case ZSCORE_NONZERO -> IntensityNormalization.zScoreNonZero(image);
-        };
+        List<IntensityNormalization.Scaling> scalings = scalings(image);
+        return scalings.isEmpty() ? image : IntensityNormalization.scaled(image, scalings);
     }
 
     /** As a bundle manifest records it. */

@@ -37,6 +37,36 @@ class PreprocessingTest {
         assertThat(Preprocessing.defaults().plan(lps).exact()).isTrue();
     }
 
+    /**
+     * Deferred, the normalisation is what {@code prepare} applies, map by map; on an unchanged grid the image is the
+     * input itself (no copy), on a changed one it is moved but not normalised.
+     */
+    @Test
+    void deferredNormalisationIsTheSameScalingAndCopiesNothingOnTheSameGrid() {
+        Geometry ras = Geometry.of(12, 10, 8, 1, 1, 1);
+        Volume image = Volume.zeros(ras, 2);
+        for (int i = 0; i < ras.voxels(); i++) {
+            image.channel(0)[i] = 50 + i % 13;
+            image.channel(1)[i] = i % 5 == 0 ? 0 : -3 + i % 7;
+        }
+        for (Preprocessing p : List.of(Preprocessing.defaults(), new Preprocessing("LPS", List.of(),
+                Preprocessing.Normalization.ZSCORE_NONZERO), new Preprocessing(null, List.of(),
+                        Preprocessing.Normalization.NONE))) {
+            Preprocessing.Prepared applied = p.prepare(image);
+            Preprocessing.Prepared deferred = p.prepareDeferringNormalization(image);
+            assertThat(applied.scalings()).isEmpty();
+            assertThat(deferred.scalings()).hasSize(p.normalization() == Preprocessing.Normalization.NONE ? 0 : 2);
+            Volume normalised = deferred.scalings().isEmpty() ? deferred.image()
+                    : IntensityNormalization.scaled(deferred.image(), deferred.scalings());
+            for (int c = 0; c < 2; c++) {
+                assertThat(normalised.channel(c)).as(p + " channel " + c).isEqualTo(applied.image().channel(c));
+            }
+            boolean sameGrid = p.orientation() == null || p.orientation().equals("RAS");
+            assertThat(deferred.image() == image).as(p.toString()).isEqualTo(sameGrid);
+            assertThat(deferred.transform().isIdentity()).isEqualTo(sameGrid);
+        }
+    }
+
     @Test
     void aManifestRoundTripGivesTheSamePreprocessing() {
         for (Preprocessing p : List.of(Preprocessing.defaults(), Preprocessing.defaults().withSpacing(1.5),

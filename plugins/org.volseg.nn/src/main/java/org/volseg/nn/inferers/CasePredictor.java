@@ -184,7 +184,8 @@ public final class CasePredictor implements AutoCloseable {
             throw new IllegalArgumentException("the image has " + image.channelCount() + " channel(s); the model "
                     + "was trained on " + channels + " " + model.channelNames());
         }
-        Preprocessing.Prepared prepared = model.preprocessing().prepare(image);
+        // normalised window by window: no normalised copy of the image
+        Preprocessing.Prepared prepared = model.preprocessing().prepareDeferringNormalization(image);
         InferencePlan plan = plan(image.geometry(), prepared, maps != null);
         monitor.progress(0, "plan: " + plan.describe());
         try {
@@ -219,7 +220,7 @@ public final class CasePredictor implements AutoCloseable {
         return new InferencePlanner.Job(model.network(), model.parameters(), model.channelNames().size(),
                 model.labelValues().length, input.voxels(), prepared.image().geometry().voxels(),
                 prepared.image().geometry().nz(),
-                prepared.transform().exact(), maps);
+                prepared.transform().exact(), prepared.transform().isIdentity(), maps);
     }
 
     /** {@code e} as it is, or, when it is running out of memory, as one sentence with the plan and what to lower. */
@@ -245,13 +246,14 @@ public final class CasePredictor implements AutoCloseable {
         LabelMap labels;
         if (back.exact() && maps == null) {
             // the labels are decided on the network's grid and moved back
-            labels = back.apply(new SlidingWindow(window).labels(prepared.image(), model.predictor(), manager, monitor,
-                    model.labelValues()));
+            LabelMap decided = new SlidingWindow(window).labels(prepared.image(), prepared.scalings(),
+                    model.predictor(), manager, monitor, model.labelValues());
+            labels = back.isIdentity() ? decided : back.apply(decided);
         } else {
             // each class resampled back first (into a new array, the argmax's to keep), decided on the input's grid
             RunningArgmax argmax = new RunningArgmax(cropped.voxels(), maps == null);
-            new SlidingWindow(window).stitch(prepared.image(), model.predictor(), manager, monitor,
-                    (k, classes, p) -> {
+            new SlidingWindow(window).stitch(prepared.image(), prepared.scalings(), model.predictor(), manager,
+                    monitor, (k, classes, p) -> {
                         float[] onCropped = back.apply(new Volume(grid, p)).channel(0);
                         argmax.accept(k, classes, onCropped);
                         if (maps != null) {

@@ -71,10 +71,12 @@ public final class InferencePlanner {
      * @param preparedSlices  slices (z) of that grid
      * @param exact           whether preprocessing only moved voxels (the labels are then moved back; else each
      *                        class's probabilities are resampled back)
+     * @param identity        whether preprocessing left the grid as it is (then windows are cut from the input
+     *                        itself and the labels stay where they are decided: no copy of either)
      * @param probabilityMaps whether per-class probability maps are written too
      */
     public record Job(NetworkConfig network, long parameters, int channels, int classes, long inputVoxels,
-            long preparedVoxels, int preparedSlices, boolean exact, boolean probabilityMaps) {
+            long preparedVoxels, int preparedSlices, boolean exact, boolean identity, boolean probabilityMaps) {
     }
 
     private InferencePlanner() {
@@ -137,14 +139,15 @@ public final class InferencePlanner {
             case FLOAT16 -> k * summed * 2 + (direct ? 0 : vp * 4); // the sums, one class out
             case CLASS_CHUNKS -> Math.min(k, w.classChunk()) * vp * 4;
         };
-        long prepared = job.channels() * vp * 4;
+        long prepared = job.identity() ? 0 : job.channels() * vp * 4; // normalised window by window
         long batchInput = (long) w.batchSize() * job.channels() * w.patch().voxels() * 4;
         boolean argmaxOnInput = !job.exact() || job.probabilityMaps();
         // a running argmax: the class per voxel, and the best probability where class 0's array cannot serve as it
         boolean ownBest = w.stitching() == Stitching.CLASS_CHUNKS || job.probabilityMaps();
         long argmax = direct ? 0 : ((k > 256 ? 2 : 1) + (ownBest ? 4 : 0)) * (argmaxOnInput ? vin : vp);
         long backOnInput = argmaxOnInput && !job.exact() ? vin * 4 : 0; // one class resampled back at a time
-        long labels = 2 * vin * (k > 255 ? 2 : 1); // the label map, and its copy moved back or post-processed
+        // the label map, and its copy moved back
+        long labels = (job.identity() && direct ? 1 : 2) * vin * (k > 255 ? 2 : 1);
         long maps = job.probabilityMaps() ? vin * 4 : 0; // one class's file being encoded
         return stitching + prepared + batchInput + argmax + backOnInput + labels + maps + WORKING_OVERHEAD;
     }

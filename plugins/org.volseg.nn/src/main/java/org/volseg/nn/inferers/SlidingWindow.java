@@ -15,6 +15,7 @@ import java.util.Objects;
 import org.volseg.core.sampling.PatchBox;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.sampling.Patches;
+import org.volseg.core.transforms.IntensityNormalization;
 import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
@@ -183,8 +184,17 @@ public final class SlidingWindow {
      * @throws java.util.concurrent.CancellationException when the monitor cancels
      */
     public void stitch(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor, ClassSink sink) {
+        stitch(image, List.of(), predictor, manager, monitor, sink);
+    }
+
+    /**
+     * As {@link #stitch(Volume, PatchPredictor, NDManager, Monitor, ClassSink)}, each window's channel c normalised
+     * by {@code scalings.get(c)} as it is cut (none when empty): no normalised copy of the image is needed.
+     */
+    public void stitch(Volume image, List<IntensityNormalization.Scaling> scalings, PatchPredictor predictor,
+            NDManager manager, Monitor monitor, ClassSink sink) {
         Objects.requireNonNull(sink, "sink");
-        withoutGrad(image, predictor, manager, monitor, pass -> {
+        withoutGrad(image, scalings, predictor, manager, monitor, pass -> {
             pass.run(sink);
             return null;
         });
@@ -197,14 +207,24 @@ public final class SlidingWindow {
      */
     public LabelMap labels(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor,
             int[] labelValues) {
+        return labels(image, List.of(), predictor, manager, monitor, labelValues);
+    }
+
+    /** As {@link #labels(Volume, PatchPredictor, NDManager, Monitor, int[])}, windows normalised as they are cut. */
+    public LabelMap labels(Volume image, List<IntensityNormalization.Scaling> scalings, PatchPredictor predictor,
+            NDManager manager, Monitor monitor, int[] labelValues) {
         checkLabelValues(labelValues);
-        return withoutGrad(image, predictor, manager, monitor, pass -> pass.labels(labelValues));
+        return withoutGrad(image, scalings, predictor, manager, monitor, pass -> pass.labels(labelValues));
     }
 
     /** Runs a pass over {@code image} with gradient recording off (PyTorch's setting restored after). */
-    private <T> T withoutGrad(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor,
-            java.util.function.Function<Pass, T> work) {
+    private <T> T withoutGrad(Volume image, List<IntensityNormalization.Scaling> scalings, PatchPredictor predictor,
+            NDManager manager, Monitor monitor, java.util.function.Function<Pass, T> work) {
         Objects.requireNonNull(image, "image");
+        if (!scalings.isEmpty() && scalings.size() != image.channelCount()) {
+            throw new IllegalArgumentException(scalings.size() + " scalings for " + image.channelCount()
+                    + " channels");
+        }
         Objects.requireNonNull(predictor, "predictor");
         Objects.requireNonNull(manager, "manager");
         Objects.requireNonNull(monitor, "monitor");
@@ -214,7 +234,7 @@ public final class SlidingWindow {
             JniUtils.setGradMode(false);
         }
         try {
-            return work.apply(new Pass(image, predictor, manager, monitor));
+            return work.apply(new Pass(image, scalings, predictor, manager, monitor));
         } finally {
             if (pytorch) {
                 JniUtils.setGradMode(gradMode);
@@ -350,6 +370,8 @@ public final class SlidingWindow {
     /** One stitching of one image: the passes over the windows that the stitching mode needs. */
     private final class Pass {
         private final Volume image;
+        /** Per channel, the normalisation applied to each window as it is cut; empty for none. */
+        private final List<IntensityNormalization.Scaling> scalings;
         private final PatchPredictor predictor;
         private final NDManager manager;
         private final Monitor monitor;
@@ -381,8 +403,10 @@ public final class SlidingWindow {
         private int[] labelValues;
         private int decidedZ;
 
-        Pass(Volume image, PatchPredictor predictor, NDManager manager, Monitor monitor) {
+        Pass(Volume image, List<IntensityNormalization.Scaling> scalings, PatchPredictor predictor,
+                NDManager manager, Monitor monitor) {
             this.image = image;
+            this.scalings = scalings;
             this.predictor = predictor;
             this.manager = manager;
             this.monitor = monitor;
@@ -479,7 +503,7 @@ public final class SlidingWindow {
                 for (int b = 0; b < count; b++) {
                     for (int c = 0; c < channels; c++) {
                         Patches.copy(image.channel(c), grid, boxes.get(start + b), 0f, input,
-                                (b * channels + c) * patchVoxels);
+                                (b * channels + c) * patchVoxels, scalings.isEmpty() ? null : scalings.get(c));
                     }
                 }
                 int values = count * channels * patchVoxels;

@@ -26,7 +26,7 @@ class InferencePlannerTest {
         NetworkConfig config = NetworkConfig.of(Architecture.UNET3D, 1, classes, List.of(16, 32, 64, 128, 256), 2,
                 PATCH);
         long voxels = 301L * 370 * 316;
-        return new InferencePlanner.Job(config, 11_875_171, 1, classes, voxels, voxels, 316, exact, false);
+        return new InferencePlanner.Job(config, 11_875_171, 1, classes, voxels, voxels, 316, exact, false, false);
     }
 
     private static InferencePlan plan(int classes, long heap, long nativeBytes, boolean shared, boolean gpu) {

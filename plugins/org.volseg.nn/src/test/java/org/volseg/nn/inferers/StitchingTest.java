@@ -152,6 +152,37 @@ class StitchingTest {
         assertThat(decided).isEqualTo(expected);
     }
 
+    /**
+     * Windows normalised as they are cut give the labels of the normalised image, padding included (a volume
+     * thinner than a window: the padding stays 0, as in the normalised image's windows).
+     */
+    @ParameterizedTest
+    @CsvSource({"30", "11"})
+    void windowsNormalisedAsTheyAreCutGiveTheNormalisedImagesLabels(int depth) {
+        Volume phantom = phantom();
+        Geometry g = Geometry.of(40, 36, depth, 1, 1, 1);
+        float[] raw = java.util.Arrays.copyOf(phantom.channel(0), g.voxels());
+        for (int i = 0; i < raw.length; i++) {
+            raw[i] = raw[i] * 40 + 300; // an MR-like range, which the logits would not survive unnormalised
+        }
+        Volume image = new Volume(g, raw);
+        // a scaling that maps the raw values back to about the phantom's, so the classes stay apart
+        List<org.volseg.core.transforms.IntensityNormalization.Scaling> scalings = List.of(
+                new org.volseg.core.transforms.IntensityNormalization.Scaling(300, 1 / 40.0, false));
+        Volume normalised = org.volseg.core.transforms.IntensityNormalization.scaled(image, scalings);
+        SlidingWindow.Settings settings = base();
+        int[] labelValues = {0, 1, 2, 3, 4};
+        int[] expected = withManager(m -> new SlidingWindow(settings).labels(normalised, StitchingTest::classLogits,
+                m, Monitor.SILENT, labelValues)).labels();
+        int[] cut = withManager(m -> new SlidingWindow(settings).labels(image, scalings, StitchingTest::classLogits,
+                m, Monitor.SILENT, labelValues)).labels();
+        assertThat(java.util.Arrays.stream(expected).distinct().count()).isGreaterThanOrEqualTo(CLASSES - 1);
+        assertThat(cut).isEqualTo(expected);
+        assertThatThrownBy(() -> withManager(m -> new SlidingWindow(settings).labels(image, List.of(scalings.get(0),
+                scalings.get(0)), StitchingTest::classLogits, m, Monitor.SILENT, labelValues)))
+                .hasMessage("2 scalings for 1 channels");
+    }
+
     @Test
     void float16KeepsVoxelsThatOnlyAWindowCornerCovers() {
         // 31 voxels along each axis with 16³ windows at overlap 0.5: the volume's corners lie in window corners,

@@ -21,10 +21,11 @@ public final class InferencePlanner {
 
     /**
      * What a prediction costs besides its arrays: short-lived garbage the JVM holds until it collects (DJL's array
-     * wrappers, per-window buffers) and the allocators' caches. Measured with `bench inference` as the peak left
-     * over above the arrays, 70 to 190 MB in runs of 1 to 35 minutes.
+     * wrappers) and the allocators' caches. Fitted with MONAI's UNet configuration on ch2 and ch2better at one and
+     * two windows per batch (bench/README.md): about 16 MB with a 64 MB young generation, so 32. It was 128 MB
+     * while every batch's input was a new direct buffer that only a collection freed.
      */
-    static final long WORKING_OVERHEAD = 128L << 20;
+    static final long WORKING_OVERHEAD = 32L << 20;
 
     /** The share of the free memory the planner leaves to everything else. */
     static final double MARGIN = 0.1;
@@ -186,8 +187,9 @@ public final class InferencePlanner {
         }
         if (strided) {
             // it closes its intermediates as it goes: at full resolution only the class maps of the last transposed
-            // convolution and its refinement live; fitted to MONAI's configuration on ch2better (bench/README.md)
-            return 10 + 3.0 * config.classes() + 4 * maps * config.blocksPerLevel();
+            // convolution and its refinement live; fitted to MONAI's configuration on ch2 and ch2better at one and
+            // two windows per batch (about 60 MB a 96³ window with its outputs; bench/README.md)
+            return 2 + config.classes() + maps * config.blocksPerLevel();
         }
         // an inverted residual holds its expanded maps (4× the width) three times where a block holds its own
         // about three times: an estimate from the tensors a block keeps, not fitted like the U-Net's

@@ -20,6 +20,7 @@ import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
+import org.volseg.nn.engines.Optimizer;
 import org.volseg.nn.engines.Trainer;
 import org.volseg.nn.engines.TrainingCase;
 import org.volseg.nn.engines.TrainingSettings;
@@ -45,6 +46,12 @@ final class BrainBenchmark {
     private static final List<Integer> WIDTHS = java.util.Arrays.stream(System.getProperty("volseg.bench.widths",
             "16,32,64,128").split(",")).map(String::trim).map(Integer::valueOf).toList();
     private static final int[] LABELS = {0, 1};
+    /** The optimizer and its learning rate ({@code -Dvolseg.bench.optimizer=ADAM -Dvolseg.bench.lr=0.003}). */
+    private static final String OPTIMIZER = System.getProperty("volseg.bench.optimizer");
+    private static final String LEARNING_RATE = System.getProperty("volseg.bench.lr");
+    /** Whether UNet3d, the reference, is trained too ({@code -Dvolseg.bench.reference=false} leaves it out). */
+    private static final boolean REFERENCE = Boolean.parseBoolean(System.getProperty("volseg.bench.reference",
+            "true"));
     /** The predictor's post-processing a brain mask wants: one connected brain, no holes. */
     private static final PostProcessing CLEAN_UP = new PostProcessing(true, 0, true);
 
@@ -65,11 +72,18 @@ final class BrainBenchmark {
         PatchSize patch = PatchSize.cube(PATCH);
         TrainingSettings settings = TrainingSettings.defaults().withPatch(patch).withEpochs(EPOCHS)
                 .withStepsPerEpoch(STEPS).withValidation(Math.max(1, EPOCHS / 2), 0.25, 0).withSeed(7);
+        if (OPTIMIZER != null || LEARNING_RATE != null) {
+            settings = settings.withOptimizer(OPTIMIZER == null ? settings.optimizer()
+                    : Optimizer.Kind.valueOf(OPTIMIZER), LEARNING_RATE == null ? settings.learningRate()
+                            : Double.parseDouble(LEARNING_RATE), settings.weightDecay());
+        }
+        TrainingSettings chosen = settings;
         Box rightAtInput = Colin27.hemispheres(image.geometry())[1];
         LabelMap reference = Cropping.crop(mask.geometry(), rightAtInput).apply(mask);
         Map<Architecture, double[]> outcomes = new LinkedHashMap<>();
         Path dir = Files.createTempDirectory("volseg-bench-brain");
-        for (Architecture a : LearningBenchmark.architectures()) {
+        for (Architecture a : LearningBenchmark.architectures().stream()
+                .filter(a -> REFERENCE || a != Architecture.UNET3D).toList()) {
             NetworkConfig config = new NetworkConfig(a, 1, 2, WIDTHS, 2, NetworkConfig.Norm.INSTANCE,
                     NetworkConfig.Activation.LEAKY_RELU, false, patch);
             long t0 = System.nanoTime();
@@ -77,7 +91,7 @@ final class BrainBenchmark {
             double validation = DjlContext.call(() -> {
                 try (NDManager m = NDManager.newBaseManager()) {
                     Network net = Network.build(config, m, 7);
-                    var result = new Trainer().train(net, left, right, LABELS, settings, null, Monitor.SILENT,
+                    var result = new Trainer().train(net, left, right, LABELS, chosen, null, Monitor.SILENT,
                             r -> System.err.printf("  %s epoch %d: loss %.3f, Dice %.3f, %.0f s%n", a, r.epoch(),
                                     r.trainLoss(), r.meanDice(), r.seconds()));
                     NetworkBundle.write(bundle, net, new NetworkBundle.Description(List.of("T1"),
@@ -126,7 +140,7 @@ final class BrainBenchmark {
             table.row(name + " bundle Dice at 1 mm, largest component, holes filled", "", o[4], "target", 0.9,
                     "≥ 1.00×");
             table.row(name + " HD95 at 1 mm, largest component, holes filled", "mm", o[5], "without", o[2], "");
-            if (e.getKey() != Architecture.UNET3D) {
+            if (e.getKey() != Architecture.UNET3D && unet != null) {
                 table.row(name + " bundle Dice at 1 mm", "", o[1], "UNet3d", unet[1], "≥ UNet3d − 0.03");
                 table.row(name + " HD95 at 1 mm", "mm", o[2], "UNet3d", unet[2], "");
                 table.row(name + " training time", "s", o[3], "UNet3d", unet[3], "");

@@ -120,7 +120,7 @@ public final class InferencePlanner {
     /** The memory {@code window} takes for {@code job}, and whether that fits {@code budget}. */
     public static InferencePlan estimate(Job job, SlidingWindow.Settings window, Budget budget) {
         long heap = heapBytes(job, window);
-        long nativeBytes = nativeBytes(job, window);
+        long nativeBytes = nativeBytes(job, window, budget.shared());
         boolean fits = heap <= budget.heapBytes() && (budget.shared() ? heap + nativeBytes <= budget.nativeBytes()
                 : nativeBytes <= budget.nativeBytes());
         return new InferencePlan(window, heap, nativeBytes, fits, budget);
@@ -153,13 +153,20 @@ public final class InferencePlanner {
         return stitching + prepared + batchInput + argmax + backOnInput + labels + maps + WORKING_OVERHEAD;
     }
 
-    static long nativeBytes(Job job, SlidingWindow.Settings w) {
+    /** {@code cpu}: the budget's RAM is the device's (a CPU run). */
+    static long nativeBytes(Job job, SlidingWindow.Settings w, boolean cpu) {
         long windowVoxels = w.patch().voxels();
         double perVoxel = job.network() != null ? activationFloatsPerVoxel(job.network()) : UNKNOWN_FLOATS_PER_VOXEL;
         // logits, their softmax, the flipped copies and the running sum over flips
         double outputs = job.classes() * (w.mirroring().count() > 1 ? 4 : 2) + job.channels();
-        return job.parameters() * 4 + (long) (w.batchSize() * windowVoxels * (perVoxel + outputs) * 4);
+        // PyTorch runs every CPU convolution of a batch of 2+ through oneDNN, whose blocked layouts (channels in
+        // blocks of 16) cost more: about 6 floats a voxel, fitted to MONAI's UNet at batch 2 (bench/README.md)
+        double oneDnn = cpu && w.batchSize() > 1 ? ONEDNN_BATCH_FLOATS_PER_VOXEL : 0;
+        return job.parameters() * 4 + (long) (w.batchSize() * windowVoxels * (perVoxel + outputs + oneDnn) * 4);
     }
+
+    /** See {@link #nativeBytes}. */
+    static final double ONEDNN_BATCH_FLOATS_PER_VOXEL = 6;
 
     /** For networks the planner knows nothing of (TorchScript): about a 4-level residual U-Net's of width 16. */
     static final double UNKNOWN_FLOATS_PER_VOXEL = 250;

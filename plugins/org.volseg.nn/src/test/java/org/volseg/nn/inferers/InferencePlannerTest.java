@@ -92,11 +92,23 @@ class InferencePlannerTest {
 
     @Test
     void theGpuBatchIsTheLargestThatFitsTheDevice() {
-        long perWindow = InferencePlanner.nativeBytes(job(3), SlidingWindow.Settings.defaults(PATCH))
+        long perWindow = InferencePlanner.nativeBytes(job(3), SlidingWindow.Settings.defaults(PATCH), false)
                 - 11_875_171L * 4;
         InferencePlan two = plan(3, 64_000 * MB, 11_875_171L * 4 + perWindow * 5 / 2, false, true);
         assertThat(two.window().batchSize()).isEqualTo(2);
         assertThat(two.fits()).isTrue();
+    }
+
+    @Test
+    void aCpuBatchOfTwoOrMoreCostsOneDnnsLayoutsBesideItsWindows() {
+        SlidingWindow.Settings one = SlidingWindow.Settings.defaults(PATCH);
+        SlidingWindow.Settings two = one.withBatchSize(2);
+        long parameters = 11_875_171L * 4;
+        long gpuWindow = InferencePlanner.nativeBytes(job(3), one, false) - parameters;
+        assertThat(InferencePlanner.nativeBytes(job(3), two, false) - parameters).isEqualTo(2 * gpuWindow);
+        assertThat(InferencePlanner.nativeBytes(job(3), one, true) - parameters).isEqualTo(gpuWindow);
+        assertThat(InferencePlanner.nativeBytes(job(3), two, true) - parameters).isEqualTo(2 * gpuWindow + 2
+                * (long) (PATCH.voxels() * InferencePlanner.ONEDNN_BATCH_FLOATS_PER_VOXEL * 4));
     }
 
     @Test
@@ -114,8 +126,8 @@ class InferencePlannerTest {
         SlidingWindow.Settings plain = SlidingWindow.Settings.defaults(PATCH);
         SlidingWindow.Settings flipped = new SlidingWindow.Settings(PATCH, 0.5, true, 1, Mirroring.ALL,
                 Stitching.FLOAT32, 1);
-        assertThat(InferencePlanner.nativeBytes(job(3), flipped)).isGreaterThan(InferencePlanner.nativeBytes(job(3),
-                plain));
+        assertThat(InferencePlanner.nativeBytes(job(3), flipped, true)).isGreaterThan(InferencePlanner.nativeBytes(
+                job(3), plain, true));
         assertThat(InferencePlanner.estimate(job(3), flipped, new InferencePlanner.Budget(1L << 40, 1L << 40, true))
                 .describe()).contains("8 flips");
     }

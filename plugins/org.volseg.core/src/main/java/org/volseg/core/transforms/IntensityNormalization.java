@@ -79,15 +79,20 @@ public final class IntensityNormalization {
 
     /** A new volume: each channel of {@code image} mapped by its scaling. */
     public static Volume scaled(Volume image, List<Scaling> scalings) {
-        if (scalings.size() != image.channelCount()) {
-            throw new IllegalArgumentException(scalings.size() + " scalings for " + image.channelCount()
-                    + " channels");
-        }
+        requireOnePerChannel(scalings, image);
         Volume out = emptyLike(image);
         for (int c = 0; c < image.channelCount(); c++) {
             affine(image.geometry(), image.channel(c), out.channel(c), scalings.get(c), i -> true);
         }
         return out;
+    }
+
+    /** Checks that {@code scalings} hold one scaling per channel of {@code image}. */
+    public static void requireOnePerChannel(List<Scaling> scalings, Volume image) {
+        if (scalings.size() != image.channelCount()) {
+            throw new IllegalArgumentException(scalings.size() + " scalings for " + image.channelCount()
+                    + " channels");
+        }
     }
 
     /**

@@ -142,6 +142,8 @@ public final class InferencePlanner {
         };
         long prepared = job.identity() ? 0 : job.channels() * vp * 4; // normalised window by window
         long batchInput = (long) w.batchSize() * job.channels() * w.patch().voxels() * 4;
+        // the batch's probabilities of the classes a pass sums, summed over the flips
+        long batchProbabilities = (long) w.batchSize() * Math.min(k, chunkOf(w)) * w.patch().voxels() * 4;
         boolean argmaxOnInput = !job.exact() || job.probabilityMaps();
         // a running argmax: the class per voxel, and the best probability where class 0's array cannot serve as it
         boolean ownBest = w.stitching() == Stitching.CLASS_CHUNKS || job.probabilityMaps();
@@ -150,19 +152,26 @@ public final class InferencePlanner {
         // the label map, and its copy moved back
         long labels = (job.identity() && direct ? 1 : 2) * vin * (k > 255 ? 2 : 1);
         long maps = job.probabilityMaps() ? vin * 4 : 0; // one class's file being encoded
-        return stitching + prepared + batchInput + argmax + backOnInput + labels + maps + WORKING_OVERHEAD;
+        return stitching + prepared + batchInput + batchProbabilities + argmax + backOnInput + labels + maps + WORKING_OVERHEAD;
+    }
+
+    /** Classes per pass. */
+    private static int chunkOf(SlidingWindow.Settings w) {
+        return w.stitching() == Stitching.CLASS_CHUNKS ? w.classChunk() : Integer.MAX_VALUE;
     }
 
     /** {@code cpu}: the budget's RAM is the device's (a CPU run). */
     static long nativeBytes(Job job, SlidingWindow.Settings w, boolean cpu) {
         long windowVoxels = w.patch().voxels();
         double perVoxel = job.network() != null ? activationFloatsPerVoxel(job.network()) : UNKNOWN_FLOATS_PER_VOXEL;
-        // logits, their softmax, the flipped copies and the running sum over flips
-        double outputs = job.classes() * (w.mirroring().count() > 1 ? 4 : 2) + job.channels();
+        // the logits of one flip at a time, the input and its flipped copy
+        double outputs = job.classes() + job.channels() * (w.mirroring().count() > 1 ? 2 : 1);
+        // the softmax's slabs: the logits' slab made contiguous, its softmax and that flipped back
+        long slabs = 3 * Math.min(SlidingWindow.SLAB_BYTES, (long) w.batchSize() * job.classes() * windowVoxels * 4);
         // PyTorch runs every CPU convolution of a batch of 2+ through oneDNN, whose blocked layouts (channels in
         // blocks of 16) cost more: about 6 floats a voxel, fitted to MONAI's UNet at batch 2 (bench/README.md)
         double oneDnn = cpu && w.batchSize() > 1 ? ONEDNN_BATCH_FLOATS_PER_VOXEL : 0;
-        return job.parameters() * 4 + (long) (w.batchSize() * windowVoxels * (perVoxel + outputs + oneDnn) * 4);
+        return job.parameters() * 4 + slabs + (long) (w.batchSize() * windowVoxels * (perVoxel + outputs + oneDnn) * 4);
     }
 
     /** See {@link #nativeBytes}. */

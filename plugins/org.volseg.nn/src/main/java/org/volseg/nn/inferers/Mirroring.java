@@ -15,6 +15,9 @@ import java.util.TreeSet;
  */
 public record Mirroring(List<Integer> flips) {
 
+    /** The mask bit of the z axis. */
+    static final int Z = 1 << 2;
+
     /** Only the window as it is: no augmentation. */
     public static final Mirroring NONE = new Mirroring(List.of(0));
 

@@ -2,6 +2,7 @@ package org.volseg.nn.inferers;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
@@ -39,6 +40,12 @@ public final class SlidingWindow {
 
     /** nnU-Net's Gaussian sigma as a fraction of the patch edge. */
     static final double SIGMA_SCALE = 1.0 / 8;
+
+    /**
+     * The most a softmax slab takes: well under the 32 MB above which glibc's malloc maps every allocation afresh
+     * (and the kernel zeroes it page by page) instead of reusing freed memory.
+     */
+    static final long SLAB_BYTES = 4L << 20;
 
     /**
      * How windows are placed, predicted, blended and stitched.
@@ -105,11 +112,18 @@ public final class SlidingWindow {
     }
 
     private final Settings settings;
+    private final long slabBytes;
     private final float[] weights;
 
     public SlidingWindow(Settings settings) {
+        this(settings, SLAB_BYTES);
+    }
+
+    /** With softmax slabs of at most {@code slabBytes} (at least one slice each): tests cut windows finer. */
+    SlidingWindow(Settings settings, long slabBytes) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.weights = importanceMap(settings.patch(), settings.gaussian());
+        this.slabBytes = slabBytes;
     }
 
     public Settings settings() {
@@ -221,9 +235,8 @@ public final class SlidingWindow {
     private <T> T withoutGrad(Volume image, List<IntensityNormalization.Scaling> scalings, PatchPredictor predictor,
             NDManager manager, Monitor monitor, java.util.function.Function<Pass, T> work) {
         Objects.requireNonNull(image, "image");
-        if (!scalings.isEmpty() && scalings.size() != image.channelCount()) {
-            throw new IllegalArgumentException(scalings.size() + " scalings for " + image.channelCount()
-                    + " channels");
+        if (!scalings.isEmpty()) {
+            IntensityNormalization.requireOnePerChannel(scalings, image);
         }
         Objects.requireNonNull(predictor, "predictor");
         Objects.requireNonNull(manager, "manager");
@@ -249,8 +262,7 @@ public final class SlidingWindow {
          * Adds one row of a window: class k's value at voxel target + x is {@code probabilities[offset + k · stride
          * + x]}, weighted by {@code weights[x − fromX]} (the voxel's share of its total weight).
          */
-        void addRow(FloatBuffer probabilities, int offset, int stride, int target, float[] weights, int fromX,
-                int toX);
+        void addRow(float[] probabilities, int offset, int stride, int target, float[] weights, int fromX, int toX);
 
         /** Class k's blended probabilities as floats; its sums are released. */
         float[] take(int k);
@@ -267,14 +279,11 @@ public final class SlidingWindow {
     private static final class FloatSums implements Sums {
         private final float[][] sums;
         private final boolean reusable;
-        /** One row of one class, read from the native buffer in bulk (element reads are bounds-checked). */
-        private final float[] rowValues;
         private int active;
 
-        FloatSums(int classes, int voxels, boolean reusable, int rowLength) {
+        FloatSums(int classes, int voxels, boolean reusable) {
             this.sums = new float[classes][voxels];
             this.reusable = reusable;
-            this.rowValues = new float[rowLength];
             this.active = classes;
         }
 
@@ -288,13 +297,12 @@ public final class SlidingWindow {
         }
 
         @Override
-        public void addRow(FloatBuffer p, int offset, int stride, int target, float[] weights, int fromX, int toX) {
+        public void addRow(float[] p, int offset, int stride, int target, float[] weights, int fromX, int toX) {
             int n = toX - fromX;
             for (int k = 0; k < active; k++) {
                 float[] sum = sums[k];
-                p.get(offset + k * stride + fromX, rowValues, 0, n);
-                for (int j = 0, i = target + fromX; j < n; j++, i++) {
-                    sum[i] += rowValues[j] * weights[j];
+                for (int j = 0, i = target + fromX, from = offset + k * stride + fromX; j < n; j++, i++) {
+                    sum[i] += p[from + j] * weights[j];
                 }
             }
         }
@@ -333,11 +341,11 @@ public final class SlidingWindow {
         }
 
         @Override
-        public void addRow(FloatBuffer p, int offset, int stride, int target, float[] weights, int fromX, int toX) {
+        public void addRow(float[] p, int offset, int stride, int target, float[] weights, int fromX, int toX) {
             for (int x = fromX, j = 0; x < toX; x++, j++) {
                 int i = target + x;
                 for (int k = 0; k < means.length; k++) {
-                    means[k][i] = Half.fromFloat(Half.toFloat(means[k][i]) + p.get(offset + k * stride + x)
+                    means[k][i] = Half.fromFloat(Half.toFloat(means[k][i]) + p[offset + k * stride + x]
                             * weights[j]);
                 }
             }
@@ -390,6 +398,10 @@ public final class SlidingWindow {
         private final float[] rowWeights;
         /** Classes per pass: all of them but in class-chunk stitching. */
         private final int chunk;
+        /** A batch's probabilities of the classes a pass sums, summed over the flips; allocated once K is known. */
+        private float[] windowProbabilities;
+        /** One slab's values of one class when flips are added up. */
+        private float[] slabValues;
         private int classes = -1;
         /**
          * Slices (z) the sums hold, slice z at z mod depth: every slice, or, when the labels are decided from the
@@ -433,11 +445,11 @@ public final class SlidingWindow {
                 if (mode == Stitching.FLOAT16) {
                     sums = over(first, k -> new HalfSums(k, grid.voxels()), passIndex);
                 } else if (mode == Stitching.FLOAT32) {
-                    sums = over(first, k -> new FloatSums(k, grid.voxels(), false, settings.patch().x()), passIndex);
+                    sums = over(first, k -> new FloatSums(k, grid.voxels(), false), passIndex);
                 } else {
                     FloatSums previous = reused;
-                    sums = over(first, k -> previous == null ? new FloatSums(k, grid.voxels(), true,
-                            settings.patch().x()) : previous.reset(k), passIndex);
+                    sums = over(first, k -> previous == null ? new FloatSums(k, grid.voxels(), true)
+                            : previous.reset(k), passIndex);
                     reused = (FloatSums) sums;
                 }
                 int count = Math.min(chunk, classes - first);
@@ -461,7 +473,7 @@ public final class SlidingWindow {
             this.labelValues = labelValues;
             int slab = depth * grid.ny() * grid.nx();
             Sums sums = over(0, k -> mode == Stitching.FLOAT16 ? new HalfSums(k, slab)
-                    : new FloatSums(k, slab, false, settings.patch().x()), 0);
+                    : new FloatSums(k, slab, false), 0);
             decideBelow(grid.nz(), sums);
             return decided;
         }
@@ -513,17 +525,17 @@ public final class SlidingWindow {
                 try (NDManager batch = manager.newSubManager()) {
                     Shape shape = new Shape(count, channels, patch.z(), patch.y(), patch.x());
                     NDArray patches = batch.create(nativeInput, shape, DataType.FLOAT32);
-                    NDArray probabilities = mirrored(patches, count, batch);
+                    float[] p = probabilities(patches, count, first, batch);
+                    int held = Math.min(chunk, classes - first);
                     if (sums == null) {
-                        sums = allocate.apply(Math.min(chunk, classes - first));
+                        sums = allocate.apply(held);
                     }
-                    FloatBuffer p = probabilities.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
                     for (int b = 0; b < count; b++) {
                         PatchBox box = boxes.get(start + b);
                         if (labelValues != null) {
                             decideBelow(box.z(), sums);
                         }
-                        accumulate(p, b, first, box, sums);
+                        accumulate(p, b * held, box, sums);
                     }
                 }
                 int done = start + count;
@@ -533,34 +545,87 @@ public final class SlidingWindow {
             return sums;
         }
 
-        /** Softmax probabilities of a batch, averaged over the flips (each flipped back), as float32. */
-        private NDArray mirrored(NDArray patches, int count, NDManager batch) {
-            NDArray sum = null;
+        /**
+         * The softmax probabilities of classes {@code first} … {@code first + held − 1} of a batch, summed over the
+         * flips (each flipped back), in {@link #windowProbabilities} (window, class, z, y, x). The softmax runs slab
+         * by slab along z: one tensor of a window's probabilities of many classes (52 MB for 50 classes of a 64³
+         * window) would come from the C library's mmap afresh every window and be faulted in page by page, which
+         * cost more than the softmax itself; slabs of at most {@link #SLAB_BYTES} are reused by the allocator.
+         */
+        private float[] probabilities(NDArray patches, int count, int first, NDManager batch) {
+            PatchSize patch = settings.patch();
+            int area = patch.y() * patch.x();
+            int depthOfPatch = patch.z();
+            boolean firstFlip = true;
             for (int mask : settings.mirroring().flips()) {
-                int[] axes = Mirroring.arrayAxes(mask);
-                NDArray in = mask == 0 ? patches : owned(patches.flip(axes), batch);
-                NDArray logits = predictor.logits(in);
-                int k = classesOf(logits, count, settings.patch());
-                if (classes < 0) {
-                    classes = k;
-                } else if (k != classes) {
-                    throw new IllegalStateException("the predictor returned " + k + " classes, earlier " + classes);
+                try (NDManager flip = batch.newSubManager()) {
+                    int[] axes = Mirroring.arrayAxes(mask);
+                    NDArray in = mask == 0 ? patches : owned(patches.flip(axes), flip);
+                    NDArray logits = owned(predictor.logits(in), flip);
+                    int k = classesOf(logits, count, patch);
+                    if (classes < 0) {
+                        classes = k;
+                    } else if (k != classes) {
+                        throw new IllegalStateException("the predictor returned " + k + " classes, earlier " + classes);
+                    }
+                    int held = Math.min(chunk, classes - first);
+                    int slab = Math.max(1, (int) Math.min(depthOfPatch, slabBytes / ((long) count * classes * area
+                            * Float.BYTES)));
+                    if (windowProbabilities == null) {
+                        // the first pass holds the most classes; the first batch the most windows
+                        windowProbabilities = new float[Math.multiplyExact(count * held, patch.voxels())];
+                    }
+                    boolean zFlipped = (mask & Mirroring.Z) != 0;
+                    for (int z0 = 0; z0 < depthOfPatch; z0 += slab) {
+                        int z1 = Math.min(depthOfPatch, z0 + slab);
+                        int from = zFlipped ? depthOfPatch - z1 : z0;
+                        try (NDManager part = flip.newSubManager()) {
+                            NDArray slice = owned(logits.get(new NDIndex(":, :, {}:{}", from, from + z1 - z0)), part);
+                            if (slice.getDataType() != DataType.FLOAT32) {
+                                slice = owned(slice.toType(DataType.FLOAT32, false), part);
+                            }
+                            NDArray p = owned(slice.softmax(1), part);
+                            if (mask != 0) {
+                                p = owned(p.flip(axes), part); // within the slab; the slab itself sits at z0
+                            }
+                            FloatBuffer values = p.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+                            int length = (z1 - z0) * area;
+                            for (int b = 0; b < count; b++) {
+                                for (int c = 0; c < held; c++) {
+                                    int source = (b * classes + first + c) * length;
+                                    int target = ((b * held + c) * depthOfPatch + z0) * area;
+                                    if (firstFlip) {
+                                        values.get(source, windowProbabilities, target, length);
+                                    } else {
+                                        addTo(values, source, target, length);
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-                NDArray asFloat = logits.getDataType() == DataType.FLOAT32 ? logits
-                        : owned(logits.toType(DataType.FLOAT32, false), batch);
-                NDArray p = owned(asFloat.softmax(1), batch);
-                if (mask != 0) {
-                    p = owned(p.flip(axes), batch);
-                }
-                sum = sum == null ? p : owned(sum.add(p), batch);
+                firstFlip = false;
             }
-            int flips = settings.mirroring().count();
-            return flips == 1 ? sum : owned(sum.div(flips), batch);
+            return windowProbabilities;
         }
 
-        /** Adds window b's probabilities of the classes from {@code first} on that {@code sums} holds, inside the grid. */
-        private void accumulate(FloatBuffer probabilities, int b, int first, PatchBox box, Sums sums) {
-            int offset = (b * classes + first) * box.size().voxels();
+        /** Adds {@code length} values from {@code source} on to the window probabilities from {@code target} on. */
+        private void addTo(FloatBuffer values, int source, int target, int length) {
+            if (slabValues == null || slabValues.length < length) {
+                slabValues = new float[length];
+            }
+            values.get(source, slabValues, 0, length);
+            for (int j = 0; j < length; j++) {
+                windowProbabilities[target + j] += slabValues[j];
+            }
+        }
+
+        /**
+         * Adds a window's probabilities, the classes {@code sums} holds from {@code firstClass} (window b's first
+         * class in the batch's probabilities) on, inside the grid, averaged over the flips.
+         */
+        private void accumulate(float[] probabilities, int firstClass, PatchBox box, Sums sums) {
+            int offset = firstClass * box.size().voxels();
             PatchSize p = box.size();
             int fromX = Math.max(0, box.x());
             int toX = Math.min(grid.nx(), box.endX());
@@ -568,7 +633,7 @@ public final class SlidingWindow {
             for (int z = Math.max(0, box.z()); z < Math.min(grid.nz(), box.endZ()); z++) {
                 for (int y = Math.max(0, box.y()); y < Math.min(grid.ny(), box.endY()); y++) {
                     int row = ((z - box.z()) * p.y() + (y - box.y())) * p.x() - box.x();
-                    float scale = inverseTotals[0][z] * inverseTotals[1][y];
+                    float scale = inverseTotals[0][z] * inverseTotals[1][y] / settings.mirroring().count();
                     for (int x = fromX, j = 0; x < toX; x++, j++) {
                         rowWeights[j] = weights[row + x] * scale * inverseX[x];
                     }

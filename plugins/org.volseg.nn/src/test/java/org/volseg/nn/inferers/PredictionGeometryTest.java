@@ -308,9 +308,9 @@ class PredictionGeometryTest {
         SlidingWindow.Settings window = SlidingWindow.Settings.defaults(PatchSize.cube(16));
         long voxels = truth.geometry().voxels();
         // room for the 4-channel image, the labels and the four classes' sums in half precision (26 bytes a voxel),
-        // not in float32 (34)
+        // not in float32 (34), beside a window's 4 channels and its 4 classes' probabilities
         CasePredictor.Options tight = new CasePredictor.Options(window, true, true, new InferencePlanner.Budget(
-                voxels * 30 + 16 * 16 * 16 * 4 * 4 + InferencePlanner.WORKING_OVERHEAD, 1L << 30, false));
+                voxels * 30 + 2 * 16 * 16 * 16 * 4 * 4 + InferencePlanner.WORKING_OVERHEAD, 1L << 30, false));
         CasePredictor.Result result = withManager(m -> new CasePredictor(identity(preprocessing("RAS", List.of()),
                 IDENTITY), tight, Device.cpu()).segment(oneHot(truth), null, m, Monitor.SILENT));
         assertThat(result.plan().window().stitching()).isEqualTo(Stitching.FLOAT16);

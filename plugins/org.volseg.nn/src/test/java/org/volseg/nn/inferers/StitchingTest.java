@@ -219,6 +219,44 @@ class StitchingTest {
     }
 
     @Test
+    void zFlipsPlaceEachSoftmaxSlabWhereItBelongs() {
+        // one window, softmax one slice at a time: class 1's logit is a ramp along z, so the z flip predicts the
+        // mirrored ramp and its slices come back in reverse order
+        Volume image = Volume.zeros(Geometry.of(16, 16, 16, 1, 1, 1), 1);
+        PatchPredictor ramp = patches -> {
+            NDArray r = patches.getManager().arange(16f).div(4).reshape(new Shape(1, 1, 16, 1, 1));
+            return NDArrays.concat(new NDList(patches.zerosLike(), patches.add(r)), 1);
+        };
+        SlidingWindow.Settings settings = new SlidingWindow.Settings(PATCH, 0.5, false, 1, Mirroring.parse("z, xy"),
+                Stitching.FLOAT32, 1);
+        float[][] p = withManager(m -> new SlidingWindow(settings, 1).probabilities(image, ramp, m, Monitor.SILENT));
+        Geometry g = image.geometry();
+        for (int z = 0; z < 16; z++) {
+            double own = 1 / (1 + Math.exp(-z / 4.0));
+            double mirrored = 1 / (1 + Math.exp(-(15 - z) / 4.0));
+            assertThat((double) p[1][g.index(3, 11, z)]).isCloseTo((2 * own + mirrored) / 3, within(1e-6));
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"FLOAT32, 1", "FLOAT16, 1", "CLASS_CHUNKS, 2"})
+    void softmaxSlabsGiveTheWholeWindowsProbabilities(Stitching stitching, int chunk) {
+        // three slices of a batch of two windows per slab (16 is no multiple of 3), every flip
+        Volume image = phantom();
+        SlidingWindow.Settings settings = new SlidingWindow.Settings(PATCH, 0.5, true, 2, Mirroring.ALL, stitching,
+                chunk);
+        long slice = 2L * CLASSES * PATCH.y() * PATCH.x() * Float.BYTES;
+        float[][] whole = stitch(image, settings);
+        float[][] slabs = withManager(m -> new SlidingWindow(settings, 3 * slice).probabilities(image,
+                StitchingTest::classLogits, m, Monitor.SILENT));
+        for (int k = 0; k < CLASSES; k++) {
+            for (int i = 0; i < whole[k].length; i++) {
+                assertThat(slabs[k][i]).isCloseTo(whole[k][i], within(1e-6f));
+            }
+        }
+    }
+
+    @Test
     void aFlipEquivariantPredictorIsNotChangedByFlips() {
         Volume image = phantom();
         float[][] plain = stitch(image, base());

@@ -538,11 +538,12 @@ public final class Trainer {
     }
 
     /**
-     * The generator of global step {@code step}: seeded by a hash of the run's seed and the step, so that the
+     * The generator of global step {@code step} (OSS-Net's training: of an epoch), seeded by a hash of the run's
+     * seed and the step, so that a resumed run draws what it would have drawn, and so that the
      * streams of neighbouring steps are unrelated (seeds differing by a constant would give shifted copies of one
      * stream in {@link SplittableRandom}).
      */
-    static SplittableRandom stepRandom(long seed, long step) {
+    public static SplittableRandom stepRandom(long seed, long step) {
         return new SplittableRandom(mix64(seed ^ mix64(step + 0x9E3779B97F4A7C15L)));
     }
 

@@ -42,17 +42,19 @@ public final class OssNetBundle {
      * Builds an OSS-Net from {@code config} (weights from {@code seed}) on the {@code compute} device, trains it with
      * {@link OssNetTraining} and writes it as a bundle, all in a manager of its own: for callers that keep DJL at
      * arm's length (the operations layer).
+     *
+     * @param checkpoint where the run keeps its state after every epoch and resumes from, or null
      */
     public static OssNetTraining.Result train(OssNetConfig config, long seed, List<OssNetTrainer.Case> training,
             List<OssNetTrainer.Case> validation, OssNetTraining.Settings settings, Compute compute, Monitor monitor,
-            java.util.function.Consumer<org.volseg.nn.engines.EpochRecord> onEpoch, Path file,
+            java.util.function.Consumer<org.volseg.nn.engines.EpochRecord> onEpoch, Path checkpoint, Path file,
             java.util.function.Function<OssNetTraining.Result, NetworkBundle.Description> description)
             throws IOException {
         return DjlContext.callIo(() -> {
             try (NDManager m = compute.newManager()) {
                 OssNet net = OssNet.build(config, m, seed);
                 OssNetTraining.Result result = OssNetTraining.train(net, training, validation, settings, monitor,
-                        onEpoch);
+                        onEpoch, checkpoint);
                 write(file, net, description.apply(result));
                 return result;
             }

@@ -413,6 +413,16 @@ public final class OssNetTrainer implements AutoCloseable {
         return copy;
     }
 
+    /** The optimizer's state (moments, step counts, Lookahead's slow weights) for a checkpoint. */
+    public ai.djl.ndarray.NDList optimizerState() {
+        return optimizer.state();
+    }
+
+    /** Restores what {@link #optimizerState} gave. */
+    public void loadOptimizerState(ai.djl.ndarray.NDList state) {
+        optimizer.load(state);
+    }
+
     @Override
     public void close() {
         optimizer.close();

@@ -1,7 +1,12 @@
 package org.volseg.nn.ossnet;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,7 +20,9 @@ import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.nn.engine.Monitor;
 import org.volseg.nn.engine.ProcessMemory;
+import org.volseg.nn.engines.CheckpointFile;
 import org.volseg.nn.engines.EpochRecord;
+import org.volseg.nn.engines.Trainer;
 
 /**
  * OSS-Net's training run as the reference's script runs it: epochs over the training cases in shuffled batches
@@ -69,7 +76,7 @@ public final class OssNetTraining {
     }
 
     /** Validation scores: point Dice and IoU averaged over classes, whole-image Dice per class (class 1 first). */
-    private record Scores(double pointDice, double pointIou, double[] denseDice) {
+    record Scores(double pointDice, double pointIou, double[] denseDice) {
 
         double meanDenseDice() {
             return denseDice == null ? Double.NaN : java.util.Arrays.stream(denseDice).average().orElse(Double.NaN);
@@ -79,30 +86,45 @@ public final class OssNetTraining {
     private OssNetTraining() {
     }
 
+    /** Trains {@code net} in place, without a checkpoint. */
+    public static Result train(OssNet net, List<OssNetTrainer.Case> training, List<OssNetTrainer.Case> validation,
+            Settings s, Monitor monitor, Consumer<EpochRecord> onEpoch) {
+        try {
+            return train(net, training, validation, s, monitor, onEpoch, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // no file is read or written
+        }
+    }
+
     /**
-     * Trains {@code net} in place.
+     * Trains {@code net} in place, or resumes the run saved in {@code checkpoint}.
      *
      * @param training   prepared cases ({@link OssNetTrainer#prepare}), all on the network's grid
      * @param validation the same for validation; may be empty
      * @param onEpoch    told each epoch's record as it is made (a history shown while training runs)
+     * @param checkpoint where the run's state is written after every epoch, or null for none. When the file exists
+     *                   the run continues from it exactly as it would have gone on (points, batches and augmentation
+     *                   of an epoch derive from the seed and the epoch alone); one of other settings or of another
+     *                   network is refused. A cancelled run keeps the state of its last finished epoch.
      * @throws java.util.concurrent.CancellationException when the monitor says so
+     * @throws IOException when the checkpoint cannot be read or written
      */
     public static Result train(OssNet net, List<OssNetTrainer.Case> training, List<OssNetTrainer.Case> validation,
-            Settings s, Monitor monitor, Consumer<EpochRecord> onEpoch) {
+            Settings s, Monitor monitor, Consumer<EpochRecord> onEpoch, Path checkpoint) throws IOException {
         if (training.isEmpty()) {
             throw new IllegalArgumentException("no training cases");
         }
-        SplittableRandom random = new SplittableRandom(s.seed());
         int batch = Math.min(s.batchSize(), training.size());
         int steps = training.size() / batch;
-        List<EpochRecord> history = new ArrayList<>();
+        Run run = new Run();
         NDManager keep = net.parameters().get(0).getManager().newSubManager();
-        NDList best = null;
-        int bestEpoch = s.epochs();
-        Scores bestScores = new Scores(Double.NaN, Double.NaN, null);
         try (OssNetTrainer trainer = new OssNetTrainer(net, s.points())) {
-            for (int epoch = 1; epoch <= s.epochs(); epoch++) {
+            if (checkpoint != null && Files.exists(checkpoint)) {
+                run.resume(checkpoint, net, trainer, s, keep);
+            }
+            for (int epoch = run.history.size() + 1; epoch <= s.epochs(); epoch++) {
                 long start = System.nanoTime();
+                SplittableRandom random = Trainer.stepRandom(s.seed(), epoch);
                 double lr = learningRate(s, epoch);
                 List<Integer> order = new ArrayList<>();
                 for (int i = 0; i < training.size(); i++) {
@@ -140,30 +162,101 @@ public final class OssNetTraining {
                     for (int k = 0; k < scores.denseDice().length; k++) {
                         dice.put(k + 1, scores.denseDice()[k]);
                     }
-                    if (best == null || scores.pointIou() > bestScores.pointIou()) {
-                        if (best != null) {
-                            best.close();
+                    if (run.best == null || scores.pointIou() > run.bestScores.pointIou()) {
+                        if (run.best != null) {
+                            run.best.close();
                         }
-                        best = net.state(keep);
-                        bestEpoch = epoch;
-                        bestScores = scores;
+                        run.best = net.state(keep);
+                        run.bestEpoch = epoch;
+                        run.bestScores = scores;
                     }
                 }
                 EpochRecord record = new EpochRecord(epoch, loss / steps, dice, validate ? scores(dice) : Double.NaN,
                         lr, (System.nanoTime() - start) / 1e9, ProcessMemory.peakBytes(), terms);
-                history.add(record);
+                run.history.add(record);
                 if (onEpoch != null) {
                     onEpoch.accept(record);
                 }
+                if (checkpoint != null) {
+                    run.save(checkpoint, net, trainer, s, keep);
+                }
             }
-            if (best != null) {
-                net.loadState(best);
+            if (run.best != null) {
+                net.loadState(run.best);
             }
             monitor.progress(1, "trained");
-            return new Result(history, bestEpoch, bestScores.pointIou(), bestScores.pointDice(),
-                    bestScores.meanDenseDice());
+            return new Result(run.history, run.best == null ? s.epochs() : run.bestEpoch,
+                    run.bestScores.pointIou(), run.bestScores.pointDice(), run.bestScores.meanDenseDice());
         } finally {
             keep.close();
+        }
+    }
+
+    /**
+     * What a run's checkpoint holds besides its arrays (the parameters and running statistics, the optimizer's
+     * state and the best epoch's parameters).
+     *
+     * @param formatVersion the checkpoint format
+     * @param settings      the run's settings
+     * @param network       the network's name, for the message when another network's checkpoint is given
+     * @param history       the finished epochs
+     * @param bestEpoch     the epoch whose parameters are kept as the best, 0 if none was validated
+     * @param bestScores    its scores
+     */
+    record State(int formatVersion, Settings settings, String network, List<EpochRecord> history, int bestEpoch,
+            Scores bestScores) {
+    }
+
+    static final int FORMAT_VERSION = 1;
+    private static final String PARAMETERS = "parameters.bin";
+    private static final String OPTIMIZER = "optimizer.bin";
+    private static final String BEST = "best.bin";
+
+    /** A run's state between epochs. */
+    private static final class Run {
+        final List<EpochRecord> history = new ArrayList<>();
+        NDList best;
+        int bestEpoch;
+        Scores bestScores = new Scores(Double.NaN, Double.NaN, null);
+
+        void save(Path file, OssNet net, OssNetTrainer trainer, Settings s, NDManager keep) throws IOException {
+            try (NDManager scope = keep.newSubManager(); NDList optimizer = trainer.optimizerState()) {
+                Map<String, NDList> arrays = new LinkedHashMap<>();
+                arrays.put(PARAMETERS, net.state(scope));
+                arrays.put(OPTIMIZER, optimizer);
+                arrays.put(BEST, best == null ? new NDList() : best);
+                CheckpointFile.write(file, new State(FORMAT_VERSION, s, net.config().name(), history, best == null ? 0
+                        : bestEpoch, bestScores), arrays);
+            }
+        }
+
+        void resume(Path file, OssNet net, OssNetTrainer trainer, Settings s, NDManager keep) throws IOException {
+            try (NDManager scope = keep.newSubManager(); CheckpointFile.Contents<State> read = CheckpointFile.read(
+                    file, State.class, List.of(PARAMETERS, OPTIMIZER, BEST), scope, FORMAT_VERSION,
+                    State::formatVersion)) {
+                State state = read.state();
+                CheckpointFile.requireSameSettings(file, state.settings(), s);
+                try {
+                    net.loadState(read.arrays().get(PARAMETERS));
+                    trainer.loadOptimizerState(read.arrays().get(OPTIMIZER));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("the checkpoint " + file + " was written for "
+                            + state.network() + ", not for this " + net.config().name() + " (" + e.getMessage()
+                            + "): give another checkpoint file (or delete this one) to start afresh", e);
+                }
+                history.addAll(state.history());
+                if (state.bestEpoch() > 0) {
+                    best = new NDList();
+                    for (NDArray a : read.arrays().get(BEST)) {
+                        NDArray copy = a.duplicate();
+                        copy.attach(keep);
+                        copy.setName(a.getName());
+                        best.add(copy);
+                    }
+                    bestEpoch = state.bestEpoch();
+                    bestScores = state.bestScores();
+                }
+            }
         }
     }
 

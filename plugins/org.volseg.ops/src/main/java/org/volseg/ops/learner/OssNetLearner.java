@@ -72,7 +72,9 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
                 + "history's Dice); the epoch with the best point IoU is kept. By default all non-zero labels count as "
                 + "one foreground (label 1 of the model); with Labels (each) every label value is a class of its "
                 + "own, one sigmoid output each. The Segmenter Predictor segments new images with it by "
-                + "querying only voxels near the boundary the encoder predicts (C, D) or found on a coarse grid.";
+                + "querying only voxels near the boundary the encoder predicts (C, D) or found on a coarse grid. A "
+                + "checkpoint beside the model file, written after every epoch, lets a cancelled or crashed run "
+                + "resume from its last finished epoch.";
     }
 
     @Override
@@ -153,6 +155,7 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
         if (model.getParent() != null) {
             Files.createDirectories(model.getParent());
         }
+        Path checkpoint = model.resolveSibling(model.getFileName() + ".checkpoint");
         OssNetTraining.Settings settings = new OssNetTraining.Settings(s.epochs(), s.batchSize(), s.points(),
                 s.learningRate(), s.augment(), s.validateEvery(), s.validationPoints(),
                 OssNetInference.Procedure.fastest(s.variant()), s.seed());
@@ -168,7 +171,7 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
         OssNetTraining.Result result;
         try {
             result = Progress.callNetworks(() -> OssNetBundle.train(config, s.seed(), trainingCases,
-                    validationCases, settings, s.device(), train.monitor(), null, model, r -> {
+                    validationCases, settings, s.device(), train.monitor(), null, checkpoint, model, r -> {
                         Map<String, Object> provenance = new LinkedHashMap<>();
                         provenance.put("trained", Instant.now().toString());
                         provenance.put("seed", s.seed());
@@ -197,6 +200,7 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
                     + s.batchSize() + "; lower either (memory grows with points × batch size) or the encoder "
                     + "widths", e);
         }
+        Files.deleteIfExists(checkpoint);
         progress.report(1, "model written to " + model + (Double.isNaN(result.bestPointIou()) ? ""
                 : String.format(java.util.Locale.ROOT, " (epoch %d: point IoU %.3f, Dice %.3f)", result.bestEpoch(),
                         result.bestPointIou(), result.bestDenseDice())));

@@ -101,7 +101,8 @@ public record OssNetLearnerSettings(
         Preprocessing.Normalization normalization,
         @Setting(key = "model_file", label = "Model file", defaultValue = "", widget = Setting.Widget.FILE,
                 description = "Where the trained model bundle (.volseg) is written; blank for a new folder in the "
-                        + "system's temporary directory.")
+                        + "system's temporary directory. A checkpoint beside it (<file>.checkpoint) lets a run that "
+                        + "was cancelled or crashed resume from its last finished epoch (same settings and data).")
         Path modelFile,
         @Setting(key = "device", label = "Device", defaultValue = "auto", description = SegmenterLearnerSettings.DEVICE)
         Compute device) {

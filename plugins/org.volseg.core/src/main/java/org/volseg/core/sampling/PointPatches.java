@@ -1,5 +1,6 @@
 package org.volseg.core.sampling;
 
+import java.nio.FloatBuffer;
 import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.Volume;
 
@@ -25,31 +26,48 @@ public final class PointPatches {
      * @param voxels x, y, z voxel indices of each point, 3 per point
      */
     public static float[] small(Volume image, int[] voxels) {
-        return gather(image, voxels, EDGE / 2, 1);
+        float[] out = new float[Math.multiplyExact(count(voxels), image.channelCount() * PATCH)];
+        small(image, voxels, FloatBuffer.wrap(out), 0, image.channelCount() * PATCH);
+        return out;
     }
 
     /** The 14³ window [c − 7, c + 6] around each point, each 2³ block averaged: 7³. */
     public static float[] midRange(Volume image, int[] voxels) {
-        return gather(image, voxels, EDGE, 2);
+        float[] out = new float[Math.multiplyExact(count(voxels), image.channelCount() * PATCH)];
+        midRange(image, voxels, FloatBuffer.wrap(out), 0, image.channelCount() * PATCH);
+        return out;
+    }
+
+    /**
+     * {@link #small(Volume, int[])} written into {@code out}: point p's C × 7³ values from {@code offset + p ·
+     * stride} on (a stride of two patches leaves room to interleave the mid-range ones).
+     */
+    public static void small(Volume image, int[] voxels, FloatBuffer out, int offset, int stride) {
+        gather(image, voxels, EDGE / 2, 1, out, offset, stride);
+    }
+
+    /** {@link #midRange(Volume, int[])} written into {@code out} as {@link #small(Volume, int[], FloatBuffer, int, int)}. */
+    public static void midRange(Volume image, int[] voxels, FloatBuffer out, int offset, int stride) {
+        gather(image, voxels, EDGE, 2, out, offset, stride);
     }
 
     /**
      * 7³ samples per point and channel: sample (x, y, z) averages the {@code step}³ voxels from
      * c − {@code before} + step · (x, y, z) on.
      */
-    private static float[] gather(Volume image, int[] voxels, int before, int step) {
+    private static void gather(Volume image, int[] voxels, int before, int step, FloatBuffer out, int offset,
+            int stride) {
         Geometry g = image.geometry();
         int n = count(voxels);
         int channels = image.channelCount();
         int block = step * step * step;
-        float[] out = new float[Math.multiplyExact(n, channels * PATCH)];
+        float[] patch = new float[PATCH];
         for (int p = 0; p < n; p++) {
             int sx = voxels[3 * p] - before;
             int sy = voxels[3 * p + 1] - before;
             int sz = voxels[3 * p + 2] - before;
             for (int c = 0; c < channels; c++) {
                 float[] data = image.channel(c);
-                int base = (p * channels + c) * PATCH;
                 for (int z = 0; z < EDGE; z++) {
                     for (int y = 0; y < EDGE; y++) {
                         for (int x = 0; x < EDGE; x++) {
@@ -58,13 +76,13 @@ public final class PointPatches {
                                 sum += at(data, g, sx + step * x + k % step, sy + step * y + k / step % step,
                                         sz + step * z + k / (step * step));
                             }
-                            out[base + (z * EDGE + y) * EDGE + x] = sum / block;
+                            patch[(z * EDGE + y) * EDGE + x] = sum / block;
                         }
                     }
                 }
+                out.put(offset + p * stride + c * PATCH, patch);
             }
         }
-        return out;
     }
 
     private static int count(int[] voxels) {

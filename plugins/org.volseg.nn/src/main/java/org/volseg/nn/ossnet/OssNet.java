@@ -135,19 +135,28 @@ public final class OssNet {
         if (!config.variant().localPatch()) {
             return null;
         }
-        float[] small = PointPatches.small(image, voxels);
-        if (!config.variant().midRangePatch()) {
-            return small;
-        }
-        float[] mid = PointPatches.midRange(image, voxels);
         int points = voxels.length / 3;
-        int block = image.channelCount() * CUBE;
-        float[] both = new float[2 * points * block];
-        for (int p = 0; p < points; p++) {
-            System.arraycopy(small, p * block, both, 2 * p * block, block);
-            System.arraycopy(mid, p * block, both, (2 * p + 1) * block, block);
+        float[] out = new float[Math.multiplyExact(points, config.patchChannels() * CUBE)];
+        pointPatches(image, voxels, java.nio.FloatBuffer.wrap(out), 0);
+        return out;
+    }
+
+    /**
+     * {@link #pointPatches(Volume, int[])} written into {@code out} from {@code offset} on, for a caller that keeps
+     * the patches of every step in one buffer; nothing for the O-Net.
+     */
+    public void pointPatches(Volume image, int[] voxels, java.nio.FloatBuffer out, int offset) {
+        if (!config.variant().localPatch()) {
+            return;
         }
-        return both;
+        int block = image.channelCount() * CUBE;
+        if (!config.variant().midRangePatch()) {
+            PointPatches.small(image, voxels, out, offset, block);
+            return;
+        }
+        // per point, its 7³ patch then its mid-range one, as channels of one patch
+        PointPatches.small(image, voxels, out, offset, 2 * block);
+        PointPatches.midRange(image, voxels, out, offset + block, 2 * block);
     }
 
     /**

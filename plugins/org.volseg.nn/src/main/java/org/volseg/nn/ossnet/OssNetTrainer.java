@@ -2,9 +2,13 @@ package org.volseg.nn.ossnet;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
 import ai.djl.nn.pooling.Pool;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.volseg.core.sampling.PointSampler;
@@ -58,6 +62,9 @@ public final class OssNetTrainer implements AutoCloseable {
     private final int points;
     private final Optimizer optimizer;
     private final boolean checkpointed;
+    /** The step's image and patches in native memory, reused by every step ({@link #reuse}). */
+    private ByteBuffer imageBuffer;
+    private ByteBuffer patchBuffer;
 
     /**
      * @param points points per volume per step (the reference: 2^14)
@@ -247,20 +254,22 @@ public final class OssNetTrainer implements AutoCloseable {
         Geometry g = batch.get(0).image().geometry();
         int voxels = g.voxels();
         int[] size = {g.nx(), g.ny(), g.nz()};
-        float[] image = new float[batch.size() * channels * voxels];
+        imageBuffer = reuse(imageBuffer, (long) batch.size() * channels * voxels);
+        FloatBuffer image = imageBuffer.asFloatBuffer();
         float[] coords = new float[batch.size() * points * 3];
         int classes = config.classes();
         float[] labels = new float[batch.size() * points * classes]; // one-hot, background all zero
         float[] occupied = new float[batch.size() * classes * voxels];
         int perPoint = config.patchChannels() * 343;
-        // one case's patches are used as they come; a batch's are joined into one array
-        float[] patches = perPoint == 0 || batch.size() == 1 ? null : new float[batch.size() * points * perPoint];
+        if (perPoint > 0) {
+            patchBuffer = reuse(patchBuffer, (long) batch.size() * points * perPoint);
+        }
         for (int b = 0; b < batch.size(); b++) {
             Case c = batch.get(b);
             Augmentation a = augment ? Augmentation.draw(random, channels) : Augmentation.NONE;
             Volume seen = a.apply(c, random);
             for (int ch = 0; ch < channels; ch++) {
-                System.arraycopy(seen.channel(ch), 0, image, (b * channels + ch) * voxels, voxels);
+                image.put((b * channels + ch) * voxels, seen.channel(ch));
             }
             for (int z = 0; z < g.nz(); z++) {
                 for (int y = 0; y < g.ny(); y++) {
@@ -287,14 +296,12 @@ public final class OssNetTrainer implements AutoCloseable {
                     labels[(b * points + p) * classes + k - 1] = 1;
                 }
             }
-            if (perPoint > 0 && batch.size() == 1) {
-                patches = net.pointPatches(seen, idx);
-            } else if (perPoint > 0) {
-                System.arraycopy(net.pointPatches(seen, idx), 0, patches, b * points * perPoint, points * perPoint);
+            if (perPoint > 0) {
+                net.pointPatches(seen, idx, patchBuffer.asFloatBuffer(), b * points * perPoint);
             }
         }
         Shape volume = new Shape(batch.size(), channels, g.nz(), g.ny(), g.nx());
-        NDArray halved = Trilinear.half(m.create(image, volume));
+        NDArray halved = Trilinear.half(m.create(imageBuffer, volume, DataType.FLOAT32));
         NDArray lowRes = null;
         if (config.variant().skipEncoder()) {
             int factor = 1 << (config.preset().widths().size());
@@ -302,9 +309,9 @@ public final class OssNetTrainer implements AutoCloseable {
             lowRes = Pool.maxPool3d(m.create(occupied, new Shape(batch.size(), classes, g.nz(), g.ny(), g.nx())), k, k,
                     new Shape(0, 0, 0), false);
         }
-        return new Inputs(halved, owned(m.create(coords, new Shape(batch.size(), points, 3))), patches == null ? null
-                : owned(m.create(patches, new Shape((long) batch.size() * points, config.patchChannels(), 7, 7, 7))),
-                owned(m.create(labels, new Shape(batch.size(), points, classes))), lowRes);
+        return new Inputs(halved, owned(m.create(coords, new Shape(batch.size(), points, 3))), perPoint == 0 ? null
+                : m.create(patchBuffer, new Shape((long) batch.size() * points, config.patchChannels(), 7, 7, 7),
+                        DataType.FLOAT32), owned(m.create(labels, new Shape(batch.size(), points, classes))), lowRes);
     }
 
     /** The class index of a voxel of {@code c}, checked against the network's classes. */
@@ -404,6 +411,21 @@ public final class OssNetTrainer implements AutoCloseable {
             }
             return max;
         }
+    }
+
+    /**
+     * A direct buffer of {@code floats} values, limited to them: {@code buffer} when it is large enough, else a new
+     * one. A tensor made from a direct buffer shares its memory, so the step's image and patches are made in place
+     * once per step instead of as a Java array, its direct copy (freed only by a garbage collection) and a copy
+     * PyTorch owns (270 MB of patches at 2^14 points and 4 channels); the step's tensors are closed before the next
+     * step writes them.
+     */
+    private static ByteBuffer reuse(ByteBuffer buffer, long floats) {
+        int bytes = Math.toIntExact(floats * Float.BYTES);
+        ByteBuffer b = buffer != null && buffer.capacity() >= bytes ? buffer
+                : ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
+        b.clear().limit(bytes);
+        return b;
     }
 
     /** A copy in memory PyTorch owns: tensors made from Java arrays live only as long as their Java buffer. */

@@ -197,10 +197,7 @@ class StitchingTest {
     void flipsAverageTheFlippedBackPredictions() {
         // one window exactly: class 1's logit is a ramp along x, so the x flip predicts the mirrored ramp
         Volume image = Volume.zeros(Geometry.of(16, 16, 16, 1, 1, 1), 1);
-        PatchPredictor ramp = patches -> {
-            NDArray r = patches.getManager().arange(16f).div(4).reshape(new Shape(1, 1, 1, 1, 16));
-            return NDArrays.concat(new NDList(patches.zerosLike(), patches.add(r)), 1);
-        };
+        PatchPredictor ramp = rampAlong(new Shape(1, 1, 1, 1, 16));
         AtomicInteger calls = new AtomicInteger();
         SlidingWindow.Settings settings = new SlidingWindow.Settings(PATCH, 0.5, false, 1, Mirroring.parse("x, yz"),
                 Stitching.FLOAT32, 1);
@@ -211,11 +208,24 @@ class StitchingTest {
         assertThat(calls.get()).isEqualTo(3);
         Geometry g = image.geometry();
         for (int x = 0; x < 16; x++) {
-            double own = 1 / (1 + Math.exp(-x / 4.0));
-            double mirrored = 1 / (1 + Math.exp(-(15 - x) / 4.0));
             // identity and yz see the ramp as it is; x sees it mirrored
-            assertThat((double) p[1][g.index(x, 5, 9)]).isCloseTo((2 * own + mirrored) / 3, within(1e-6));
+            assertThat((double) p[1][g.index(x, 5, 9)]).isCloseTo(twoPlainOneMirrored(x), within(1e-6));
         }
+    }
+
+    /** Class 1's logit is a ramp 0, 0.25, …, 3.75 along the window axis {@code shape} spans; class 0's is 0. */
+    private static PatchPredictor rampAlong(Shape shape) {
+        return patches -> {
+            NDArray r = patches.getManager().arange(16f).div(4).reshape(shape);
+            return NDArrays.concat(new NDList(patches.zerosLike(), patches.add(r)), 1);
+        };
+    }
+
+    /** Class 1's probability at position i of that ramp, averaged over two flips that see it and one mirrored. */
+    private static double twoPlainOneMirrored(int i) {
+        double own = 1 / (1 + Math.exp(-i / 4.0));
+        double mirrored = 1 / (1 + Math.exp(-(15 - i) / 4.0));
+        return (2 * own + mirrored) / 3;
     }
 
     @Test
@@ -223,18 +233,13 @@ class StitchingTest {
         // one window, softmax one slice at a time: class 1's logit is a ramp along z, so the z flip predicts the
         // mirrored ramp and its slices come back in reverse order
         Volume image = Volume.zeros(Geometry.of(16, 16, 16, 1, 1, 1), 1);
-        PatchPredictor ramp = patches -> {
-            NDArray r = patches.getManager().arange(16f).div(4).reshape(new Shape(1, 1, 16, 1, 1));
-            return NDArrays.concat(new NDList(patches.zerosLike(), patches.add(r)), 1);
-        };
+        PatchPredictor ramp = rampAlong(new Shape(1, 1, 16, 1, 1));
         SlidingWindow.Settings settings = new SlidingWindow.Settings(PATCH, 0.5, false, 1, Mirroring.parse("z, xy"),
                 Stitching.FLOAT32, 1);
         float[][] p = withManager(m -> new SlidingWindow(settings, 1).probabilities(image, ramp, m, Monitor.SILENT));
         Geometry g = image.geometry();
         for (int z = 0; z < 16; z++) {
-            double own = 1 / (1 + Math.exp(-z / 4.0));
-            double mirrored = 1 / (1 + Math.exp(-(15 - z) / 4.0));
-            assertThat((double) p[1][g.index(3, 11, z)]).isCloseTo((2 * own + mirrored) / 3, within(1e-6));
+            assertThat((double) p[1][g.index(3, 11, z)]).isCloseTo(twoPlainOneMirrored(z), within(1e-6));
         }
     }
 

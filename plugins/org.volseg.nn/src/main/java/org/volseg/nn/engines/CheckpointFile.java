@@ -36,6 +36,10 @@ public final class CheckpointFile {
     /** The JSON state's entry. */
     public static final String STATE = "checkpoint.json";
 
+    /** What to do about a checkpoint of another run, after the sentence that says how it differs. */
+    public static final String RESUME_ADVICE = ": resume with the settings it was written with, or give another"
+            + " checkpoint file (or delete this one) to start afresh";
+
     private static final long MAX_STATE_BYTES = 64L << 20;
     private static final long MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
@@ -150,8 +154,7 @@ public final class CheckpointFile {
             if (!Objects.equals(before, now)) {
                 throw new IllegalArgumentException("the checkpoint " + file + " was written with "
                         + component.getName() + " = " + before + ", these settings have " + component.getName()
-                        + " = " + now + ": resume with the settings it was written with, or give another checkpoint"
-                        + " file (or delete this one) to start afresh");
+                        + " = " + now + RESUME_ADVICE);
             }
         }
     }

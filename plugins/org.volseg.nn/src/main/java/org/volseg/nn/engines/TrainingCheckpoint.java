@@ -89,13 +89,11 @@ final class TrainingCheckpoint {
     static void requireMatch(Path file, Contents contents, TrainingSettings settings, int[] labelValues,
             List<NDArray> parameters) {
         State state = contents.state();
-        String advice = ": resume with the settings it was written with, or give another checkpoint file (or delete"
-                + " this one) to start afresh";
         CheckpointFile.requireSameSettings(file, state.settings(), settings);
         if (!Arrays.equals(state.labelValues(), labelValues)) {
             throw new IllegalArgumentException("the checkpoint " + file + " was written for label values "
                     + Arrays.toString(state.labelValues()) + ", this run has " + Arrays.toString(labelValues)
-                    + advice);
+                    + CheckpointFile.RESUME_ADVICE);
         }
         NDList saved = contents.parameters();
         if (saved.size() != parameters.size()) {

@@ -14,6 +14,7 @@ import java.util.Map;
 import org.volseg.core.sampling.PointPatches;
 import org.volseg.core.volume.Volume;
 import org.volseg.nn.engine.Convolution;
+import org.volseg.nn.engine.NamedArrays;
 import org.volseg.nn.engine.Scalars;
 import org.volseg.nn.networks.Parameters;
 
@@ -164,13 +165,7 @@ public final class OssNet {
      * what {@link #loadState} restores (running statistics are state the predicting network needs).
      */
     public NDList state(NDManager manager) {
-        NDList state = new NDList();
-        for (NDArray a : namedArrays()) {
-            NDArray copy = a.duplicate();
-            copy.attach(manager);
-            copy.setName(a.getName());
-            state.add(copy);
-        }
+        NDList state = NamedArrays.copies(namedArrays(), manager);
         cbnRunning.forEach((name, r) -> {
             NDArray a = manager.create(new float[] {(float) r.mean(), (float) r.variance()});
             a.setName(RUNNING + name);

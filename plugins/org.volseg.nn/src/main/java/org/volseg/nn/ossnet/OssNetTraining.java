@@ -1,6 +1,5 @@
 package org.volseg.nn.ossnet;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
@@ -19,6 +18,7 @@ import org.volseg.core.sampling.PointSet;
 import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.nn.engine.Monitor;
+import org.volseg.nn.engine.NamedArrays;
 import org.volseg.nn.engine.ProcessMemory;
 import org.volseg.nn.engines.CheckpointFile;
 import org.volseg.nn.engines.EpochRecord;
@@ -246,13 +246,7 @@ public final class OssNetTraining {
                 }
                 history.addAll(state.history());
                 if (state.bestEpoch() > 0) {
-                    best = new NDList();
-                    for (NDArray a : read.arrays().get(BEST)) {
-                        NDArray copy = a.duplicate();
-                        copy.attach(keep);
-                        copy.setName(a.getName());
-                        best.add(copy);
-                    }
+                    best = NamedArrays.copies(read.arrays().get(BEST), keep);
                     bestEpoch = state.bestEpoch();
                     bestScores = state.bestScores();
                 }

@@ -271,6 +271,14 @@ public final class OssNet {
 
     /** Encodes images already halved (N × C × D × H × W, {@link Trilinear#half} of the padded volume). */
     public Encoded encode(NDArray halved, boolean training) {
+        return encode(halved, training, training);
+    }
+
+    /**
+     * The same, saying whether a training pass moves the batch norms' running statistics (not when it is recomputed
+     * for the backward pass).
+     */
+    public Encoded encode(NDArray halved, boolean training, boolean moveStatistics) {
         List<Integer> w = config.preset().widths();
         NDArray h = halved;
         List<NDArray> skips = new ArrayList<>();
@@ -279,9 +287,9 @@ public final class OssNet {
             boolean identity = w.get(b).equals(w.get(b + 1));
             h = scoped(h, null, x -> {
                 NDArray main = conv(x, n + ".conv1");
-                main = act(bn(main, n + ".bn1", training), n + ".act1");
+                main = act(bn(main, n + ".bn1", training, moveStatistics), n + ".act1");
                 main = Trilinear.half(main);
-                main = bn(conv(main, n + ".conv2"), n + ".bn2", training);
+                main = bn(conv(main, n + ".conv2"), n + ".bn2", training, moveStatistics);
                 NDArray shortcut = identity ? x : conv(x, n + ".shortcut");
                 return act(main.add(Trilinear.half(shortcut)), n + ".act");
             });
@@ -289,7 +297,8 @@ public final class OssNet {
         }
         long batch = halved.getShape().get(0);
         if (!config.variant().skipEncoder()) {
-            NDArray z = act(bn(conv(h, "encoder.latent.conv"), "encoder.latent.bn", training), "encoder.latent.act");
+            NDArray z = act(bn(conv(h, "encoder.latent.conv"), "encoder.latent.bn", training, moveStatistics),
+                    "encoder.latent.act");
             return new Encoded(z.reshape(batch, 1, -1), null);
         }
         List<Integer> grid = config.preset().latentGrid();
@@ -301,10 +310,10 @@ public final class OssNet {
             Shape kernel = new Shape(shape.get(2) / grid.get(2), shape.get(3) / grid.get(1), shape.get(4) / grid.get(0));
             NDArray m = Pool.maxPool3d(s, kernel, kernel, new Shape(0, 0, 0), false);
             String n = "encoder.skip" + b;
-            pooled.add(act(bn(conv(m, n + ".conv"), n + ".bn", training), n + ".act"));
+            pooled.add(act(bn(conv(m, n + ".conv"), n + ".bn", training, moveStatistics), n + ".act"));
         }
         NDArray joined = NDArrays.concat(pooled, 1);
-        NDArray z = act(bn(conv(joined, "encoder.latent.conv"), "encoder.latent.bn", training),
+        NDArray z = act(bn(conv(joined, "encoder.latent.conv"), "encoder.latent.bn", training, moveStatistics),
                 "encoder.latent.act");
         NDArray aux = conv(h, "encoder.aux.conv");
         return new Encoded(z.reshape(batch, OssNetConfig.DECODER_BLOCKS + 1, -1), aux);
@@ -432,18 +441,20 @@ public final class OssNet {
     }
 
     /** Batch norm per channel: this batch's statistics when training (moving the running ones), else the running. */
-    private NDArray bn(NDArray x, String name, boolean training) {
+    private NDArray bn(NDArray x, String name, boolean training, boolean moveStatistics) {
         NDArray[] r = running.get(name);
         NDArray mean;
         NDArray variance;
         if (training) {
             mean = perChannelMean(x);
             variance = perChannelMean(x.sub(mean).square());
-            long count = x.getShape().size() / x.getShape().get(1);
-            NDArray m = mean.stopGradient();
-            NDArray v = variance.stopGradient().mul(count / (double) Math.max(1, count - 1));
-            r[0].muli(1 - ConditionalBatchNorm.MOMENTUM).addi(m.mul(ConditionalBatchNorm.MOMENTUM));
-            r[1].muli(1 - ConditionalBatchNorm.MOMENTUM).addi(v.mul(ConditionalBatchNorm.MOMENTUM));
+            if (moveStatistics) {
+                long count = x.getShape().size() / x.getShape().get(1);
+                NDArray m = mean.stopGradient();
+                NDArray v = variance.stopGradient().mul(count / (double) Math.max(1, count - 1));
+                r[0].muli(1 - ConditionalBatchNorm.MOMENTUM).addi(m.mul(ConditionalBatchNorm.MOMENTUM));
+                r[1].muli(1 - ConditionalBatchNorm.MOMENTUM).addi(v.mul(ConditionalBatchNorm.MOMENTUM));
+            }
         } else {
             mean = r[0];
             variance = r[1];

@@ -141,33 +141,24 @@ public final class OssNetTrainer implements AutoCloseable {
     }
 
     /**
-     * The forward and backward pass with the decoder checkpointed per block and the patch network recomputed.
+     * The forward and backward pass with the encoder, the decoder's blocks and the patch network recomputed.
      * Autograd would keep every intermediate of the decoder until the backward pass: its Padé units alone leave
      * several arrays of points × 512 floats each (PyTorch's reference has a fused kernel), 8.4 GB for 2^14 points at
-     * first. So the patch features are computed without a graph, the encoder and the decoder's input are recorded
-     * as usual, the decoder blocks run without a graph keeping only their inputs, and the backward pass recomputes
-     * one block at a time with a graph (batch statistics are the same, the running ones move once) and hands its
-     * input gradient to the block below; the latents' gradients gather on a detached copy and join the encoder's
-     * backward pass at the end, through sum(h₀ · g₀) + sum(z · g_z) + 0.1 · L_aux; last, the patch network runs
-     * again with a graph and takes its columns of g₀. Parameter gradients equal plain autograd's (test).
+     * first. So the encoder and the patch network run without a graph, keeping only their outputs; the decoder's
+     * blocks run without a graph keeping only their inputs; the backward pass recomputes one block at a time with a
+     * graph (batch statistics are the same, the running ones move once) and hands its input gradient to the block
+     * below. The decoder input's and the latents' gradients (g₀, g_z) are what the encoder's graph then needs: it is
+     * recomputed after the decoder's backward pass, when the blocks' memory is free, and back-propagates
+     * sum(h₀ · g₀) + sum(z · g_z) + 0.1 · L_aux; last, the patch network runs again with a graph and takes its
+     * columns of g₀. Parameter gradients equal plain autograd's (test).
      */
     private Losses checkpointedBackward(Inputs in) {
         int blocks = OssNetConfig.DECODER_BLOCKS;
         NDArray[] stored = new NDArray[blocks + 1];
-        NDArray[] encoder = new NDArray[3]; // decoder input, latents, aux loss
         NDArray features = in.patches() == null ? null : GradMode.with(false, () -> net.patchFeatures(in.patches()));
-        GradMode.with(true, () -> {
-            OssNet.Encoded encoded = net.encode(in.halved(), true);
-            encoder[0] = net.decoderInputOf(encoded.latents(), in.coords(), features);
-            encoder[1] = encoded.latents();
-            if (encoded.aux() != null) {
-                encoder[2] = bce(Activation.sigmoid(encoded.aux()), in.lowRes());
-            }
-            return null;
-        });
-        NDArray latents = leaf(encoder[1]);
-        stored[0] = encoder[0].stopGradient();
+        NDArray latents = leaf(GradMode.with(false, () -> net.encode(in.halved(), true).latents()));
         GradMode.with(false, () -> {
+            stored[0] = net.decoderInputOf(latents, in.coords(), features);
             for (int b = 0; b < blocks; b++) {
                 stored[b + 1] = net.decoderBlock(b, stored[b], latents, true, true);
             }
@@ -194,9 +185,16 @@ public final class OssNetTrainer implements AutoCloseable {
         }
         NDArray g0 = upstream;
         NDArray gz = latents.getGradient();
+        NDArray[] aux = new NDArray[1];
         NDArray surrogate = GradMode.with(true, () -> {
-            NDArray sum = encoder[0].mul(g0).sum().add(encoder[1].mul(gz).sum());
-            return encoder[2] == null ? sum : sum.add(Scalars.times(encoder[2], AUX_WEIGHT));
+            OssNet.Encoded encoded = net.encode(in.halved(), true, false);
+            NDArray h0 = net.decoderInputOf(encoded.latents(), in.coords(), features);
+            NDArray sum = h0.mul(g0).sum().add(encoded.latents().mul(gz).sum());
+            if (encoded.aux() == null) {
+                return sum;
+            }
+            aux[0] = bce(Activation.sigmoid(encoded.aux()), in.lowRes());
+            return sum.add(Scalars.times(aux[0], AUX_WEIGHT));
         });
         GradMode.backward(surrogate);
         if (features != null) {
@@ -205,8 +203,8 @@ public final class OssNetTrainer implements AutoCloseable {
             GradMode.backward(recomputed, patchGradient);
         }
         double occ = occupancy.getFloat();
-        double aux = encoder[2] == null ? Double.NaN : encoder[2].getFloat();
-        return new Losses(encoder[2] == null ? occ : occ + AUX_WEIGHT * aux, occ, aux);
+        double auxLoss = aux[0] == null ? Double.NaN : aux[0].getFloat();
+        return new Losses(aux[0] == null ? occ : occ + AUX_WEIGHT * auxLoss, occ, auxLoss);
     }
 
     /** The same with autograd keeping the whole graph: the reference for the test. */

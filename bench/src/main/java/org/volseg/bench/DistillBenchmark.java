@@ -7,11 +7,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.volseg.core.data.Colin27;
 import org.volseg.core.data.synthetic.Phantom;
 import org.volseg.core.data.synthetic.PhantomDataset;
 import org.volseg.core.data.synthetic.PhantomSpec;
 import org.volseg.core.sampling.PatchSize;
+import org.volseg.core.transforms.Box;
+import org.volseg.core.transforms.Cropping;
+import org.volseg.core.transforms.ImageAndLabels;
 import org.volseg.core.transforms.IntensityNormalization;
+import org.volseg.core.transforms.Preprocessing;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 import org.volseg.nn.distill.DistillationSettings;
@@ -32,11 +37,12 @@ import org.volseg.nn.networks.Network;
 import org.volseg.nn.networks.NetworkConfig;
 
 /**
- * {@code volseg bench distill}: a wide UNet3d teacher and a Mobile U-Net student on synthetic BraTS-like phantoms
- * (three foreground classes), the student trained from scratch, with logits KD, with Graph Flow (vertex + edge)
- * and with the full objective; then with a quarter of the cases labeled, the student from scratch on those against
- * the full objective with the rest unlabeled. Test Dice per class, parameters, FLOPs per voxel, inference seconds
- * per case and peak memory, beside the teacher's from the same run.
+ * {@code volseg bench distill}: a wide UNet3d teacher and a Mobile U-Net student, the student trained from scratch,
+ * with logits KD, with Graph Flow (vertex + edge) and with the full objective, on two tasks: synthetic BraTS-like
+ * phantoms (three foreground classes) and four AAL regions of Colin27 (trained on the left hemisphere, tested on the
+ * right); then, on the phantoms, with a quarter of the cases labeled, the student from scratch on those against the
+ * full objective with the rest unlabeled. Test Dice per class, parameters, FLOPs per voxel, inference seconds per
+ * case and peak memory, beside the teacher's from the same run.
  */
 final class DistillBenchmark {
 
@@ -64,9 +70,27 @@ final class DistillBenchmark {
             String.valueOf(DistillationSettings.defaults().adversarialWeight())));
     private static final List<Integer> TEACHER_WIDTHS = List.of(16, 32, 64, 128);
     private static final List<Integer> STUDENT_WIDTHS = List.of(8, 16, 32, 64);
-    private static final int[] LABELS = {0, 1, 2, 3};
+    private static final int[] PHANTOM_LABELS = {0, 1, 2, 3};
+    /** The tasks the fully labeled comparison runs on: phantoms, aal or both. */
+    private static final List<String> TASKS = List.of(System.getProperty("volseg.bench.tasks", "phantoms,aal")
+            .split(","));
+    /** AAL regions, both hemispheres' indices each: Precentral, Frontal_Mid, Postcentral, Temporal_Mid. */
+    private static final int[][] AAL_REGIONS = {{1, 2}, {7, 8}, {57, 58}, {85, 86}};
+    private static final String AAL_REGION_NAMES = "1 precentral, 2 middle frontal, 3 postcentral, 4 middle temporal";
+    private static final double AAL_SPACING = Double.parseDouble(System.getProperty("volseg.bench.aalSpacing", "2"));
+    private static final int AAL_PATCH = Integer.getInteger("volseg.bench.aalPatch", 32);
 
     private DistillBenchmark() {
+    }
+
+    /**
+     * What the models learn and are tested on.
+     *
+     * @param prefix   what the task's rows start with ("" for the phantoms, the first task)
+     * @param window   the inference window
+     */
+    record Task(String prefix, String description, List<TrainingCase> train, List<TrainingCase> test, int channels,
+            int[] labels, PatchSize patch, PatchSize window) {
     }
 
     /** A model's figures on the test cases. */
@@ -75,19 +99,17 @@ final class DistillBenchmark {
     }
 
     static void run() throws Exception {
-        PhantomDataset phantoms = new PhantomDataset(2026, PhantomSpec.cube(SIZE));
-        List<TrainingCase> cases = new ArrayList<>();
-        for (Phantom p : phantoms.generateAll(TRAIN + TEST)) {
-            cases.add(new TrainingCase(p.id(), IntensityNormalization.zScore(p.image()), p.labels()));
+        Task phantoms = phantoms();
+        List<Task> tasks = new ArrayList<>();
+        if (TASKS.contains("phantoms")) {
+            tasks.add(phantoms);
         }
-        List<TrainingCase> train = cases.subList(0, TRAIN);
-        List<TrainingCase> test = cases.subList(TRAIN, TRAIN + TEST);
-        PatchSize patch = PatchSize.cube(PATCH);
-        TrainingSettings settings = TrainingSettings.defaults().withPatch(patch).withEpochs(EPOCHS)
-                .withStepsPerEpoch(STEPS).withOptimizer(Optimizer.Kind.ADAM, 3e-3, 2e-4).withSeed(7)
-                .withValidation(EPOCHS, 0.5, 0).withCheckpointEvery(0);
-        NetworkConfig teacherConfig = config(Architecture.UNET3D, TEACHER_WIDTHS, TEACHER_BLOCKS, patch);
-        NetworkConfig studentConfig = config(Architecture.MOBILE_UNET3D, STUDENT_WIDTHS, 1, patch);
+        if (TASKS.contains("aal")) {
+            tasks.add(aal());
+        }
+        TrainingSettings settings = TrainingSettings.defaults().withEpochs(EPOCHS).withStepsPerEpoch(STEPS)
+                .withOptimizer(Optimizer.Kind.ADAM, 3e-3, 2e-4).withSeed(7).withValidation(EPOCHS, 0.5, 0)
+                .withCheckpointEvery(0);
         DistillationSettings defaults = DistillationSettings.defaults();
         DistillationSettings full = new DistillationSettings(defaults.vertexWeight(), defaults.edgeWeight(),
                 defaults.logitsWeight(), defaults.temperature(), false, defaults.graph(), PARAPHRASER_STEPS,
@@ -103,34 +125,43 @@ final class DistillBenchmark {
         DjlContext.call(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
                 if (FULL) {
-                    Network teacher = Network.withFeatureTaps(teacherConfig, m, 7);
-                    outcomes.put("teacher", trained(teacher, train, test, settings, null, List.of(), null));
-                    outcomes.put("student from scratch", trained(Network.withFeatureTaps(studentConfig, m, 8), train,
-                            test, settings, null, List.of(), null));
-                    outcomes.put("student + logits KD", trained(Network.withFeatureTaps(studentConfig, m, 8), train,
-                            test, settings, teacher, List.of(), logitsOnly));
-                    outcomes.put("student + Graph Flow", trained(Network.withFeatureTaps(studentConfig, m, 8), train,
-                            test, settings, teacher, List.of(), graphOnly));
-                    outcomes.put("student + full objective", trained(Network.withFeatureTaps(studentConfig, m, 8),
-                            train, test, settings, teacher, List.of(), full));
+                    for (Task task : tasks) {
+                        TrainingSettings s = settings.withPatch(task.patch());
+                        String p = task.prefix();
+                        Network teacher = Network.withFeatureTaps(config(task, Architecture.UNET3D, TEACHER_WIDTHS,
+                                TEACHER_BLOCKS), m, 7);
+                        outcomes.put(p + "teacher", trained(teacher, task, task.train(), s, null, List.of(), null));
+                        outcomes.put(p + "student from scratch", trained(student(task, m), task, task.train(), s,
+                                null, List.of(), null));
+                        outcomes.put(p + "student + logits KD", trained(student(task, m), task, task.train(), s,
+                                teacher, List.of(), logitsOnly));
+                        outcomes.put(p + "student + Graph Flow", trained(student(task, m), task, task.train(), s,
+                                teacher, List.of(), graphOnly));
+                        outcomes.put(p + "student + full objective", trained(student(task, m), task, task.train(), s,
+                                teacher, List.of(), full));
+                    }
                 }
                 if (SEMI) {
-                    int labeled = Math.max(1, TRAIN / 4);
+                    TrainingSettings s = settings.withPatch(phantoms.patch());
+                    List<TrainingCase> train = phantoms.train();
+                    int labeled = Math.max(1, train.size() / 4);
                     List<TrainingCase> few = train.subList(0, labeled);
-                    List<Volume> rest = train.subList(labeled, TRAIN).stream().map(TrainingCase::image).toList();
-                    Network fewTeacher = Network.withFeatureTaps(teacherConfig, m, 7);
-                    outcomes.put("teacher, 25% labeled", trained(fewTeacher, few, test, settings, null, List.of(),
+                    List<Volume> rest = train.subList(labeled, train.size()).stream().map(TrainingCase::image)
+                            .toList();
+                    Network fewTeacher = Network.withFeatureTaps(config(phantoms, Architecture.UNET3D,
+                            TEACHER_WIDTHS, TEACHER_BLOCKS), m, 7);
+                    outcomes.put("teacher, 25% labeled", trained(fewTeacher, phantoms, few, s, null, List.of(),
                             null));
-                    outcomes.put("student from scratch, 25% labeled", trained(Network.withFeatureTaps(studentConfig,
-                            m, 8), few, test, settings, null, List.of(), null));
-                    outcomes.put("student + full objective, 25% labeled", trained(Network.withFeatureTaps(
-                            studentConfig, m, 8), few, test, settings, fewTeacher, List.of(), full));
-                    outcomes.put("student + full objective, 25% labeled + 75% unlabeled", trained(
-                            Network.withFeatureTaps(studentConfig, m, 8), few, test, settings, fewTeacher, rest, full));
+                    outcomes.put("student from scratch, 25% labeled", trained(student(phantoms, m), phantoms, few, s,
+                            null, List.of(), null));
+                    outcomes.put("student + full objective, 25% labeled", trained(student(phantoms, m), phantoms,
+                            few, s, fewTeacher, List.of(), full));
+                    outcomes.put("student + full objective, 25% labeled + 75% unlabeled", trained(student(phantoms,
+                            m), phantoms, few, s, fewTeacher, rest, full));
                     if (EQUAL_LABELED) {
                         outcomes.put("student + full objective, 25% labeled + 75% unlabeled, twice the steps",
-                                trained(Network.withFeatureTaps(studentConfig, m, 8), few, test,
-                                        settings.withStepsPerEpoch(2 * STEPS), fewTeacher, rest, full));
+                                trained(student(phantoms, m), phantoms, few, s.withStepsPerEpoch(2 * STEPS),
+                                        fewTeacher, rest, full));
                     }
                 }
             }
@@ -138,37 +169,59 @@ final class DistillBenchmark {
         });
 
         String quarter = ", 25% labeled";
-        Outcome t = outcomes.getOrDefault("teacher", outcomes.get("teacher" + quarter));
-        Outcome scratch = outcomes.getOrDefault("student from scratch", outcomes.get("student from scratch"
-                + quarter));
-        Table table = new Table("Graph Flow distillation on synthetic phantoms: test Dice, size and speed")
+        // size and speed from the first task run: the networks are the same but for input channels and classes
+        String first = FULL ? tasks.get(0).prefix() : "";
+        String firstSuffix = FULL ? "" : quarter;
+        Outcome t = outcomes.get(first + "teacher" + firstSuffix);
+        Outcome scratch = outcomes.get(first + "student from scratch" + firstSuffix);
+        Table table = new Table("Graph Flow distillation on synthetic phantoms and Colin27's AAL regions: test Dice, "
+                + "size and speed")
                 .setting("machine", Machine.describe())
-                .setting("data", "phantoms " + SIZE + "³ (seed 2026): train " + TRAIN + ", test " + TEST
-                        + "; labels 1 core, 2 edema, 3 enhancing; z-score per channel")
                 .setting("teacher", "UNet3d widths " + TEACHER_WIDTHS + ", " + TEACHER_BLOCKS + " block(s) per level")
                 .setting("student", "Mobile U-Net widths " + STUDENT_WIDTHS + ", 1 block per level")
-                .setting("training", EPOCHS + " epochs × " + STEPS + " steps each model, patch " + patch
-                        + ", batch 1 (2 with unlabeled cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation "
-                        + "on; distillation: λ1 1e-5, λ2 1e-9, λ3 " + ADVERSARIAL + ", λ4 1, τ 1, RMS-normalised 3³ cosine "
-                        + "graphs, " + PARAPHRASER_STEPS + " paraphraser steps, critic width 16 at 3e-5")
-                .setting("inference", "sliding window " + WINDOW + "³, overlap 0.5, Gaussian, batch 1");
+                .setting("training", EPOCHS + " epochs × " + STEPS + " steps each model, batch 1 (2 with unlabeled "
+                        + "cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation on; distillation: λ1 1e-5, λ2 "
+                        + "1e-9, λ3 " + ADVERSARIAL + ", λ4 1, τ 1, RMS-normalised 3³ cosine graphs, "
+                        + PARAPHRASER_STEPS + " paraphraser steps, critic width 16 at 3e-5");
+        List<Task> described = new ArrayList<>(tasks);
+        if (SEMI && !described.contains(phantoms)) {
+            described.add(0, phantoms);
+        }
+        for (Task task : described) {
+            String name = task.prefix().isEmpty() ? "phantoms" : task.prefix().replace(": ", "");
+            table.setting("data, " + name, task.description() + "; patch " + task.patch() + ", inference window "
+                    + task.window() + ", overlap 0.5, Gaussian, batch 1");
+        }
         table.row("student parameters", "", scratch.parameters(), "teacher", t.parameters(), "≤ 0.10×");
         table.row("student FLOPs per voxel", "", scratch.flopsPerVoxel(), "teacher", t.flopsPerVoxel(), "");
         table.row("student inference speed", "cases/s", 1 / scratch.secondsPerCase(), "teacher",
                 1 / t.secondsPerCase(), "≥ 5×");
+        if (FULL) {
+            for (Task task : tasks.subList(1, tasks.size())) {
+                Outcome taskScratch = outcomes.get(task.prefix() + "student from scratch");
+                Outcome taskTeacher = outcomes.get(task.prefix() + "teacher");
+                table.row(task.prefix() + "student inference speed", "cases/s", 1 / taskScratch.secondsPerCase(),
+                        task.prefix() + "teacher", 1 / taskTeacher.secondsPerCase(), "≥ 5×");
+            }
+        }
         table.row("student inference peak RSS (JVM included)", "MB", scratch.peakBytes() / 1048576.0, "teacher",
                 t.peakBytes() / 1048576.0, "");
         outcomes.forEach((name, o) -> {
-            if (!name.equals("teacher")) {
-                table.row(name + " mean Dice", "", o.meanDice(), "teacher", t.meanDice(), "");
+            if (!name.endsWith("teacher")) {
+                String teacherName = name.startsWith("AAL: ") ? "AAL: teacher" : "teacher";
+                table.row(name + " mean Dice", "", o.meanDice(), teacherName,
+                        outcomes.getOrDefault(teacherName, t).meanDice(), "");
             }
         });
         if (FULL) {
-            table.row("full objective: share of the teacher–scratch gap recovered", "", recovered(outcomes, ""),
-                    "target", 0.5, "≥ 0.5 and > logits KD");
+            for (Task task : tasks) {
+                table.row(task.prefix() + "full objective: share of the teacher–scratch gap recovered", "",
+                        recovered(outcomes, task.prefix(), ""), task.prefix() + "logits KD",
+                        recovered(outcomes, task.prefix(), "", "student + logits KD"), "≥ 0.5 and > logits KD");
+            }
         }
         if (SEMI) {
-            table.row("25% labeled, full objective: share of the gap recovered", "", recovered(outcomes, quarter),
+            table.row("25% labeled, full objective: share of the gap recovered", "", recovered(outcomes, "", quarter),
                     "target", 0.5, "");
             table.row("25% labeled + 75% unlabeled mean Dice", "", outcomes.get("student + full objective" + quarter
                     + " + 75% unlabeled").meanDice(), "25% labeled only", outcomes.get("student + full objective"
@@ -189,23 +242,76 @@ final class DistillBenchmark {
         table.print();
     }
 
-    /** (full objective − scratch) / (teacher − scratch) of the runs named with {@code suffix}. */
-    private static double recovered(Map<String, Outcome> outcomes, String suffix) {
-        double scratch = outcomes.get("student from scratch" + suffix).meanDice();
-        double gap = outcomes.get("teacher" + suffix).meanDice() - scratch;
-        return gap == 0 ? Double.NaN : (outcomes.get("student + full objective" + suffix).meanDice() - scratch) / gap;
+    /** Synthetic BraTS-like phantoms, z-scored per channel: the first {@code TRAIN} train, the next test. */
+    private static Task phantoms() {
+        PhantomDataset phantoms = new PhantomDataset(2026, PhantomSpec.cube(SIZE));
+        List<TrainingCase> cases = new ArrayList<>();
+        for (Phantom p : phantoms.generateAll(TRAIN + TEST)) {
+            cases.add(new TrainingCase(p.id(), IntensityNormalization.zScore(p.image()), p.labels()));
+        }
+        return new Task("", "phantoms " + SIZE + "³ (seed 2026): train " + TRAIN + ", test " + TEST + "; labels 1 "
+                + "core, 2 edema, 3 enhancing; z-score per channel", cases.subList(0, TRAIN),
+                cases.subList(TRAIN, TRAIN + TEST), 4, PHANTOM_LABELS, PatchSize.cube(PATCH), PatchSize.cube(WINDOW));
     }
 
-    private static NetworkConfig config(Architecture a, List<Integer> widths, int blocks, PatchSize patch) {
-        return new NetworkConfig(a, 4, LABELS.length, widths, blocks, NetworkConfig.Norm.INSTANCE,
-                NetworkConfig.Activation.LEAKY_RELU, false, patch);
+    /**
+     * Four large AAL regions (left and right merged) on Colin27's T1, prepared as the brain benchmark prepares it
+     * (RAS, {@code AAL_SPACING} mm, z-score): the left hemisphere trains, the right tests, so the networks must
+     * learn the regions from anatomy (flips are part of the augmentation).
+     */
+    private static Task aal() throws java.io.IOException {
+        Preprocessing preprocessing = Preprocessing.defaults().withSpacing(AAL_SPACING);
+        ImageAndLabels prepared = preprocessing.prepare(Colin27.image(), Colin27.aalRegions(AAL_REGIONS));
+        Box[] halves = Colin27.hemispheres(prepared.image().geometry());
+        List<TrainingCase> train = new ArrayList<>();
+        List<TrainingCase> test = new ArrayList<>();
+        for (int h = 0; h < 2; h++) {
+            ImageAndLabels half = Cropping.crop(prepared.image().geometry(), halves[h]).apply(prepared);
+            (h == 0 ? train : test).add(new TrainingCase(h == 0 ? "left" : "right", half.image(), half.labels()));
+        }
+        int[] labels = new int[AAL_REGIONS.length + 1];
+        for (int k = 0; k < labels.length; k++) {
+            labels[k] = k;
+        }
+        return new Task("AAL: ", "Colin27 " + Colin27.t1().getFileName() + " with AAL regions " + AAL_REGION_NAMES
+                + " (left and right merged), " + AAL_SPACING + " mm, z-score; train on the left hemisphere "
+                + size(train.get(0)) + ", test on the right " + size(test.get(0)), train, test, 1, labels,
+                PatchSize.cube(AAL_PATCH), PatchSize.cube(AAL_PATCH));
+    }
+
+    private static String size(TrainingCase c) {
+        var g = c.image().geometry();
+        return g.nx() + "×" + g.ny() + "×" + g.nz();
+    }
+
+    private static Network student(Task task, NDManager m) {
+        return Network.withFeatureTaps(config(task, Architecture.MOBILE_UNET3D, STUDENT_WIDTHS, 1), m, 8);
+    }
+
+    /** (full objective − scratch) / (teacher − scratch) of the runs named {@code prefix} … {@code suffix}. */
+    private static double recovered(Map<String, Outcome> outcomes, String prefix, String suffix) {
+        return recovered(outcomes, prefix, suffix, "student + full objective");
+    }
+
+    /** (student − scratch) / (teacher − scratch), the student's run named {@code prefix + student + suffix}. */
+    private static double recovered(Map<String, Outcome> outcomes, String prefix, String suffix, String student) {
+        double scratch = outcomes.get(prefix + "student from scratch" + suffix).meanDice();
+        double gap = outcomes.get(prefix + "teacher" + suffix).meanDice() - scratch;
+        return gap == 0 ? Double.NaN : (outcomes.get(prefix + student + suffix).meanDice() - scratch) / gap;
+    }
+
+    private static NetworkConfig config(Task task, Architecture a, List<Integer> widths, int blocks) {
+        return new NetworkConfig(a, task.channels(), task.labels().length, widths, blocks,
+                NetworkConfig.Norm.INSTANCE, NetworkConfig.Activation.LEAKY_RELU, false, task.patch());
     }
 
     /** Trains {@code net} (distilled from {@code teacher} when given), then measures it on the test cases. */
-    private static Outcome trained(Network net, List<TrainingCase> train, List<TrainingCase> test,
-            TrainingSettings settings, Network teacher, List<Volume> unlabeled, DistillationSettings distillation) {
+    private static Outcome trained(Network net, Task task, List<TrainingCase> train, TrainingSettings settings,
+            Network teacher, List<Volume> unlabeled, DistillationSettings distillation) {
+        int[] labels = task.labels();
+        List<TrainingCase> test = task.test();
         long t0 = System.nanoTime();
-        String name = net.config().architecture() + (teacher == null ? "" : " distilled");
+        String name = task.prefix() + net.config().architecture() + (teacher == null ? "" : " distilled");
         Monitor quiet = Monitor.SILENT;
         java.util.function.Consumer<EpochRecord> log = r -> System.err.printf(Locale.ROOT,
                 "  %s epoch %d: loss %.3f, terms %s, %.0f s%n", name, r.epoch(), r.trainLoss(), r.lossTerms(),
@@ -213,19 +319,19 @@ final class DistillBenchmark {
         List<EpochRecord> history;
         try {
             if (teacher == null) {
-                history = new Trainer().train(net, train, List.of(), LABELS, settings, null, quiet, log).history();
+                history = new Trainer().train(net, train, List.of(), labels, settings, null, quiet, log).history();
             } else {
                 TrainingSettings s = unlabeled.isEmpty() ? settings : settings.withBatchSize(2);
-                history = Distiller.distill(Teacher.of(teacher), net, train, unlabeled, List.of(), LABELS, s, distillation, null,
-                        quiet, log).training().history();
+                history = Distiller.distill(Teacher.of(teacher), net, train, unlabeled, List.of(), labels, s,
+                        distillation, null, quiet, log).training().history();
             }
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        SlidingWindow window = new SlidingWindow(new SlidingWindow.Settings(PatchSize.cube(WINDOW), 0.5, true, 1));
-        long[] tp = new long[LABELS.length];
-        long[] sizes = new long[LABELS.length];
+        SlidingWindow window = new SlidingWindow(new SlidingWindow.Settings(task.window(), 0.5, true, 1));
+        long[] tp = new long[labels.length];
+        long[] sizes = new long[labels.length];
         double seconds = 0;
         ProcessMemory.resetPeak();
         NDManager manager = net.parameters().get(0).getManager();
@@ -239,7 +345,7 @@ final class DistillBenchmark {
                 try (NDManager scope = manager.newSubManager()) {
                     probabilities = window.probabilities(c.image(), net::logits, scope, Monitor.SILENT);
                 }
-                predicted = SlidingWindow.labels(probabilities, c.image().geometry(), LABELS);
+                predicted = SlidingWindow.labels(probabilities, c.image().geometry(), labels);
                 best = Math.min(best, (System.nanoTime() - start) / 1e9);
             }
             seconds += best;
@@ -256,8 +362,8 @@ final class DistillBenchmark {
         }
         long peak = ProcessMemory.peakBytes();
         Map<Integer, Double> dice = new LinkedHashMap<>();
-        for (int k = 1; k < LABELS.length; k++) {
-            dice.put(LABELS[k], sizes[k] == 0 ? 1.0 : 2.0 * tp[k] / sizes[k]);
+        for (int k = 1; k < labels.length; k++) {
+            dice.put(labels[k], sizes[k] == 0 ? 1.0 : 2.0 * tp[k] / sizes[k]);
         }
         double mean = dice.values().stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
         long parameters = net.parameters().stream().mapToLong(p -> p.getShape().size()).sum();

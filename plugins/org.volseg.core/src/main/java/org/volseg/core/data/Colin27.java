@@ -9,9 +9,9 @@ import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 
 /**
- * Colin27 from Debian's mricron-data as a brain-extraction task: the T1 ({@code ch2}, 1 mm, MNI space) and the
- * brain mask {@code ch2bet > 0}, split at the midline (world x = 0) so that one hemisphere can train and the other
- * test.
+ * Colin27 from Debian's mricron-data as segmentation tasks: the T1 ({@code ch2}, 1 mm, MNI space) with the brain
+ * mask {@code ch2bet > 0} or with regions of the AAL atlas, split at the midline (world x = 0) so that one hemisphere
+ * can train and the other test.
  */
 public final class Colin27 {
 
@@ -39,6 +39,33 @@ public final class Colin27 {
             mask.set(i, v[i] > 0 ? 1 : 0);
         }
         return mask;
+    }
+
+    /**
+     * The AAL atlas ({@code aal.nii.gz}, on the T1's grid) restricted to a few regions: a voxel whose AAL index is in
+     * {@code regions[k]} is labelled k + 1, every other voxel 0 (background). AAL numbers left and right regions
+     * apart (odd left, even right), so a class that spans both hemispheres names both indices.
+     *
+     * @throws IllegalArgumentException when an index appears in two regions or is outside 1..255
+     */
+    public static LabelMap aalRegions(int[]... regions) throws IOException {
+        int[] classOfIndex = new int[256];
+        for (int k = 0; k < regions.length; k++) {
+            for (int index : regions[k]) {
+                if (index < 1 || index > 255 || classOfIndex[index] != 0) {
+                    throw new IllegalArgumentException("AAL index " + index + " must lie in 1..255 and in one region"
+                            + " only");
+                }
+                classOfIndex[index] = k + 1;
+            }
+        }
+        LabelMap atlas = NiftiReader.readLabels(file("aal.nii.gz"));
+        LabelMap restricted = LabelMap.create(atlas.geometry(), regions.length);
+        for (int i = 0; i < atlas.geometry().voxels(); i++) {
+            int index = atlas.get(i);
+            restricted.set(i, index < classOfIndex.length ? classOfIndex[index] : 0);
+        }
+        return restricted;
     }
 
     /**

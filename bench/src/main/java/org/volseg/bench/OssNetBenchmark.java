@@ -51,6 +51,8 @@ final class OssNetBenchmark {
     private static final int TRAIN_POINTS = Integer.getInteger("volseg.bench.trainPoints", 4096);
     /** Which parts run: memory, inference, learning (a part alone: -Dvolseg.bench.parts=inference). */
     private static final String PARTS = System.getProperty("volseg.bench.parts", "memory,inference,learning");
+    /** Whether the memory part also times steps with the allocator as usual (a second probe of each network). */
+    private static final boolean TIMED = Boolean.parseBoolean(System.getProperty("volseg.bench.timed", "true"));
     /** The UNet3d of the learning part: as the learning benchmark's, binary. */
     private static final List<Integer> UNET_WIDTHS = List.of(8, 16, 32, 64);
     private static final int UNET_PATCH = Integer.getInteger("volseg.bench.unetPatch", 32);
@@ -68,7 +70,7 @@ final class OssNetBenchmark {
                         + " with " + POINTS + " points; UNet3d and Fully-InvRes widths " + MemoryBenchmark.WIDTHS
                         + ", 2 blocks per level, 3 classes; UNet3d patches " + PATCH + "³; " + STEPS + " steps "
                         + "after a warm-up, fresh JVM each, glibc MALLOC_MMAP_THRESHOLD_=131072 (peak = live "
-                        + "tensors)")
+                        + "tensors); seconds from a second probe of each with the allocator as usual")
                 .setting("inference", "OSS-Net C, encoder " + List.of(8, 16, 32) + ", trained " + EPOCHS
                         + " epochs on " + TRAIN + " phantoms " + PHANTOM + "³ (" + TRAIN_POINTS + " points, batch 2, "
                         + "lr 3e-3), segmenting " + TEST + " unseen phantoms (whole tumour), chunks of "
@@ -107,6 +109,7 @@ final class OssNetBenchmark {
         PatchSize cube = PatchSize.cube(PATCH);
         StepMemory.Result patches = voxelNetwork(Architecture.UNET3D, cube);
         String what = "OSS-Net C step, " + POINTS + " points, ";
+        List<Architecture> wholeFits = new java.util.ArrayList<>();
         for (Architecture a : List.of(Architecture.UNET3D, Architecture.FULLY_INVRES)) {
             // a voxel network's activations grow with the voxels: measured whole where that fits the machine, else
             // its patch probe scaled up (for UNet3d 969 MB × 6 against 5,856 MB measured at 128 × 128 × 96)
@@ -116,17 +119,36 @@ final class OssNetBenchmark {
             if (scaled < 0.8 * Machine.availableBytes() / (1 << 20)) {
                 StepMemory.Result r = voxelNetwork(a, whole);
                 table.row(what + "memory", "MB", mb(ours), name, mb(r), a == Architecture.UNET3D ? "≤ 0.25×" : "");
-                if (a == Architecture.UNET3D) {
-                    table.row(what + "time", "s", ours.secondsPerStep(), name, r.secondsPerStep(), "");
-                }
+                wholeFits.add(a);
             } else {
                 table.row(what + "memory", "MB", mb(ours), name + ": does not fit, " + PATCH + "³ probe × voxels",
                         scaled, a == Architecture.UNET3D ? "≤ 0.25×" : "");
             }
         }
         table.row(what + "memory", "MB", mb(ours), "UNet3d " + PATCH + "³ patches", mb(patches), "");
-        table.row(what + "time", "s", ours.secondsPerStep(), "UNet3d " + PATCH + "³ patches",
-                patches.secondsPerStep(), "");
+        if (TIMED) {
+            // the probes above map every large array afresh, which slows PyTorch unevenly: seconds from probes
+            // with the allocator as usual
+            StepMemory.Result oursTimed = OssNetStepMemory.inChildProcess(oss, POINTS, STEPS, false);
+            System.err.printf("  OSS-Net C, allocator as usual: %.2f s/step%n", oursTimed.secondsPerStep());
+            String timeRow = what + "seconds (allocator as usual)";
+            for (Architecture a : List.of(Architecture.UNET3D, Architecture.FULLY_INVRES)) {
+                String name = (a == Architecture.UNET3D ? "UNet3d" : "Fully-InvRes") + " whole volume";
+                if (wholeFits.contains(a)) {
+                    table.row(timeRow, "s", oursTimed.secondsPerStep(), name, timed(a, whole).secondsPerStep(), "");
+                }
+            }
+            table.row(timeRow, "s", oursTimed.secondsPerStep(), "UNet3d " + PATCH + "³ patches",
+                    timed(Architecture.UNET3D, cube).secondsPerStep(), "");
+        }
+    }
+
+    /** A voxel network's step time with the allocator as usual. */
+    private static StepMemory.Result timed(Architecture a, PatchSize patch) throws Exception {
+        StepMemory.Result r = StepMemory.inChildProcess(NetworkConfig.of(a, 4, 3, MemoryBenchmark.WIDTHS, 2, patch),
+                STEPS, SegmentTape.Backprop.REVERSIBLE, false);
+        System.err.printf("  %s %s, allocator as usual: %.2f s/step%n", a, patch, r.secondsPerStep());
+        return r;
     }
 
     private static StepMemory.Result voxelNetwork(Architecture a, PatchSize patch) throws Exception {

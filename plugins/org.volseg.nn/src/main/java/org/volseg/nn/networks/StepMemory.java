@@ -96,13 +96,25 @@ public final class StepMemory {
         return new Result(peak - before, median, parameters);
     }
 
-    /** Measures in a fresh JVM on this process's class path ({@link ChildJvm}). */
+    /**
+     * Measures in a fresh JVM on this process's class path ({@link ChildJvm}) where every large array is mapped on its
+     * own, so that the peak is the live tensors' (the seconds are then not a real step's).
+     */
     public static Result inChildProcess(NetworkConfig config, int steps, SegmentTape.Backprop backprop)
             throws IOException, InterruptedException {
+        return inChildProcess(config, steps, backprop, true);
+    }
+
+    /**
+     * The same, {@code livePeaks} saying whether every large array is mapped on its own (a true peak) or the
+     * allocator caches as usual (a true step time; the peak then includes the cache).
+     */
+    public static Result inChildProcess(NetworkConfig config, int steps, SegmentTape.Backprop backprop,
+            boolean livePeaks) throws IOException, InterruptedException {
         String configJson = new ObjectMapper().writeValueAsString(config.toMap());
         JsonNode json = ChildJvm.run(StepMemory.class, List.of("-Xmx1g"), List.of(configJson,
                 String.valueOf(steps), backprop.name()), "the memory probe for " + config.architecture() + " "
-                + config.patch(), true);
+                + config.patch(), livePeaks);
         return new Result(json.get("peak_growth_bytes").asLong(), json.get("seconds_per_step").asDouble(),
                 json.get("parameters").asLong());
     }

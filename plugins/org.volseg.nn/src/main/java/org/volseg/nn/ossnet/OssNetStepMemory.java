@@ -62,16 +62,26 @@ public final class OssNetStepMemory {
     /**
      * Measures in a fresh JVM on this process's class path ({@link ChildJvm}), with the voxel networks' probe's 1 GB
      * Java heap plus four times the image (its copies on the Java side): a larger heap only fills with garbage
-     * before it is collected, which the resident size would count.
+     * before it is collected, which the resident size would count. Every large array is mapped on its own, so that
+     * the peak is the live tensors' (the seconds are then not a real step's).
      */
     public static StepMemory.Result inChildProcess(OssNetConfig config, int points, int steps)
+            throws IOException, InterruptedException {
+        return inChildProcess(config, points, steps, true);
+    }
+
+    /**
+     * The same, {@code livePeaks} saying whether every large array is mapped on its own (a true peak) or the
+     * allocator caches as usual (a true step time), as for {@link StepMemory}'s probe.
+     */
+    public static StepMemory.Result inChildProcess(OssNetConfig config, int points, int steps, boolean livePeaks)
             throws IOException, InterruptedException {
         String configJson = new ObjectMapper().writeValueAsString(config.toMap());
         int[] grid = OssNetTrainer.grid(config.preset());
         long imageMb = 4L * grid[0] * grid[1] * grid[2] * config.preset().channels() >> 20;
         JsonNode json = ChildJvm.run(OssNetStepMemory.class, List.of("-Xmx" + (1024 + 4 * imageMb) + "m"),
                 List.of(configJson, String.valueOf(points), String.valueOf(steps)), "the memory probe for "
-                        + config.name(), true);
+                        + config.name(), livePeaks);
         return new StepMemory.Result(json.get("peak_growth_bytes").asLong(), json.get("seconds_per_step")
                 .asDouble(), json.get("parameters").asLong());
     }

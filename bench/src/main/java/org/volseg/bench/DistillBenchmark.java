@@ -63,6 +63,8 @@ final class DistillBenchmark {
      */
     private static final boolean EQUAL_LABELED = Boolean.parseBoolean(System.getProperty("volseg.bench.equalLabeled",
             "true"));
+    /** How many initialisations (and training seeds) each student trains with; its rows give the mean. */
+    private static final int SEEDS = Integer.getInteger("volseg.bench.seeds", 1);
     private static final int TEACHER_BLOCKS = Integer.getInteger("volseg.bench.teacherBlocks", 1);
     private static final int PARAPHRASER_STEPS = Integer.getInteger("volseg.bench.paraphraserSteps", 100);
     /** λ3 of the full objective; the node's default when not given. */
@@ -95,7 +97,8 @@ final class DistillBenchmark {
 
     /** A model's figures on the test cases. */
     record Outcome(Map<Integer, Double> dice, double meanDice, long parameters, double flopsPerVoxel,
-            double secondsPerCase, long peakBytes, double trainSeconds, Map<String, Double> lastTerms) {
+            double secondsPerCase, long peakBytes, double trainSeconds, Map<String, Double> lastTerms,
+            List<Double> meanDicePerSeed) {
     }
 
     static void run() throws Exception {
@@ -131,14 +134,14 @@ final class DistillBenchmark {
                         Network teacher = Network.withFeatureTaps(config(task, Architecture.UNET3D, TEACHER_WIDTHS,
                                 TEACHER_BLOCKS), m, 7);
                         outcomes.put(p + "teacher", trained(teacher, task, task.train(), s, null, List.of(), null));
-                        outcomes.put(p + "student from scratch", trained(student(task, m), task, task.train(), s,
-                                null, List.of(), null));
-                        outcomes.put(p + "student + logits KD", trained(student(task, m), task, task.train(), s,
-                                teacher, List.of(), logitsOnly));
-                        outcomes.put(p + "student + Graph Flow", trained(student(task, m), task, task.train(), s,
-                                teacher, List.of(), graphOnly));
-                        outcomes.put(p + "student + full objective", trained(student(task, m), task, task.train(), s,
-                                teacher, List.of(), full));
+                        outcomes.put(p + "student from scratch", students(task, m, task.train(), s, null,
+                                List.of(), null));
+                        outcomes.put(p + "student + logits KD", students(task, m, task.train(), s, teacher,
+                                List.of(), logitsOnly));
+                        outcomes.put(p + "student + Graph Flow", students(task, m, task.train(), s, teacher,
+                                List.of(), graphOnly));
+                        outcomes.put(p + "student + full objective", students(task, m, task.train(), s, teacher,
+                                List.of(), full));
                     }
                 }
                 if (SEMI) {
@@ -152,16 +155,15 @@ final class DistillBenchmark {
                             TEACHER_WIDTHS, TEACHER_BLOCKS), m, 7);
                     outcomes.put("teacher, 25% labeled", trained(fewTeacher, phantoms, few, s, null, List.of(),
                             null));
-                    outcomes.put("student from scratch, 25% labeled", trained(student(phantoms, m), phantoms, few, s,
-                            null, List.of(), null));
-                    outcomes.put("student + full objective, 25% labeled", trained(student(phantoms, m), phantoms,
-                            few, s, fewTeacher, List.of(), full));
-                    outcomes.put("student + full objective, 25% labeled + 75% unlabeled", trained(student(phantoms,
-                            m), phantoms, few, s, fewTeacher, rest, full));
+                    outcomes.put("student from scratch, 25% labeled", students(phantoms, m, few, s, null,
+                            List.of(), null));
+                    outcomes.put("student + full objective, 25% labeled", students(phantoms, m, few, s, fewTeacher,
+                            List.of(), full));
+                    outcomes.put("student + full objective, 25% labeled + 75% unlabeled", students(phantoms, m, few,
+                            s, fewTeacher, rest, full));
                     if (EQUAL_LABELED) {
                         outcomes.put("student + full objective, 25% labeled + 75% unlabeled, twice the steps",
-                                trained(student(phantoms, m), phantoms, few, s.withStepsPerEpoch(2 * STEPS),
-                                        fewTeacher, rest, full));
+                                students(phantoms, m, few, s.withStepsPerEpoch(2 * STEPS), fewTeacher, rest, full));
                     }
                 }
             }
@@ -178,7 +180,8 @@ final class DistillBenchmark {
                 + "size and speed")
                 .setting("machine", Machine.describe())
                 .setting("teacher", "UNet3d widths " + TEACHER_WIDTHS + ", " + TEACHER_BLOCKS + " block(s) per level")
-                .setting("student", "Mobile U-Net widths " + STUDENT_WIDTHS + ", 1 block per level")
+                .setting("student", "Mobile U-Net widths " + STUDENT_WIDTHS + ", 1 block per level; each student "
+                        + "row the mean of " + SEEDS + " run(s), initialisation seeds 8, 9, … and training seeds 7, 8, …")
                 .setting("training", EPOCHS + " epochs × " + STEPS + " steps each model, batch 1 (2 with unlabeled "
                         + "cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation on; distillation: λ1 1e-5, λ2 "
                         + "1e-9, λ3 " + ADVERSARIAL + ", λ4 1, τ 1, RMS-normalised 3³ cosine graphs, "
@@ -233,6 +236,9 @@ final class DistillBenchmark {
             }
         }
         outcomes.forEach((name, o) -> table.setting("Dice per label, " + name, o.dice()));
+        if (SEEDS > 1) {
+            outcomes.forEach((name, o) -> table.setting("mean Dice per seed, " + name, o.meanDicePerSeed()));
+        }
         outcomes.forEach((name, o) -> table.setting("training seconds, " + name, Math.round(o.trainSeconds())));
         outcomes.forEach((name, o) -> {
             if (!o.lastTerms().isEmpty()) {
@@ -284,8 +290,30 @@ final class DistillBenchmark {
         return g.nx() + "×" + g.ny() + "×" + g.nz();
     }
 
-    private static Network student(Task task, NDManager m) {
-        return Network.withFeatureTaps(config(task, Architecture.MOBILE_UNET3D, STUDENT_WIDTHS, 1), m, 8);
+    /**
+     * A student trained {@code SEEDS} times (initialisation 8 + i, training seed 7 + i) and measured: Dice per label
+     * and the other figures averaged over the runs, each run's mean Dice kept.
+     */
+    private static Outcome students(Task task, NDManager m, List<TrainingCase> train, TrainingSettings settings,
+            Network teacher, List<Volume> unlabeled, DistillationSettings distillation) {
+        List<Outcome> runs = new ArrayList<>();
+        for (int i = 0; i < SEEDS; i++) {
+            Network student = Network.withFeatureTaps(config(task, Architecture.MOBILE_UNET3D, STUDENT_WIDTHS, 1), m,
+                    8 + i);
+            runs.add(trained(student, task, train, settings.withSeed(settings.seed() + i), teacher, unlabeled,
+                    distillation));
+        }
+        if (runs.size() == 1) {
+            return runs.get(0);
+        }
+        Map<Integer, Double> dice = new LinkedHashMap<>();
+        runs.forEach(r -> r.dice().forEach((label, d) -> dice.merge(label, d / runs.size(), Double::sum)));
+        Outcome first = runs.get(0);
+        return new Outcome(dice, runs.stream().mapToDouble(Outcome::meanDice).average().orElseThrow(),
+                first.parameters(), first.flopsPerVoxel(), runs.stream().mapToDouble(Outcome::secondsPerCase)
+                        .average().orElseThrow(), runs.stream().mapToLong(Outcome::peakBytes).max().orElseThrow(),
+                runs.stream().mapToDouble(Outcome::trainSeconds).average().orElseThrow(), first.lastTerms(),
+                runs.stream().map(Outcome::meanDice).toList());
     }
 
     /** (full objective − scratch) / (teacher − scratch) of the runs named {@code prefix} … {@code suffix}. */
@@ -370,7 +398,7 @@ final class DistillBenchmark {
         System.err.printf(Locale.ROOT, "%s: mean Dice %.3f %s, %.2f s per case, trained in %.0f s%n", name, mean,
                 dice, seconds / test.size(), trainSeconds);
         return new Outcome(dice, mean, parameters, flopsPerVoxel(net), seconds / test.size(), peak, trainSeconds,
-                history.get(history.size() - 1).lossTerms());
+                history.get(history.size() - 1).lossTerms(), List.of(mean));
     }
 
     /**

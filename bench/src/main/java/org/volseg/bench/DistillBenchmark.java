@@ -197,7 +197,7 @@ final class DistillBenchmark {
         }
         table.row("student parameters", "", scratch.parameters(), "teacher", t.parameters(), "≤ 0.10×");
         table.row("student FLOPs per voxel", "", scratch.flopsPerVoxel(), "teacher", t.flopsPerVoxel(), "");
-        table.row("student inference speed", "cases/s", 1 / scratch.secondsPerCase(), "teacher",
+        table.row(first + "student inference speed", "cases/s", 1 / scratch.secondsPerCase(), first + "teacher",
                 1 / t.secondsPerCase(), "≥ 5×");
         if (FULL) {
             for (Task task : tasks.subList(1, tasks.size())) {

@@ -63,6 +63,11 @@ final class DistillBenchmark {
      */
     private static final boolean EQUAL_LABELED = Boolean.parseBoolean(System.getProperty("volseg.bench.equalLabeled",
             "true"));
+    /**
+     * Whether the Graph Flow student also trains on the phantoms with each open choice of the graph changed from its
+     * default, one at a time (the defaults' ablation; about ten minutes more per seed).
+     */
+    private static final boolean ABLATION = Boolean.getBoolean("volseg.bench.ablation");
     /** How many initialisations (and training seeds) each student trains with; its rows give the mean. */
     private static final int SEEDS = Integer.getInteger("volseg.bench.seeds", 1);
     private static final int TEACHER_BLOCKS = Integer.getInteger("volseg.bench.teacherBlocks", 1);
@@ -73,6 +78,8 @@ final class DistillBenchmark {
     private static final List<Integer> TEACHER_WIDTHS = List.of(16, 32, 64, 128);
     private static final List<Integer> STUDENT_WIDTHS = List.of(8, 16, 32, 64);
     private static final int[] PHANTOM_LABELS = {0, 1, 2, 3};
+    /** The start of the ablation's row names. */
+    private static final String ABLATED = "student + Graph Flow, ";
     /** The tasks the fully labeled comparison runs on: phantoms, aal or both. */
     private static final List<String> TASKS = List.of(System.getProperty("volseg.bench.tasks", "phantoms,aal")
             .split(","));
@@ -125,6 +132,7 @@ final class DistillBenchmark {
                 full.criticLearningRate(), full.criticWidth());
 
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
+        Map<String, Network> teachers = new LinkedHashMap<>(); // by task prefix
         DjlContext.call(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
                 if (FULL) {
@@ -134,6 +142,7 @@ final class DistillBenchmark {
                         Network teacher = Network.withFeatureTaps(config(task, Architecture.UNET3D, TEACHER_WIDTHS,
                                 TEACHER_BLOCKS), m, 7);
                         outcomes.put(p + "teacher", trained(teacher, task, task.train(), s, null, List.of(), null));
+                        teachers.put(p, teacher);
                         outcomes.put(p + "student from scratch", students(task, m, task.train(), s, null,
                                 List.of(), null));
                         outcomes.put(p + "student + logits KD", students(task, m, task.train(), s, teacher,
@@ -143,6 +152,38 @@ final class DistillBenchmark {
                         outcomes.put(p + "student + full objective", students(task, m, task.train(), s, teacher,
                                 List.of(), full));
                     }
+                }
+                if (ABLATION) {
+                    TrainingSettings s = settings.withPatch(phantoms.patch());
+                    Network teacher = teachers.get(phantoms.prefix());
+                    if (teacher == null) {
+                        teacher = Network.withFeatureTaps(config(phantoms, Architecture.UNET3D, TEACHER_WIDTHS,
+                                TEACHER_BLOCKS), m, 7);
+                        outcomes.put("teacher", trained(teacher, phantoms, phantoms.train(), s, null, List.of(),
+                                null));
+                    }
+                    Network phantomTeacher = teacher;
+                    GraphFlow.Settings d = GraphFlow.Settings.defaults();
+                    Map<String, GraphFlow.Settings> variants = new LinkedHashMap<>();
+                    variants.put("defaults (3³, per-layer, cosine, rms)", d);
+                    variants.put("raw taps (normalization none)", new GraphFlow.Settings(d.patch(), d.location(),
+                            d.similarity(), GraphFlow.Normalization.NONE));
+                    variants.put("deep vertices at the shallow maxima", new GraphFlow.Settings(d.patch(),
+                            GraphFlow.Location.SHALLOW, d.similarity(), d.normalization()));
+                    variants.put("correlation edges", new GraphFlow.Settings(d.patch(), d.location(),
+                            GraphFlow.Similarity.CORRELATION, d.normalization()));
+                    variants.put("1³ vertices", new GraphFlow.Settings(1, d.location(), d.similarity(),
+                            d.normalization()));
+                    variants.put("5³ vertices", new GraphFlow.Settings(5, d.location(), d.similarity(),
+                            d.normalization()));
+                    variants.forEach((name, graph) -> {
+                        Outcome same = graph.equals(d) ? outcomes.get("student + Graph Flow") : null;
+                        outcomes.put(ABLATED + name, same != null ? same : students(phantoms, m, phantoms.train(), s,
+                                phantomTeacher, List.of(), new DistillationSettings(full.vertexWeight(),
+                                        full.edgeWeight(), 0, 1, false, graph, full.paraphraserSteps(),
+                                        full.paraphraserLearningRate(), 0, full.criticLearningRate(),
+                                        full.criticWidth())));
+                    });
                 }
                 if (SEMI) {
                     TrainingSettings s = settings.withPatch(phantoms.patch());
@@ -173,9 +214,10 @@ final class DistillBenchmark {
         String quarter = ", 25% labeled";
         // size and speed from the first task run: the networks are the same but for input channels and classes
         String first = FULL ? tasks.get(0).prefix() : "";
-        String firstSuffix = FULL ? "" : quarter;
+        String firstSuffix = FULL || !SEMI ? "" : quarter;
         Outcome t = outcomes.get(first + "teacher" + firstSuffix);
-        Outcome scratch = outcomes.get(first + "student from scratch" + firstSuffix);
+        Outcome scratch = outcomes.getOrDefault(first + "student from scratch" + firstSuffix,
+                outcomes.get(ABLATED + "defaults (3³, per-layer, cosine, rms)"));
         Table table = new Table("Graph Flow distillation on synthetic phantoms and Colin27's AAL regions: test Dice, "
                 + "size and speed")
                 .setting("machine", Machine.describe())
@@ -210,7 +252,7 @@ final class DistillBenchmark {
         table.row("student inference peak RSS (JVM included)", "MB", scratch.peakBytes() / 1048576.0, "teacher",
                 t.peakBytes() / 1048576.0, "");
         outcomes.forEach((name, o) -> {
-            if (!name.endsWith("teacher")) {
+            if (!name.endsWith("teacher") && !name.startsWith(ABLATED)) {
                 String teacherName = name.startsWith("AAL: ") ? "AAL: teacher" : "teacher";
                 table.row(name + " mean Dice", "", o.meanDice(), teacherName,
                         outcomes.getOrDefault(teacherName, t).meanDice(), "");
@@ -222,6 +264,15 @@ final class DistillBenchmark {
                         recovered(outcomes, task.prefix(), ""), task.prefix() + "logits KD",
                         recovered(outcomes, task.prefix(), "", "student + logits KD"), "≥ 0.5 and > logits KD");
             }
+        }
+        if (ABLATION) {
+            Outcome graphDefaults = outcomes.get(ABLATED + "defaults (3³, per-layer, cosine, rms)");
+            outcomes.forEach((name, o) -> {
+                if (name.startsWith(ABLATED) && o != graphDefaults) {
+                    table.row("ablation: " + name.substring(ABLATED.length()) + " mean Dice", "", o.meanDice(),
+                            "graph defaults", graphDefaults.meanDice(), "≤ 1× (the defaults are best)");
+                }
+            });
         }
         if (SEMI) {
             table.row("25% labeled, full objective: share of the gap recovered", "", recovered(outcomes, "", quarter),

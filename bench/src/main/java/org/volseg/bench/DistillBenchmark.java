@@ -86,8 +86,8 @@ final class DistillBenchmark {
     /** AAL regions, both hemispheres' indices each: Precentral, Frontal_Mid, Postcentral, Temporal_Mid. */
     private static final int[][] AAL_REGIONS = {{1, 2}, {7, 8}, {57, 58}, {85, 86}};
     private static final String AAL_REGION_NAMES = "1 precentral, 2 middle frontal, 3 postcentral, 4 middle temporal";
-    private static final double AAL_SPACING = Double.parseDouble(System.getProperty("volseg.bench.aalSpacing", "2"));
-    private static final int AAL_PATCH = Integer.getInteger("volseg.bench.aalPatch", 32);
+    private static final double AAL_SPACING = Double.parseDouble(System.getProperty("volseg.bench.aalSpacing", "3"));
+    private static final int AAL_PATCH = Integer.getInteger("volseg.bench.aalPatch", 24);
 
     private DistillBenchmark() {
     }

@@ -57,25 +57,37 @@ public final class ConditionalBatchNorm {
      */
     public static NDArray apply(NDArray u, NDArray latent, NDArray gammaW, NDArray gammaB, NDArray betaW,
             NDArray betaB, Running running, boolean training) {
+        // each intermediate of u's size is closed once the next exists: DJL would keep it until its manager closes
+        // (a decoder block's), while autograd keeps what its backward pass needs by itself
         NDArray normalised;
         if (training) {
             NDArray mean = u.mean();
             NDArray centred = u.sub(mean);
-            NDArray variance = centred.square().mean();
+            NDArray squares = centred.square();
+            NDArray variance = squares.mean();
+            squares.close();
             normalised = centred.div(variance.add(org.volseg.nn.engine.Scalars.constant(variance, EPS)).sqrt());
+            centred.close();
             long n = u.size();
             double m = mean.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
             double v = variance.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
             running.mean = (1 - MOMENTUM) * running.mean + MOMENTUM * m;
             running.variance = (1 - MOMENTUM) * running.variance + MOMENTUM * v * n / Math.max(1, n - 1);
         } else {
-            normalised = u.sub(running.mean).div(Math.sqrt(running.variance + EPS));
+            NDArray centred = u.sub(running.mean);
+            normalised = centred.divi(Math.sqrt(running.variance + EPS));
         }
         long groups = latent.getShape().get(0);
         long features = u.getShape().get(1);
         // the latent first: results land in the batch's manager
         NDArray gamma = latent.matMul(gammaW).add(gammaB).reshape(groups, 1, features);
         NDArray beta = latent.matMul(betaW).add(betaB).reshape(groups, 1, features);
-        return normalised.reshape(groups, -1, features).mul(gamma).add(beta).reshape(u.getShape());
+        NDArray scaled = normalised.reshape(groups, -1, features).mul(gamma);
+        normalised.close();
+        NDArray shifted = scaled.add(beta);
+        scaled.close();
+        NDArray out = shifted.reshape(u.getShape()); // a view: it keeps the storage
+        shifted.close();
+        return out;
     }
 }

@@ -381,11 +381,19 @@ public final class OssNet {
         int latent = config.variant().skipEncoder() ? b + 1 : 0;
         return scoped(h, latents, x -> {
             NDArray c = latents.get(":, " + latent + ", :"); // N × L, broadcast over each volume's points by the CBN
-            NDArray u = linear(x, name + ".fc1");
-            u = act(cbn(u, c, name + ".cbn1", training, moveStatistics), name + ".act1");
-            u = cbn(linear(u, name + ".fc2"), c, name + ".cbn2", training, moveStatistics);
-            NDArray shortcut = p.containsKey(name + ".shortcut.weight") ? linear(x, name + ".shortcut") : x;
-            return act(u.add(shortcut), name + ".act");
+            // each points × width intermediate is closed as soon as the next exists (autograd keeps what it needs):
+            // DJL would hold every one until the block's scope closes, 0.2 GB more at the peak for 2^14 points
+            NDArray u = spent(linear(x, name + ".fc1"), v -> cbn(v, c, name + ".cbn1", training, moveStatistics));
+            u = spent(u, v -> act(v, name + ".act1"));
+            u = spent(u, v -> linear(v, name + ".fc2"));
+            u = spent(u, v -> cbn(v, c, name + ".cbn2", training, moveStatistics));
+            boolean projected = p.containsKey(name + ".shortcut.weight");
+            NDArray shortcut = projected ? linear(x, name + ".shortcut") : x;
+            NDArray sum = spent(u, v -> v.add(shortcut));
+            if (projected) {
+                shortcut.close();
+            }
+            return spent(sum, v -> act(v, name + ".act"));
         });
     }
 
@@ -433,7 +441,14 @@ public final class OssNet {
     private NDArray linear(NDArray x, String name) {
         NDArray y = x.matMul(p.get(name + ".weight"));
         NDArray bias = p.get(name + ".bias");
-        return bias == null ? y : y.add(bias);
+        return bias == null ? y : spent(y, v -> v.add(bias));
+    }
+
+    /** {@code next} of {@code a}, closing {@code a}'s handle (autograd keeps its own reference where it needs one). */
+    private static NDArray spent(NDArray a, java.util.function.UnaryOperator<NDArray> next) {
+        NDArray out = next.apply(a);
+        a.close();
+        return out;
     }
 
     private NDArray act(NDArray x, String name) {

@@ -295,7 +295,7 @@ final class DistillBenchmark {
                 Outcome alone = outcomes.get("student + full objective" + quarter + length);
                 Outcome withUnlabeled = outcomes.get("student + full objective" + quarter + " + 75% unlabeled"
                         + length);
-                if (alone != null) {
+                if (alone != null && withUnlabeled != null) {
                     table.row("25% labeled + 75% unlabeled" + length + ", mean Dice", "", withUnlabeled.meanDice(),
                             "25% labeled only" + length, alone.meanDice(), "> 1×");
                 }

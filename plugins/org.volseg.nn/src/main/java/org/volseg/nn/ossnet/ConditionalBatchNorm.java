@@ -1,6 +1,9 @@
 package org.volseg.nn.ossnet;
 
+import static org.volseg.nn.engine.Intermediates.spent;
+
 import ai.djl.ndarray.NDArray;
+import org.volseg.nn.engine.Scalars;
 
 /**
  * OSS-Net's conditional batch norm, as its code defines it: the features u (M points × F) are normalised with a
@@ -63,11 +66,8 @@ public final class ConditionalBatchNorm {
         if (training) {
             NDArray mean = u.mean();
             NDArray centred = u.sub(mean);
-            NDArray squares = centred.square();
-            NDArray variance = squares.mean();
-            squares.close();
-            normalised = centred.div(variance.add(org.volseg.nn.engine.Scalars.constant(variance, EPS)).sqrt());
-            centred.close();
+            NDArray variance = spent(centred.square(), NDArray::mean);
+            normalised = spent(centred, c -> c.div(variance.add(Scalars.constant(variance, EPS)).sqrt()));
             long n = u.size();
             double m = mean.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
             double v = variance.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
@@ -82,12 +82,8 @@ public final class ConditionalBatchNorm {
         // the latent first: results land in the batch's manager
         NDArray gamma = latent.matMul(gammaW).add(gammaB).reshape(groups, 1, features);
         NDArray beta = latent.matMul(betaW).add(betaB).reshape(groups, 1, features);
-        NDArray scaled = normalised.reshape(groups, -1, features).mul(gamma);
-        normalised.close();
-        NDArray shifted = scaled.add(beta);
-        scaled.close();
-        NDArray out = shifted.reshape(u.getShape()); // a view: it keeps the storage
-        shifted.close();
-        return out;
+        NDArray scaled = spent(normalised, n -> n.reshape(groups, -1, features).mul(gamma));
+        NDArray shifted = spent(scaled, s -> s.add(beta));
+        return spent(shifted, s -> s.reshape(u.getShape())); // a view: it keeps the storage
     }
 }

@@ -1,5 +1,7 @@
 package org.volseg.nn.ossnet;
 
+import static org.volseg.nn.engine.Intermediates.spent;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -442,13 +444,6 @@ public final class OssNet {
         NDArray y = x.matMul(p.get(name + ".weight"));
         NDArray bias = p.get(name + ".bias");
         return bias == null ? y : spent(y, v -> v.add(bias));
-    }
-
-    /** {@code next} of {@code a}, closing {@code a}'s handle (autograd keeps its own reference where it needs one). */
-    private static NDArray spent(NDArray a, java.util.function.UnaryOperator<NDArray> next) {
-        NDArray out = next.apply(a);
-        a.close();
-        return out;
     }
 
     private NDArray act(NDArray x, String name) {

@@ -1,5 +1,7 @@
 package org.volseg.nn.ossnet;
 
+import static org.volseg.nn.engine.Intermediates.spent;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -62,7 +64,7 @@ public final class PadeActivation {
         if (!GradMode.isOn()) { // inference: the value alone
             NDArray ax = x.abs();
             NDArray q = horner(ax, b, 0);
-            NDArray qb = times(q, ax);
+            NDArray qb = spent(q, in -> in.mul(ax));
             ax.close();
             NDArray y = horner(x, a, 0);
             y.divi(qb.addi(1));
@@ -77,7 +79,7 @@ public final class PadeActivation {
             for (int k = 3; k >= 1; k--) {
                 dp.muli(x).addi(a.get(k).mul(k));
             }
-            NDArray qb = times(horner(ax, b, 0), ax); // Σ |b_k| |x|^k, k = 1..4
+            NDArray qb = spent(horner(ax, b, 0), in -> in.mul(ax)); // Σ |b_k| |x|^k, k = 1..4
             NDArray q = qb.add(1);
             NDArray dq = ax.mul(b.get(3).mul(4)).addi(b.get(2).mul(3));
             for (int k = 1; k >= 0; k--) {
@@ -97,50 +99,30 @@ public final class PadeActivation {
         // −(f/Q)(sum_k |b_k| |x|^k − its value) the denominator's; the last two are 0 in value.
         NDArray constantX = x.stopGradient();
         NDArray inverseQ = GradMode.with(false, () -> v[2].pow(-1));
-        NDArray numeratorPart = times(horner(constantX, a, 0), inverseQ);
-        NDArray inputPart = times(x.sub(constantX), v[4]);
+        NDArray numeratorPart = spent(horner(constantX, a, 0), in -> in.mul(inverseQ));
+        NDArray inputPart = spent(x.sub(constantX), in -> in.mul(v[4]));
         NDArray yOverQ = GradMode.with(false, () -> v[0].div(v[2]));
-        NDArray power = times(horner(v[1], b, 0), v[1]);
-        NDArray denominatorPart = times(minus(power, v[3]), yOverQ);
+        NDArray power = spent(horner(v[1], b, 0), in -> in.mul(v[1]));
+        NDArray denominatorPart = spent(spent(power, in -> in.sub(v[3])), in -> in.mul(yOverQ));
         for (NDArray done : new NDArray[] {inverseQ, yOverQ, v[0], v[1], v[2], v[3], v[4]}) {
             done.close();
         }
         NDArray sum = numeratorPart.add(inputPart);
         numeratorPart.close();
         inputPart.close();
-        NDArray out = minus(sum, denominatorPart);
+        NDArray out = spent(sum, in -> in.sub(denominatorPart));
         denominatorPart.close();
         return out;
     }
 
     /** c_from + c_{from+1} t + … + c_last t^(last − from), by Horner's rule, freeing each step's array. */
     private static NDArray horner(NDArray t, NDList c, int from) {
-        NDArray p = plus(t.mul(c.get(c.size() - 1)), c.get(c.size() - 2));
+        NDArray p = spent(t.mul(c.get(c.size() - 1)), in -> in.add(c.get(c.size() - 2)));
         for (int k = c.size() - 3; k >= from; k--) {
-            p = plus(times(p, t), c.get(k));
+            NDArray ck = c.get(k);
+            p = spent(spent(p, in -> in.mul(t)), in -> in.add(ck));
         }
         return p;
-    }
-
-    /** p · t, closing p (an intermediate of ours). */
-    private static NDArray times(NDArray p, NDArray t) {
-        NDArray out = p.mul(t);
-        p.close();
-        return out;
-    }
-
-    /** p + t, closing p (an intermediate of ours). */
-    private static NDArray plus(NDArray p, NDArray t) {
-        NDArray out = p.add(t);
-        p.close();
-        return out;
-    }
-
-    /** p − t, closing p (an intermediate of ours). */
-    private static NDArray minus(NDArray p, NDArray t) {
-        NDArray out = p.sub(t);
-        p.close();
-        return out;
     }
 
     /** The same function in double precision, the tests' reference. */

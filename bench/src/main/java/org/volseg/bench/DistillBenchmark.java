@@ -17,6 +17,7 @@ import org.volseg.core.transforms.Cropping;
 import org.volseg.core.transforms.ImageAndLabels;
 import org.volseg.core.transforms.IntensityNormalization;
 import org.volseg.core.transforms.Preprocessing;
+import org.volseg.core.transforms.Reorientation;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 import org.volseg.nn.distill.DistillationSettings;
@@ -73,6 +74,17 @@ final class DistillBenchmark {
     private static final boolean ABLATION = Boolean.getBoolean("volseg.bench.ablation");
     /** How many initialisations (and training seeds) each student trains with; its rows give the mean. */
     private static final int SEEDS = Integer.getInteger("volseg.bench.seeds", 1);
+    /**
+     * Whether the logits KD and full-objective students also train with the soft labels from the other source than
+     * the node's default (the teacher on each patch, or its whole-case prediction), rows ending in {@link #OTHER}.
+     */
+    private static final boolean OTHER_SOFT_LABELS = Boolean.parseBoolean(System.getProperty(
+            "volseg.bench.otherSoftLabels", "true"));
+    /** Where the distilled students' soft labels come from (the node's default unless given). */
+    private static final DistillationSettings.SoftLabels SOFT_LABELS = DistillationSettings.SoftLabels.valueOf(System
+            .getProperty("volseg.bench.softLabels", DistillationSettings.defaults().softLabels().name())
+            .toUpperCase(Locale.ROOT).replace('-', '_'));
+    private static final String OTHER = ", " + label(other(SOFT_LABELS)) + " soft labels";
     private static final int TEACHER_BLOCKS = Integer.getInteger("volseg.bench.teacherBlocks", 1);
     private static final int PARAPHRASER_STEPS = Integer.getInteger("volseg.bench.paraphraserSteps", 100);
     /** λ3 of the full objective; the node's default when not given. */
@@ -106,7 +118,7 @@ final class DistillBenchmark {
      * @param window   the inference window
      */
     record Task(String prefix, String description, List<TrainingCase> train, List<TrainingCase> test, int channels,
-            int[] labels, PatchSize patch, PatchSize window) {
+            int[] labels, PatchSize patch, PatchSize window, boolean augment) {
     }
 
     /** A model's figures on the test cases. */
@@ -127,16 +139,17 @@ final class DistillBenchmark {
         TrainingSettings settings = TrainingSettings.defaults().withEpochs(EPOCHS).withStepsPerEpoch(STEPS)
                 .withOptimizer(Optimizer.Kind.ADAM, 3e-3, 2e-4).withSeed(7).withValidation(EPOCHS, 0.5, 0)
                 .withCheckpointEvery(0);
-        DistillationSettings defaults = DistillationSettings.defaults();
+        DistillationSettings defaults = DistillationSettings.defaults().withSoftLabels(SOFT_LABELS);
         DistillationSettings full = new DistillationSettings(defaults.vertexWeight(), defaults.edgeWeight(),
                 defaults.logitsWeight(), defaults.temperature(), false, defaults.graph(), PARAPHRASER_STEPS,
-                defaults.paraphraserLearningRate(), ADVERSARIAL, defaults.criticLearningRate(), defaults.criticWidth());
+                defaults.paraphraserLearningRate(), ADVERSARIAL, defaults.criticLearningRate(), defaults.criticWidth(),
+                defaults.softLabels());
         DistillationSettings logitsOnly = new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(),
                 full.paraphraserSteps(), full.paraphraserLearningRate(), 0, full.criticLearningRate(),
-                full.criticWidth());
+                full.criticWidth(), full.softLabels());
         DistillationSettings graphOnly = new DistillationSettings(full.vertexWeight(), full.edgeWeight(), 0, 1, false,
                 GraphFlow.Settings.defaults(), full.paraphraserSteps(), full.paraphraserLearningRate(), 0,
-                full.criticLearningRate(), full.criticWidth());
+                full.criticLearningRate(), full.criticWidth(), full.softLabels());
 
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
         Map<String, Network> teachers = new LinkedHashMap<>(); // by task prefix
@@ -144,7 +157,7 @@ final class DistillBenchmark {
             try (NDManager m = NDManager.newBaseManager()) {
                 if (FULL) {
                     for (Task task : tasks) {
-                        TrainingSettings s = settings.withPatch(task.patch());
+                        TrainingSettings s = settings.withPatch(task.patch()).withAugment(task.augment());
                         String p = task.prefix();
                         Network teacher = Network.withFeatureTaps(config(task, Architecture.UNET3D, TEACHER_WIDTHS,
                                 TEACHER_BLOCKS), m, 7);
@@ -158,6 +171,12 @@ final class DistillBenchmark {
                                 List.of(), graphOnly));
                         outcomes.put(p + "student + full objective", students(task, m, task.train(), s, teacher,
                                 List.of(), full));
+                        if (OTHER_SOFT_LABELS) {
+                            outcomes.put(p + "student + logits KD" + OTHER, students(task, m, task.train(), s,
+                                    teacher, List.of(), logitsOnly.withSoftLabels(other(SOFT_LABELS))));
+                            outcomes.put(p + "student + full objective" + OTHER, students(task, m, task.train(), s,
+                                    teacher, List.of(), full.withSoftLabels(other(SOFT_LABELS))));
+                        }
                     }
                 }
                 if (ABLATION) {
@@ -189,7 +208,7 @@ final class DistillBenchmark {
                                 phantomTeacher, List.of(), new DistillationSettings(full.vertexWeight(),
                                         full.edgeWeight(), 0, 1, false, graph, full.paraphraserSteps(),
                                         full.paraphraserLearningRate(), 0, full.criticLearningRate(),
-                                        full.criticWidth())));
+                                        full.criticWidth(), full.softLabels())));
                     });
                 }
                 if (SEMI) {
@@ -241,8 +260,9 @@ final class DistillBenchmark {
                 .setting("student", "Mobile U-Net widths " + STUDENT_WIDTHS + ", 1 block per level; each student "
                         + "row the mean of " + SEEDS + " run(s), initialisation seeds 8, 9, … and training seeds 7, 8, …")
                 .setting("training", EPOCHS + " epochs × " + STEPS + " steps each model, batch 1 (2 with unlabeled "
-                        + "cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation on; distillation: λ1 1e-5, λ2 "
-                        + "1e-9, λ3 " + ADVERSARIAL + ", λ4 1, τ 1, RMS-normalised 3³ cosine graphs, "
+                        + "cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation on (phantoms); distillation: λ1 1e-5, λ2 "
+                        + "1e-9, λ3 " + ADVERSARIAL + ", λ4 1, τ 1, soft labels from the "
+                        + label(full.softLabels()) + " (rows without a source named), RMS-normalised 3³ cosine graphs, "
                         + PARAPHRASER_STEPS + " paraphraser steps, critic width 16 at 3e-5");
         List<Task> described = new ArrayList<>(tasks);
         if (SEMI && !described.contains(phantoms)) {
@@ -279,6 +299,12 @@ final class DistillBenchmark {
                 table.row(task.prefix() + "full objective: share of the teacher–scratch gap recovered", "",
                         recovered(outcomes, task.prefix(), ""), task.prefix() + "logits KD",
                         recovered(outcomes, task.prefix(), "", "student + logits KD"), "≥ 0.5 and > logits KD");
+                if (OTHER_SOFT_LABELS) {
+                    table.row(task.prefix() + "full objective" + OTHER + ": share of the gap recovered", "",
+                            recovered(outcomes, task.prefix(), "", "student + full objective" + OTHER),
+                            task.prefix() + "logits KD" + OTHER, recovered(outcomes, task.prefix(), "",
+                                    "student + logits KD" + OTHER), "≥ 0.5 and > logits KD");
+                }
             }
         }
         if (ABLATION) {
@@ -327,13 +353,15 @@ final class DistillBenchmark {
         }
         return new Task("", "phantoms " + SIZE + "³ (seed 2026): train " + TRAIN + ", test " + TEST + "; labels 1 "
                 + "core, 2 edema, 3 enhancing; z-score per channel", cases.subList(0, TRAIN),
-                cases.subList(TRAIN, TRAIN + TEST), 4, PHANTOM_LABELS, PatchSize.cube(PATCH), PatchSize.cube(WINDOW));
+                cases.subList(TRAIN, TRAIN + TEST), 4, PHANTOM_LABELS, PatchSize.cube(PATCH), PatchSize.cube(WINDOW), true);
     }
 
     /**
      * Four large AAL regions (left and right merged) on Colin27's T1, prepared as the brain benchmark prepares it
-     * (RAS, {@code AAL_SPACING} mm, z-score): the left hemisphere trains, the right tests, so the networks must
-     * learn the regions from anatomy (flips are part of the augmentation).
+     * (RAS, {@code AAL_SPACING} mm, z-score): the left hemisphere trains, the right, mirrored left–right, tests, so
+     * the networks must learn the regions from anatomy. Without augmentation: flips along y or z and turns in the
+     * x–y plane would make neighbours such as the pre- and postcentral gyri one pattern (at 500 steps with them the
+     * teacher learned only background).
      */
     private static Task aal() throws java.io.IOException {
         Preprocessing preprocessing = Preprocessing.defaults().withSpacing(AAL_SPACING);
@@ -343,6 +371,9 @@ final class DistillBenchmark {
         List<TrainingCase> test = new ArrayList<>();
         for (int h = 0; h < 2; h++) {
             ImageAndLabels half = Cropping.crop(prepared.image().geometry(), halves[h]).apply(prepared);
+            if (h == 1) { // the right hemisphere mirrored into the left's orientation
+                half = Reorientation.flip(half.image().geometry(), true, false, false).apply(half);
+            }
             (h == 0 ? train : test).add(new TrainingCase(h == 0 ? "left" : "right", half.image(), half.labels()));
         }
         int[] labels = new int[AAL_REGIONS.length + 1];
@@ -351,8 +382,19 @@ final class DistillBenchmark {
         }
         return new Task("AAL: ", "Colin27 " + Colin27.t1().getFileName() + " with AAL regions " + AAL_REGION_NAMES
                 + " (left and right merged), " + AAL_SPACING + " mm, z-score; train on the left hemisphere "
-                + size(train.get(0)) + ", test on the right " + size(test.get(0)), train, test, 1, labels,
-                PatchSize.cube(AAL_PATCH), PatchSize.cube(AAL_PATCH));
+                + size(train.get(0)) + ", test on the right mirrored " + size(test.get(0)) + ", no augmentation",
+                train, test, 1, labels,
+                PatchSize.cube(AAL_PATCH), PatchSize.cube(AAL_PATCH), false);
+    }
+
+    /** The source of soft labels other than {@code source}. */
+    private static DistillationSettings.SoftLabels other(DistillationSettings.SoftLabels source) {
+        return source == DistillationSettings.SoftLabels.PATCH
+                ? DistillationSettings.SoftLabels.WHOLE_CASE : DistillationSettings.SoftLabels.PATCH;
+    }
+
+    private static String label(DistillationSettings.SoftLabels source) {
+        return source.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     private static String size(TrainingCase c) {

@@ -16,10 +16,24 @@ package org.volseg.nn.distill;
  *                                overwhelmed Dice + CE in 3D; off by default); 0 trains no critic
  * @param criticLearningRate      the critic's Adam learning rate (β2 0.99), positive (the reference's 3e-5)
  * @param criticWidth             the critic's first width, ≥ 1 (the reference's 2D critic has 64)
+ * @param softLabels              where the logits term's teacher distribution comes from
  */
 public record DistillationSettings(double vertexWeight, double edgeWeight, double logitsWeight, double temperature,
         boolean temperatureSquared, GraphFlow.Settings graph, int paraphraserSteps, double paraphraserLearningRate,
-        double adversarialWeight, double criticLearningRate, int criticWidth) {
+        double adversarialWeight, double criticLearningRate, int criticWidth, SoftLabels softLabels) {
+
+    /** Where the teacher's soft labels for the logits term come from. */
+    public enum SoftLabels {
+        /** The teacher run on the training patch itself, as the reference does (its 2D slices have no border). */
+        PATCH,
+        /**
+         * The teacher's prediction of the whole case, through half-overlapping Gaussian-blended windows, computed
+         * once before the student trains and cut out and moved with each patch: no soft label from a window's
+         * border, where a 3D patch network sees least context. Costs one sliding-window pass per case and K float
+         * maps of each case's size in memory.
+         */
+        WHOLE_CASE
+    }
 
     public DistillationSettings {
         nonNegative("vertex weight", vertexWeight);
@@ -35,6 +49,9 @@ public record DistillationSettings(double vertexWeight, double edgeWeight, doubl
         }
         if (!(temperature > 0) || Double.isInfinite(temperature)) {
             throw new IllegalArgumentException("the temperature is " + temperature + "; it must be positive");
+        }
+        if (softLabels == null) {
+            throw new IllegalArgumentException("where the soft labels come from is required");
         }
         if (graph == null) {
             throw new IllegalArgumentException("the graph settings are required");
@@ -62,7 +79,18 @@ public record DistillationSettings(double vertexWeight, double edgeWeight, doubl
      */
     public static DistillationSettings defaults() {
         return new DistillationSettings(1e-5, 1e-9, 1, 1, false, GraphFlow.Settings.defaults(), 200, 1e-3, 0, 3e-5,
-                16);
+                16, SoftLabels.PATCH);
+    }
+
+    /** These settings with the soft labels from {@code source}. */
+    public DistillationSettings withSoftLabels(SoftLabels source) {
+        return new DistillationSettings(vertexWeight, edgeWeight, logitsWeight, temperature, temperatureSquared, graph,
+                paraphraserSteps, paraphraserLearningRate, adversarialWeight, criticLearningRate, criticWidth, source);
+    }
+
+    /** Whether the teacher's whole-case predictions are computed before the student trains. */
+    public boolean usesWholeCaseSoftLabels() {
+        return logitsWeight > 0 && softLabels == SoftLabels.WHOLE_CASE;
     }
 
     /** Whether a critic trains alongside the student. */

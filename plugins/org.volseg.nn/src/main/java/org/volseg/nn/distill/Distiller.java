@@ -30,6 +30,7 @@ import org.volseg.nn.engines.Trainer;
 import org.volseg.nn.engines.TrainingCase;
 import org.volseg.nn.engines.TrainingResult;
 import org.volseg.nn.engines.TrainingSettings;
+import org.volseg.nn.inferers.SlidingWindow;
 import org.volseg.nn.inferers.TorchScriptModels;
 import org.volseg.nn.losses.SegmentationLosses;
 import org.volseg.nn.networks.Network;
@@ -41,12 +42,17 @@ import org.volseg.nn.networks.Parameters;
  * Graph Flow distillation (SEED_METHODS.md §3(c)) of a trained teacher into a compact student: (1) one paraphraser
  * per teacher tap learns to reconstruct the frozen teacher's features (MSE) and is frozen; (2) the student trains
  * with the {@link Trainer} on the teacher's objective plus the distillation terms ({@link DistillingStudent}),
- * labeled and, when given, unlabeled patches alternating.
+ * labeled and, when given, unlabeled patches alternating. With whole-case soft labels the teacher first
+ * segments every training and unlabeled image once, and each patch carries its cut of that prediction.
  */
 public final class Distiller {
 
     /** Share of the progress bar the paraphrasers take. */
     private static final double PARAPHRASER_SHARE = 0.1;
+    /** Share of the progress bar the teacher's whole-case predictions take, when asked for. */
+    private static final double SOFT_LABEL_SHARE = 0.05;
+    /** The smallest probability whose logarithm a soft label keeps (log 0 would poison the KL term). */
+    private static final float SMALLEST_PROBABILITY = 1e-6f;
 
     private Distiller() {
     }
@@ -109,6 +115,27 @@ public final class Distiller {
             first = mean(curve, 0, tenth);
             last = mean(curve, curve.length - tenth, curve.length);
         }
+        double start = distillation.usesGraph() ? PARAPHRASER_SHARE : 0;
+        if (distillation.usesWholeCaseSoftLabels()) {
+            Monitor predicting = monitor.slice(start, start + SOFT_LABEL_SHARE);
+            int count = training.size() + unlabeled.size();
+            NDManager manager = student.parameters().get(0).getManager();
+            List<TrainingCase> guided = new ArrayList<>();
+            for (TrainingCase c : training) {
+                guided.add(new TrainingCase(c.id(), withSoftLabels(teacher, c.image(), settings.patch(), manager,
+                        predicting.slice((double) guided.size() / count, (guided.size() + 1.0) / count)),
+                        c.labels()));
+            }
+            List<Volume> guidedUnlabeled = new ArrayList<>();
+            for (Volume image : unlabeled) {
+                int done = guided.size() + guidedUnlabeled.size();
+                guidedUnlabeled.add(withSoftLabels(teacher, image, settings.patch(), manager,
+                        predicting.slice((double) done / count, (done + 1.0) / count)));
+            }
+            training = guided;
+            unlabeled = guidedUnlabeled;
+            start += SOFT_LABEL_SHARE;
+        }
         Discriminator critic = null;
         if (distillation.usesCritic()) {
             PatchSize patch = settings.patch();
@@ -119,10 +146,34 @@ public final class Distiller {
         try (DistillingStudent trainable = new DistillingStudent(teacher, shallow, deep, student, critic,
                 distillation)) {
             TrainingResult result = new Trainer().train(trainable, training, unlabeled, validation, labelValues,
-                    settings, checkpoint, monitor.slice(distillation.usesGraph() ? PARAPHRASER_SHARE : 0, 1),
-                    onEpoch);
+                    settings, checkpoint, monitor.slice(start, 1), onEpoch);
             return new Result(result, first, last);
         }
+    }
+
+    /**
+     * The image with the teacher's log probabilities appended as one channel per class: its prediction of the whole
+     * image through half-overlapping, Gaussian-blended windows of the training patch's size.
+     */
+    static Volume withSoftLabels(Teacher teacher, Volume image, PatchSize patch, NDManager manager,
+            Monitor monitor) {
+        float[][] probabilities;
+        try (NDManager scope = manager.newSubManager()) {
+            probabilities = new SlidingWindow(new SlidingWindow.Settings(patch, 0.5, true, 1)).probabilities(image,
+                    x -> teacher.features(x).logits(), scope, monitor);
+        }
+        float[][] channels = new float[image.channelCount() + probabilities.length][];
+        for (int c = 0; c < image.channelCount(); c++) {
+            channels[c] = image.channel(c);
+        }
+        for (int k = 0; k < probabilities.length; k++) {
+            float[] p = probabilities[k];
+            for (int i = 0; i < p.length; i++) {
+                p[i] = (float) Math.log(Math.max(p[i], SMALLEST_PROBABILITY));
+            }
+            channels[image.channelCount() + k] = p;
+        }
+        return new Volume(image.geometry(), channels);
     }
 
     /**

@@ -2,6 +2,7 @@ package org.volseg.nn.distill;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,10 @@ import org.volseg.nn.networks.Network;
  * paraphrasers) without a graph, then the student with its loss: Dice + cross-entropy when the patch is labeled,
  * plus the weighted graph-flow, adversarial and logits-distillation terms, which need no labels (semi-supervised
  * steps); then, as in the reference, the critic takes one step on the teacher's (real) and the student's (fake)
- * logits. The trainer's optimizer moves only the student's parameters.
+ * logits. The trainer's optimizer moves only the student's parameters. With {@linkplain
+ * DistillationSettings.SoftLabels#WHOLE_CASE whole-case soft labels} the patch arrives with the teacher's log
+ * probabilities as K guidance channels after the image's, and the teacher runs on the patch only for the graph or
+ * the critic.
  */
 public final class DistillingStudent implements Trainable, AutoCloseable {
 
@@ -38,6 +42,7 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
     private final DistillationSettings settings;
     private final Discriminator critic;
     private final Optimizer criticOptimizer;
+    private final int guidance;
     private Map<String, Double> lastTerms = Map.of();
 
     /**
@@ -46,7 +51,8 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
      * @param deep     the trained paraphraser of its deep tap, or null when the graph is off
      * @param student  the student, with feature taps, of the teacher's classes
      * @param critic   the critic, or null when the adversarial term is off; updated after each student pass
-     * @param settings the objective
+     * @param settings the objective; with whole-case soft labels every training patch carries the teacher's log
+     *                 probabilities (one channel per class) after its image channels
      */
     public DistillingStudent(Teacher teacher, Paraphraser shallow, Paraphraser deep, Network student,
             Discriminator critic, DistillationSettings settings) {
@@ -67,6 +73,7 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
         this.settings = settings;
         this.critic = settings.usesCritic() ? critic : null;
         this.criticOptimizer = this.critic == null ? null : Adam.withBeta2(this.critic.parameters(), 0.99);
+        this.guidance = settings.usesWholeCaseSoftLabels() ? student.classes() : 0;
     }
 
     /** Frees the critic's optimizer state. */
@@ -107,12 +114,22 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
     }
 
     @Override
+    public int guidanceChannels() {
+        return guidance;
+    }
+
+    @Override
     public Map<String, Double> lastTerms() {
         return lastTerms;
     }
 
-    private double distill(NDArray image, NDArray oneHot, long stepSeed) {
-        Network.Features t = teacher.features(image);
+    private double distill(NDArray patch, NDArray oneHot, long stepSeed) {
+        long imageChannels = patch.getShape().get(1) - guidance;
+        NDArray image = guidance == 0 ? patch : patch.get(new NDIndex(":, :{}", imageChannels));
+        NDArray softLabels = guidance == 0 ? null : patch.get(new NDIndex(":, {}:", imageChannels));
+        boolean teacherRuns = settings.usesGraph() || critic != null || softLabels == null;
+        Network.Features t = teacherRuns ? teacher.features(image) : null;
+        NDArray teacherLogits = softLabels != null ? softLabels : t.logits();
         NDArray factorShallow = settings.usesGraph()
                 ? GradMode.with(false, () -> shallowParaphraser.encode(t.shallow())) : null;
         NDArray factorDeep = settings.usesGraph() ? GradMode.with(false, () -> deepParaphraser.encode(t.deep())) : null;
@@ -138,7 +155,7 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
                         settings.adversarialWeight()));
             }
             if (settings.logitsWeight() > 0) {
-                NDArray kl = logitsKl(logits, t.logits(), settings.temperature(), settings.temperatureSquared());
+                NDArray kl = logitsKl(logits, teacherLogits, settings.temperature(), settings.temperatureSquared());
                 total = plus(total, record(terms, LOGITS, kl, settings.logitsWeight()));
             }
             if (total == null) {

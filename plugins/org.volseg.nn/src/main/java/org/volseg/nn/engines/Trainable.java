@@ -31,6 +31,16 @@ public interface Trainable {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " learns from labeled images only");
     }
 
+    /**
+     * How many of the training images' channels, at the end, are guidance rather than image: targets computed once
+     * per case (a teacher's whole-case soft labels) that must follow each patch's flips and turns but not its
+     * brightness, contrast and noise. The network sees them in {@link #step} and {@link #stepUnlabeled}, after the
+     * image channels; validation images come without them. 0 by default.
+     */
+    default int guidanceChannels() {
+        return 0;
+    }
+
     /** The named terms of the last step's loss, for a loss made of several (distillation); empty by default. */
     default Map<String, Double> lastTerms() {
         return Map.of();

@@ -138,6 +138,8 @@ public final class Trainer {
         private final List<NDArray> parameters;
         private final NDManager manager;
         private final int channels;
+        /** The trailing channels of the training images that are guidance ({@link Trainable#guidanceChannels}). */
+        private final int guidance;
 
         private final List<EpochRecord> history = new ArrayList<>();
         private int stepsInEpoch;
@@ -184,13 +186,22 @@ public final class Trainer {
                 throw new IllegalArgumentException("no training cases");
             }
             this.channels = training.get(0).image().channelCount();
+            this.guidance = net.guidanceChannels();
+            if (guidance < 0 || guidance >= channels) {
+                throw new IllegalArgumentException("case '" + training.get(0).id() + "' has " + channels
+                        + " channel(s), " + guidance + " of them meant as guidance; the image needs at least one");
+            }
             List<TrainingCase> all = new ArrayList<>(training);
             all.addAll(validation);
-            for (TrainingCase c : all) {
-                if (c.image().channelCount() != channels) {
+            for (int i = 0; i < all.size(); i++) {
+                TrainingCase c = all.get(i);
+                // validation images are segmented as the network will see images: without the guidance channels
+                int expected = i < training.size() ? channels : channels - guidance;
+                if (c.image().channelCount() != expected) {
                     throw new IllegalArgumentException("case '" + c.id() + "' has " + c.image().channelCount()
                             + " channel(s), case '" + training.get(0).id() + "' " + channels
-                            + "; every case needs the same channels");
+                            + (guidance == 0 ? "" : " (" + guidance + " of them guidance, which validation cases "
+                                    + "come without)") + "; every case needs the same channels");
                 }
                 long[] histogram = c.labels().histogram();
                 for (int value = 0; value < histogram.length; value++) {
@@ -421,18 +432,27 @@ public final class Trainer {
 
         /**
          * Flips along each axis, a turn by 90° in the x–y plane where the patch is square there (so its size is
-         * kept), then brightness, contrast and noise, all drawn from the step's generator.
+         * kept), then brightness, contrast and noise (image channels only, not guidance), all drawn from the step's
+         * generator.
          */
         private ImageAndLabels augment(ImageAndLabels pair, SplittableRandom random) {
             PatchSize patch = settings.patch();
             RandomGeometricTransform geometric = patch.x() == patch.y()
                     ? RandomGeometricTransform.sequence(FLIP, ROTATE_XY) : FLIP;
             ImageAndLabels moved = geometric.apply(pair, random);
-            Volume image = moved.image();
+            int imageChannels = channels - guidance;
+            float[][] all = new float[channels][];
+            for (int c = 0; c < channels; c++) {
+                all[c] = moved.image().channel(c);
+            }
+            Volume image = new Volume(moved.image().geometry(), Arrays.copyOf(all, imageChannels));
             for (RandomIntensityTransform t : List.of(SCALE_SHIFT, GAMMA, NOISE)) {
                 image = t.apply(image, random);
             }
-            return new ImageAndLabels(image, moved.labels());
+            for (int c = 0; c < imageChannels; c++) {
+                all[c] = image.channel(c);
+            }
+            return new ImageAndLabels(new Volume(image.geometry(), all), moved.labels());
         }
 
         /** Dice per foreground label value on the validation cases, pooled over them (0/0 counts as 1). */

@@ -2,9 +2,11 @@ package org.volseg.nn.distill;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,14 +78,14 @@ class DistillerTest {
                 Paraphraser shallow = Paraphraser.create(p, "shallow", 32, 8);
                 Paraphraser deep = Paraphraser.create(p, "deep", 32, 8);
                 DistillationSettings s = new DistillationSettings(1e-5, 1e-9, 1, 1, false,
-                        GraphFlow.Settings.defaults(), 60, 3e-3, 0, 3e-5, 4);
+                        GraphFlow.Settings.defaults(), 60, 3e-3, 0, 3e-5, 4, DistillationSettings.SoftLabels.PATCH);
                 double[] curve = Distiller.trainParaphrasers(Teacher.of(teacher), shallow, deep,
                         List.of(spheres("a", 7, 1).image(), spheres("b", 9, 2).image()), PatchSize.cube(SIZE), s, 4,
                         Monitor.SILENT);
                 double first = (curve[0] + curve[1] + curve[2] + curve[3] + curve[4] + curve[5]) / 6;
                 double last = (curve[54] + curve[55] + curve[56] + curve[57] + curve[58] + curve[59]) / 6;
                 assertThat(last).as("reconstruction MSE, last 6 steps vs first 6").isLessThan(0.5 * first);
-                NDArray factor = shallow.encode(teacher.features(m.ones(new ai.djl.ndarray.types.Shape(1, 1, SIZE,
+                NDArray factor = shallow.encode(teacher.features(m.ones(new Shape(1, 1, SIZE,
                         SIZE, SIZE))).shallow());
                 assertThat(factor.getShape().get(1)).isEqualTo(8);
             }
@@ -101,7 +103,7 @@ class DistillerTest {
                         m, 2);
                 // weights that make every term count in a few dozen steps; τ = 2 with the τ² factor
                 DistillationSettings s = new DistillationSettings(0.1, 0.1, 1, 2, true, GraphFlow.Settings.defaults(),
-                        30, 3e-3, 0.1, 1e-3, 4);
+                        30, 3e-3, 0.1, 1e-3, 4, DistillationSettings.SoftLabels.PATCH);
                 return Distiller.distill(Teacher.of(teacher), student, training, List.of(), List.of(),
                         new int[] {0, 1, 2}, settings(6, 8, 1), s, null, Monitor.SILENT, null).training().history();
             }
@@ -131,7 +133,7 @@ class DistillerTest {
                 Network teacher = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 1);
                 Network student = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 2);
                 DistillationSettings s = new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(),
-                        1, 1e-3, 0, 3e-5, 4);
+                        1, 1e-3, 0, 3e-5, 4, DistillationSettings.SoftLabels.PATCH);
                 DistillingStudent distilling = new DistillingStudent(Teacher.of(teacher), null, null, student, null,
                         s);
                 Trainable counting = new Trainable() {
@@ -184,6 +186,72 @@ class DistillerTest {
                         settings(1, 2, 1), null, Monitor.SILENT, null);
             }
         })).isInstanceOf(UnsupportedOperationException.class).hasMessageContaining("labeled images only");
+    }
+
+    @Test
+    void wholeCaseSoftLabelsAreTheTeachersPredictionAndTeachTheStudent() throws IOException {
+        TrainingCase sphere = spheres("a", 7.5, 1);
+        double[] gap = new double[1];
+        List<EpochRecord> history = DjlContext.callIo(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network teacher = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(8, 16, 32, 64)), m, 1);
+                // the case is one window: its blended prediction is the teacher's softmax on it
+                Volume guided = Distiller.withSoftLabels(Teacher.of(teacher), sphere.image(), PatchSize.cube(SIZE), m,
+                        Monitor.SILENT);
+                assertThat(guided.channelCount()).isEqualTo(1 + 3);
+                assertThat(guided.channel(0)).isSameAs(sphere.image().channel(0));
+                NDArray x = m.create(sphere.image().channel(0), new Shape(1, 1, SIZE, SIZE,
+                        SIZE));
+                float[] expected = teacher.features(x).logits().logSoftmax(1).maximum((float) Math.log(1e-6))
+                        .toFloatArray();
+                float[] actual = new float[expected.length];
+                for (int k = 0; k < 3; k++) {
+                    System.arraycopy(guided.channel(1 + k), 0, actual, k * SIZE * SIZE * SIZE, SIZE * SIZE * SIZE);
+                }
+                for (int i = 0; i < expected.length; i++) {
+                    gap[0] = Math.max(gap[0], Math.abs(expected[i] - actual[i]));
+                }
+                Network student = Network.withFeatureTaps(config(Architecture.MOBILE_UNET3D, List.of(4, 8, 16, 32)),
+                        m, 2);
+                DistillationSettings s = new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(),
+                        1, 1e-3, 0, 3e-5, 4, DistillationSettings.SoftLabels.WHOLE_CASE);
+                return Distiller.distill(Teacher.of(teacher), student, List.of(sphere), List.of(),
+                        List.of(spheres("v", 8.5, 3)), new int[] {0, 1, 2}, settings(4, 8, 1), s, null,
+                        Monitor.SILENT, null).training().history();
+            }
+        });
+        assertThat(gap[0]).as("largest difference of the log probabilities").isLessThan(1e-4);
+        assertThat(history.get(0).lossTerms()).containsOnlyKeys(DistillingStudent.SUPERVISED,
+                DistillingStudent.LOGITS);
+        assertThat(history.get(3).lossTerms().get(DistillingStudent.LOGITS))
+                .isLessThan(history.get(0).lossTerms().get(DistillingStudent.LOGITS));
+        assertThat(history.get(3).validated()).as("validation images come without the soft labels").isTrue();
+    }
+
+    @Test
+    void withWholeCaseSoftLabelsTheLogitsTermReadsTheGuidanceChannels() {
+        DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network teacher = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 1);
+                Network student = Network.withFeatureTaps(config(Architecture.MOBILE_UNET3D, List.of(4, 8, 16, 32)),
+                        m, 2);
+                DistillationSettings s = new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(),
+                        1, 1e-3, 0, 3e-5, 4, DistillationSettings.SoftLabels.WHOLE_CASE);
+                DistillingStudent distilling = new DistillingStudent(Teacher.of(teacher), null, null, student, null,
+                        s);
+                assertThat(distilling.guidanceChannels()).isEqualTo(3);
+                Shape voxels = new Shape(1, 1, SIZE, SIZE, SIZE);
+                NDArray image = m.create(spheres("a", 7.5, 1).image().channel(0), voxels);
+                // soft labels no teacher would give: 0.2, 0.3, 0.5 everywhere
+                NDArray soft = m.full(voxels, (float) Math.log(0.2)).concat(m.full(voxels, (float) Math.log(0.3)), 1)
+                        .concat(m.full(voxels, (float) Math.log(0.5)), 1);
+                double expected = DistillingStudent.logitsKl(student.logits(image), soft, 1, false).getFloat();
+                distilling.stepUnlabeled(image.concat(soft, 1), 4);
+                assertThat(distilling.lastTerms().get(DistillingStudent.LOGITS)).isCloseTo(expected,
+                        within(1e-5));
+            }
+            return null;
+        });
     }
 
     @Test

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
@@ -419,13 +421,25 @@ class TrainerTest {
     /** Loss = w · mean(image), so each patch adds its mean intensity to w's gradient; records what it is fed. */
     private static final class Probe implements Trainable {
         final NDArray weight;
+        final int guidance;
         final List<Shape> shapes = new ArrayList<>();
         final List<Double> means = new ArrayList<>();
+        final List<float[]> images = new ArrayList<>();
 
         Probe(NDManager m) {
+            this(m, 0);
+        }
+
+        Probe(NDManager m, int guidance) {
             weight = m.zeros(new Shape(1));
             weight.setName("w");
             weight.setRequiresGradient(true);
+            this.guidance = guidance;
+        }
+
+        @Override
+        public int guidanceChannels() {
+            return guidance;
         }
 
         @Override
@@ -436,6 +450,7 @@ class TrainerTest {
         @Override
         public double step(NDArray image, NDArray oneHot, long stepSeed) {
             shapes.add(image.getShape());
+            images.add(image.toFloatArray());
             double mean = image.mean().getFloat();
             means.add(mean);
             NDArray loss = GradMode.with(true, () -> weight.mul(image.mean()).sum());
@@ -468,6 +483,71 @@ class TrainerTest {
             // first Nesterov step from zero momentum: w −= lr · (g + 0.99 · g)
             assertThat((double) probe.weight.getFloat()).isCloseTo(-0.1 * 1.99 * mean, within(1e-6));
         }
+    }
+
+    @Test
+    void guidanceChannelsFollowTheFlipsAndTurnsButNotTheIntensityChanges() throws IOException {
+        TrainingCase sphere = trainingCases().get(0);
+        Geometry grid = sphere.image().geometry();
+        // an image channel and one guidance channel holding the same shuffled voxel numbers: any misalignment
+        // between them decorrelates them, any intensity change makes the guidance's numbers fractional
+        List<Float> numbers = new ArrayList<>();
+        for (int i = 0; i < grid.voxels(); i++) {
+            numbers.add((float) i);
+        }
+        Collections.shuffle(numbers, new Random(5));
+        float[] shuffled = new float[grid.voxels()];
+        int[] position = new int[grid.voxels()];
+        for (int i = 0; i < shuffled.length; i++) {
+            shuffled[i] = numbers.get(i);
+            position[(int) shuffled[i]] = i;
+        }
+        TrainingCase guided = new TrainingCase("guided", new Volume(grid, shuffled.clone(), shuffled.clone()),
+                sphere.labels());
+        TrainingSettings settings = small(1, 24).withBatchSize(1); // augmentation on
+        try (NDManager m = NDManager.newBaseManager()) {
+            Probe probe = new Probe(m, 1);
+            new Trainer().train(probe, List.of(guided), List.of(), LABELS, settings, null, Monitor.SILENT, null);
+            int moved = 0;
+            int changedIntensity = 0;
+            for (float[] patch : probe.images) {
+                int n = patch.length / 2;
+                float[] image = Arrays.copyOfRange(patch, 0, n);
+                float[] guide = Arrays.copyOfRange(patch, n, 2 * n);
+                for (float v : guide) {
+                    assertThat(v == Math.rint(v) && v >= 0 && v < grid.voxels())
+                            .as("guidance value %s is a voxel number, untouched", v).isTrue();
+                }
+                assertThat(correlation(image, guide)).as("image and guidance moved together").isGreaterThan(0.9);
+                changedIntensity += Arrays.equals(image, guide) ? 0 : 1;
+                // without a flip or turn the patch's second voxel lies one step along x from its first
+                moved += position[(int) guide[1]] - position[(int) guide[0]] == 1 ? 0 : 1;
+            }
+            assertThat(probe.images).hasSize(24);
+            assertThat(moved).as("patches flipped or turned").isPositive();
+            assertThat(changedIntensity).as("patches whose image channel was brightened or noised").isPositive();
+            assertThatThrownBy(() -> new Trainer().train(probe, List.of(guided), List.of(guided), LABELS, settings,
+                    null, Monitor.SILENT, null)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("case 'guided' has 2 channel(s)").hasMessageContaining("1 of them guidance");
+        }
+    }
+
+    private static double correlation(float[] a, float[] b) {
+        double ma = 0;
+        double mb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ma += a[i] / (double) a.length;
+            mb += b[i] / (double) b.length;
+        }
+        double ab = 0;
+        double aa = 0;
+        double bb = 0;
+        for (int i = 0; i < a.length; i++) {
+            ab += (a[i] - ma) * (b[i] - mb);
+            aa += (a[i] - ma) * (a[i] - ma);
+            bb += (b[i] - mb) * (b[i] - mb);
+        }
+        return ab / Math.sqrt(aa * bb);
     }
 
     @Test

@@ -80,7 +80,9 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
                 + "¼ resolution): per channel a salience patch around its maximum (vertex) and the channels' "
                 + "similarities (edges), compared as the change between the taps. The teacher's taps are first "
                 + "compressed to the student's channel count by two paraphrasers (auto-encoders trained on the "
-                + "frozen teacher). A KL term on the softened logits adds vanilla distillation, and, when asked "
+                + "frozen teacher). A KL term on the softened logits adds vanilla distillation (its soft labels "
+                + "from the teacher on each patch, or cut from the teacher's whole-case prediction, computed once "
+                + "through blended windows, so that none comes from a window's border), and, when asked "
                 + "for, a critic (3D patch discriminator, hinge loss) trained alongside pushes the student's "
                 + "logits towards the teacher's. Cases without a "
                 + "label map train the distillation terms only (semi-supervised), half the patches each step. "
@@ -141,7 +143,7 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
             return new DistillationSettings(s.vertexWeight(), s.edgeWeight(), s.logitsWeight(), s.temperature(),
                     s.temperatureSquared(), new GraphFlow.Settings(s.saliencePatch(), s.salienceLocation(),
                             s.edgeSimilarity(), s.tapNormalization()), s.paraphraserSteps(), 1e-3,
-                    s.adversarialWeight(), s.criticLearningRate(), s.criticWidth());
+                    s.adversarialWeight(), s.criticLearningRate(), s.criticWidth(), s.softLabels());
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException("the distillation settings do not fit together: " + e.getMessage());
         }

@@ -1,6 +1,7 @@
 package org.volseg.ops.learner;
 
 import java.nio.file.Path;
+import org.volseg.nn.distill.DistillationSettings;
 import org.volseg.nn.distill.GraphFlow;
 import org.volseg.nn.engine.Compute;
 import org.volseg.nn.networks.Architecture;
@@ -24,6 +25,7 @@ import org.volseg.ops.api.Setting;
  * @param logitsWeight          λ4 of the logits distillation term
  * @param temperature           τ of the logits distillation
  * @param temperatureSquared    whether that term is multiplied by τ²
+ * @param softLabels            where the logits term's teacher distribution comes from
  * @param saliencePatch         k of the k³ salience patches
  * @param salienceLocation      where the deep tap's patches are centred
  * @param edgeSimilarity        what an edge measures
@@ -101,6 +103,13 @@ public record SegmenterDistillerSettings(
         @Setting(key = "temperature_squared", label = "Multiply by τ²", defaultValue = "false", tab = "Distillation",
                 description = "Scale the logits term by τ² (Hinton's), keeping its gradients' size as τ grows.")
         boolean temperatureSquared,
+        @Setting(key = "soft_labels", label = "Soft labels from", defaultValue = "patch", tab = "Distillation",
+                description = "patch: the teacher segments each training patch itself (the reference's way); "
+                        + "whole-case: the teacher segments every training case once through half-overlapping "
+                        + "blended windows before the student trains, and each patch takes its cut, so no soft label "
+                        + "comes from a window's border (one sliding-window pass per case, and one float map per "
+                        + "class and case in memory).")
+        DistillationSettings.SoftLabels softLabels,
         @Setting(key = "salience_patch", label = "Salience patch (voxels)", defaultValue = "3", min = 1, max = 9,
                 tab = "Distillation", description = "Edge k of the k³ patch around each channel's maximum that "
                         + "makes the channel's vertex; odd.")

@@ -130,6 +130,7 @@ class SegmenterDistillerTest {
         s.put("vertex_weight", "0");
         s.put("edge_weight", "0");
         s.put("validation_share", "0");
+        s.put("soft_labels", "whole-case"); // the module segments each 20×18×16 case once, through 16³ windows
 
         List<PortData> out = new SegmenterDistiller().run(s, List.of(teacher, volumes.build()), Progress.silent());
 
@@ -139,6 +140,8 @@ class SegmenterDistillerTest {
         Table history = (Table) out.get(1);
         assertThat((Double) history.cell(1, "loss_logits")).isNotNull().isFinite();
         assertThat(history.cell(1, "loss_vertex")).isNull();
+        assertThat(NetworkBundle.check(student.bundle()).provenance().get("distillation").toString())
+                .contains("soft_labels=whole-case");
     }
 
     @Test

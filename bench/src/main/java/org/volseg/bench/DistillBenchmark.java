@@ -18,6 +18,7 @@ import org.volseg.core.transforms.ImageAndLabels;
 import org.volseg.core.transforms.IntensityNormalization;
 import org.volseg.core.transforms.Preprocessing;
 import org.volseg.core.transforms.Reorientation;
+import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 import org.volseg.nn.distill.DistillationSettings;
@@ -85,13 +86,23 @@ final class DistillBenchmark {
             .getProperty("volseg.bench.softLabels", DistillationSettings.defaults().softLabels().name())
             .toUpperCase(Locale.ROOT).replace('-', '_'));
     private static final String OTHER = ", " + label(other(SOFT_LABELS)) + " soft labels";
+    /**
+     * Whether to time inference only: the teacher and the student freshly initialised (weights do not change the
+     * work), on the phantoms' test cases, without training anything; for a speed figure taken alone on the machine.
+     */
+    private static final boolean SPEED_ONLY = Boolean.getBoolean("volseg.bench.speedOnly");
     private static final int TEACHER_BLOCKS = Integer.getInteger("volseg.bench.teacherBlocks", 1);
     private static final int PARAPHRASER_STEPS = Integer.getInteger("volseg.bench.paraphraserSteps", 100);
     /** λ3 of the full objective; the node's default when not given. */
     private static final double ADVERSARIAL = Double.parseDouble(System.getProperty("volseg.bench.adversarialWeight",
             String.valueOf(DistillationSettings.defaults().adversarialWeight())));
     private static final List<Integer> TEACHER_WIDTHS = List.of(16, 32, 64, 128);
-    private static final List<Integer> STUDENT_WIDTHS = List.of(8, 16, 32, 64);
+    /** The student: the Mobile U-Net by default, or {@code unet3d} (a plain compact U-Net). */
+    private static final Architecture STUDENT = Architecture.valueOf(System.getProperty("volseg.bench.student",
+            "mobile-unet3d").toUpperCase(Locale.ROOT).replace('-', '_'));
+    private static final List<Integer> STUDENT_WIDTHS = java.util.Arrays.stream(System.getProperty(
+            "volseg.bench.studentWidths", STUDENT == Architecture.MOBILE_UNET3D ? "8,16,32,64" : "4,8,16,32")
+            .split(",")).map(String::trim).map(Integer::valueOf).toList();
     private static final int[] PHANTOM_LABELS = {0, 1, 2, 3};
     /** The start of the ablation's row names. */
     private static final String ABLATED = "student + Graph Flow, ";
@@ -129,6 +140,10 @@ final class DistillBenchmark {
 
     static void run() throws Exception {
         Task phantoms = phantoms();
+        if (SPEED_ONLY) {
+            speed(phantoms);
+            return;
+        }
         List<Task> tasks = new ArrayList<>();
         if (TASKS.contains("phantoms")) {
             tasks.add(phantoms);
@@ -257,7 +272,7 @@ final class DistillBenchmark {
                 + "size and speed")
                 .setting("machine", Machine.describe())
                 .setting("teacher", "UNet3d widths " + TEACHER_WIDTHS + ", " + TEACHER_BLOCKS + " block(s) per level")
-                .setting("student", "Mobile U-Net widths " + STUDENT_WIDTHS + ", 1 block per level; each student "
+                .setting("student", STUDENT + " widths " + STUDENT_WIDTHS + ", 1 block per level; each student "
                         + "row the mean of " + SEEDS + " run(s), initialisation seeds 8, 9, … and training seeds 7, 8, …")
                 .setting("training", EPOCHS + " epochs × " + STEPS + " steps each model, batch 1 (2 with unlabeled "
                         + "cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation on (phantoms); distillation: λ1 1e-5, λ2 "
@@ -410,7 +425,7 @@ final class DistillBenchmark {
             Network teacher, List<Volume> unlabeled, DistillationSettings distillation) {
         List<Outcome> runs = new ArrayList<>();
         for (int i = 0; i < SEEDS; i++) {
-            Network student = Network.withFeatureTaps(config(task, Architecture.MOBILE_UNET3D, STUDENT_WIDTHS, 1), m,
+            Network student = Network.withFeatureTaps(config(task, STUDENT, STUDENT_WIDTHS, 1), m,
                     8 + i);
             runs.add(trained(student, task, train, settings.withSeed(settings.seed() + i), teacher, unlabeled,
                     distillation));
@@ -476,19 +491,9 @@ final class DistillBenchmark {
         ProcessMemory.resetPeak();
         NDManager manager = net.parameters().get(0).getManager();
         for (TrainingCase c : test) {
-            // the best of three passes: the first warms the JIT and PyTorch's kernels up
-            LabelMap predicted = null;
-            double best = Double.POSITIVE_INFINITY;
-            for (int pass = 0; pass < 3; pass++) {
-                long start = System.nanoTime();
-                float[][] probabilities;
-                try (NDManager scope = manager.newSubManager()) {
-                    probabilities = window.probabilities(c.image(), net::logits, scope, Monitor.SILENT);
-                }
-                predicted = SlidingWindow.labels(probabilities, c.image().geometry(), labels);
-                best = Math.min(best, (System.nanoTime() - start) / 1e9);
-            }
-            seconds += best;
+            Prediction prediction = predict(net, c, window, labels);
+            LabelMap predicted = prediction.labels();
+            seconds += prediction.seconds();
             // pooled over the test cases: 2 Σ|A∩B| / Σ(|A| + |B|)
             for (int i = 0; i < predicted.geometry().voxels(); i++) {
                 int reference = c.labels().get(i);
@@ -511,6 +516,87 @@ final class DistillBenchmark {
                 dice, seconds / test.size(), trainSeconds);
         return new Outcome(dice, mean, parameters, flopsPerVoxel(net), seconds / test.size(), peak, trainSeconds,
                 history.get(history.size() - 1).lossTerms(), List.of(mean));
+    }
+
+    /** A case's labels and the best of three timed passes (the first warms the JIT and PyTorch's kernels up). */
+    private record Prediction(LabelMap labels, double seconds) {
+    }
+
+    private static Prediction predict(Network net, TrainingCase c, SlidingWindow window, int[] labels) {
+        NDManager manager = net.parameters().get(0).getManager();
+        LabelMap predicted = null;
+        double best = Double.POSITIVE_INFINITY;
+        for (int pass = 0; pass < 3; pass++) {
+            long start = System.nanoTime();
+            float[][] probabilities;
+            try (NDManager scope = manager.newSubManager()) {
+                probabilities = window.probabilities(c.image(), net::logits, scope, Monitor.SILENT);
+            }
+            predicted = SlidingWindow.labels(probabilities, c.image().geometry(), labels);
+            best = Math.min(best, (System.nanoTime() - start) / 1e9);
+        }
+        return new Prediction(predicted, best);
+    }
+
+    /** The two students the speed part times: the Mobile U-Net and a plain compact U-Net. */
+    private static final List<Integer> MOBILE_STUDENT_WIDTHS = List.of(8, 16, 32, 64);
+    private static final List<Integer> PLAIN_STUDENT_WIDTHS = List.of(4, 8, 16, 32);
+    /** The edge of the larger image the speed part also times, in one window. */
+    private static final int LARGE = Integer.getInteger("volseg.bench.speedSize", 96);
+
+    /**
+     * Inference seconds per case of the teacher, the Mobile U-Net student and a plain UNet3d of a sixteenth of the
+     * teacher's parameters, untrained: on {@code task}'s test cases and on one {@code LARGE}³ image of noise, each
+     * through one window.
+     */
+    private static void speed(Task task) throws Exception {
+        String[] names = {"teacher", "Mobile U-Net " + MOBILE_STUDENT_WIDTHS, "plain UNet3d "
+                + PLAIN_STUDENT_WIDTHS};
+        double[][] seconds = new double[2][names.length];
+        long[] parameters = new long[names.length];
+        Geometry large = Geometry.of(LARGE, LARGE, LARGE, 1, 1, 1);
+        java.util.Random noise = new java.util.Random(3);
+        float[][] channels = new float[task.channels()][large.voxels()];
+        for (float[] c : channels) {
+            for (int i = 0; i < c.length; i++) {
+                c[i] = (float) noise.nextGaussian();
+            }
+        }
+        TrainingCase largeCase = new TrainingCase("noise", new Volume(large, channels), LabelMap.create(large, 1));
+        DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network[] nets = {Network.build(config(task, Architecture.UNET3D, TEACHER_WIDTHS, TEACHER_BLOCKS), m,
+                        7), Network.build(config(task, Architecture.MOBILE_UNET3D, MOBILE_STUDENT_WIDTHS, 1), m, 8),
+                    Network.build(config(task, Architecture.UNET3D, PLAIN_STUDENT_WIDTHS, 1), m, 8)};
+                SlidingWindow small = new SlidingWindow(new SlidingWindow.Settings(task.window(), 0.5, true, 1));
+                SlidingWindow whole = new SlidingWindow(new SlidingWindow.Settings(PatchSize.cube(LARGE), 0.5, true,
+                        1));
+                for (int n = 0; n < nets.length; n++) {
+                    for (TrainingCase c : task.test()) {
+                        seconds[0][n] += predict(nets[n], c, small, task.labels()).seconds() / task.test().size();
+                    }
+                    seconds[1][n] = predict(nets[n], largeCase, whole, task.labels()).seconds();
+                    parameters[n] = nets[n].parameters().stream().mapToLong(p -> p.getShape().size()).sum();
+                }
+            }
+            return null;
+        });
+        Table table = new Table("Distillation: inference speed of the teacher and compact students (untrained), alone")
+                .setting("machine", Machine.describe())
+                .setting("PyTorch threads", DjlContext.call(ai.djl.pytorch.jni.JniUtils::getNumThreads))
+                .setting("networks", "teacher UNet3d " + TEACHER_WIDTHS + ", " + TEACHER_BLOCKS + " block(s) per "
+                        + "level, " + parameters[0] + " parameters; " + names[1] + ", 1 block, " + parameters[1]
+                        + "; " + names[2] + ", 1 block, " + parameters[2])
+                .setting("data", task.description() + ", one " + task.window() + " window; and one " + LARGE + "³ "
+                        + "image of noise in one window; best of 3 passes");
+        for (int n = 1; n < names.length; n++) {
+            table.row(names[n] + " parameters", "", parameters[n], "teacher", parameters[0], "≤ 0.10×");
+            table.row(names[n] + ", " + task.window().x() + "³ phantoms", "cases/s", 1 / seconds[0][n], "teacher",
+                    1 / seconds[0][0], "≥ 5×");
+            table.row(names[n] + ", " + LARGE + "³", "cases/s", 1 / seconds[1][n], "teacher", 1 / seconds[1][0],
+                    "≥ 5×");
+        }
+        table.print();
     }
 
     /**

@@ -87,20 +87,25 @@ public final class CasePredictor implements AutoCloseable {
     }
 
     private final PredictingModel model;
-    private final NDManager own;
+    /** The managers of the model's replicas when {@link #open} made them (the first holds the windows), else empty. */
+    private final List<NDManager> owned;
     private final Options options;
     private final Device device;
+    /** How many devices share each window batch. */
+    private final int devices;
 
     /** A predictor for {@code model} on {@code device}, for a caller that owns the model's memory. */
     public CasePredictor(PredictingModel model, Options options, Device device) {
-        this(model, options, device, null);
+        this(model, options, device, 1, List.of());
     }
 
-    private CasePredictor(PredictingModel model, Options options, Device device, NDManager own) {
+    private CasePredictor(PredictingModel model, Options options, Device device, int devices,
+            List<NDManager> owned) {
         this.model = model;
         this.options = options;
         this.device = device;
-        this.own = own;
+        this.devices = devices;
+        this.owned = List.copyOf(owned);
     }
 
     /** A predictor on a network the caller read, with the given window settings as they are. */
@@ -123,18 +128,41 @@ public final class CasePredictor implements AutoCloseable {
         return open(bundle, window == null ? null : Options.fixed(window), compute);
     }
 
-    /** As {@link #open(Path, SlidingWindow.Settings, Compute)}, with planning options. */
+    /**
+     * As {@link #open(Path, SlidingWindow.Settings, Compute)}, with planning options. With several devices
+     * ({@code gpu:0,1}) the model is read onto each and every window batch spread over them
+     * ({@link SpreadPredictor}); the planned (or given) window batch is each device's.
+     */
     public static CasePredictor open(Path bundle, Options options, Compute compute) throws IOException {
+        return open(bundle, options, compute.resolve().devices());
+    }
+
+    /** As {@link #open(Path, Options, Compute)} on the given devices (tests spread over CPU replicas). */
+    static CasePredictor open(Path bundle, Options options, List<Device> on) throws IOException {
         return DjlContext.callIo(() -> {
-            Device on = compute.resolve().device();
-            NDManager m = NDManager.newBaseManager(on);
+            List<NDManager> managers = new ArrayList<>();
             try {
-                PredictingModel model = PredictingModel.read(bundle, m, options == null ? null
-                        : options.occupancy());
+                List<PredictingModel> replicas = new ArrayList<>();
+                for (Device d : on) {
+                    NDManager m = NDManager.newBaseManager(d);
+                    managers.add(m);
+                    replicas.add(PredictingModel.read(bundle, m, options == null ? null : options.occupancy()));
+                }
+                PredictingModel model = replicas.get(0);
+                if (replicas.size() > 1) {
+                    List<SpreadPredictor.Replica> spread = new ArrayList<>();
+                    for (int d = 0; d < replicas.size(); d++) {
+                        spread.add(new SpreadPredictor.Replica(replicas.get(d).predictor(), on.get(d)));
+                    }
+                    model = new PredictingModel(new SpreadPredictor(spread), model.network(), model.parameters(),
+                            model.channelNames(), model.labelValues(), model.preprocessing(), model.patch(),
+                            model.manifest());
+                }
                 return new CasePredictor(model, options != null ? options
-                        : Options.fixed(SlidingWindow.Settings.defaults(model.patch())), on, m);
+                        : Options.fixed(SlidingWindow.Settings.defaults(model.patch())), on.get(0), on.size(),
+                        managers);
             } catch (IOException | RuntimeException e) {
-                m.close();
+                managers.forEach(NDManager::close);
                 throw e;
             }
         });
@@ -150,12 +178,15 @@ public final class CasePredictor implements AutoCloseable {
         return model;
     }
 
-    /** Frees the network when {@link #open} made it; a predictor on a caller's network leaves it alone. */
+    /** Frees the network (and its replicas) when {@link #open} made it; a caller's network is left alone. */
     @Override
     public void close() {
-        if (own != null) {
+        if (model.predictor() instanceof SpreadPredictor spread) {
+            spread.close();
+        }
+        if (!owned.isEmpty()) {
             DjlContext.call(() -> {
-                own.close();
+                owned.forEach(NDManager::close);
                 return null;
             });
         }
@@ -191,15 +222,16 @@ public final class CasePredictor implements AutoCloseable {
         try {
             return new Result(run(image.geometry(), prepared, plan.window(), maps, manager, monitor), plan, null);
         } catch (RuntimeException | OutOfMemoryError e) {
-            int batch = plan.window().batchSize();
+            int batch = plan.window().batchSize() / devices; // each device's
             if (!OutOfMemoryException.isOutOfMemory(e) || batch == 1 || e instanceof OutOfMemoryError) {
                 throw outOfMemoryOr(e, plan);
             }
-            String retry = "out of memory with " + batch + " windows per batch (" + DjlContext.engineWords(e)
-                    + "); retried once with " + batch / 2;
+            String retry = "out of memory with " + batch + " windows per batch" + (devices > 1 ? " and device" : "")
+                    + " (" + DjlContext.engineWords(e) + "); retried once with " + batch / 2;
             monitor.progress(0, retry);
-            InferencePlan halved = InferencePlanner.estimate(job(image.geometry(), prepared, maps != null),
-                    plan.window().withBatchSize(batch / 2), plan.budget());
+            InferencePlanner.Job job = job(image.geometry(), prepared, maps != null);
+            InferencePlan halved = InferencePlanner.spread(job, InferencePlanner.estimate(job,
+                    plan.window().withBatchSize(batch / 2), plan.budget()), devices);
             try {
                 return new Result(run(image.geometry(), prepared, halved.window(), maps, manager, monitor), halved,
                         retry);
@@ -209,11 +241,12 @@ public final class CasePredictor implements AutoCloseable {
         }
     }
 
-    /** The memory plan for one image on this predictor's device. */
+    /** The memory plan for one image on this predictor's device(s), each taking the same share of a batch. */
     private InferencePlan plan(Geometry input, Preprocessing.Prepared prepared, boolean maps) {
-        return InferencePlanner.plan(job(input, prepared, maps), options.window(), options.autoBatch(),
+        InferencePlanner.Job job = job(input, prepared, maps);
+        return InferencePlanner.spread(job, InferencePlanner.plan(job, options.window(), options.autoBatch(),
                 options.autoStitching(), options.budget() != null ? options.budget()
-                        : InferencePlanner.Budget.available(device), device.isGpu());
+                        : InferencePlanner.Budget.available(device), device.isGpu()), devices);
     }
 
     private InferencePlanner.Job job(Geometry input, Preprocessing.Prepared prepared, boolean maps) {
@@ -273,11 +306,11 @@ public final class CasePredictor implements AutoCloseable {
      */
     public Result predict(Case c, Path output, IntFunction<Path> mapFiles, PostProcessing post, Monitor monitor)
             throws IOException {
-        if (own == null) {
+        if (owned.isEmpty()) {
             throw new IllegalStateException("a predictor built on a caller's network takes the caller's manager");
         }
         return DjlContext.callIo(() -> {
-            try (NDManager scope = own.newSubManager()) {
+            try (NDManager scope = owned.get(0).newSubManager()) {
                 return predict(c, output, mapFiles, post, scope, monitor);
             }
         });

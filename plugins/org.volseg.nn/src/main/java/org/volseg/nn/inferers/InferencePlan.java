@@ -11,9 +11,17 @@ import java.util.Locale;
  * @param nativeBytes expected native memory on the device: parameters and the windows' activations
  * @param fits        whether the plan fits the budget it was made for
  * @param budget      the budget it was made for
+ * @param devices     how many devices share each window batch (its windows split evenly among them); the native
+ *                    bytes are each device's
  */
 public record InferencePlan(SlidingWindow.Settings window, long heapBytes, long nativeBytes, boolean fits,
-        InferencePlanner.Budget budget) {
+        InferencePlanner.Budget budget, int devices) {
+
+    /** A plan for one device. */
+    public InferencePlan(SlidingWindow.Settings window, long heapBytes, long nativeBytes, boolean fits,
+            InferencePlanner.Budget budget) {
+        this(window, heapBytes, nativeBytes, fits, budget, 1);
+    }
 
     /** Heap and native memory together: the process's expected peak growth on a CPU. */
     public long peakBytes() {
@@ -29,9 +37,10 @@ public record InferencePlan(SlidingWindow.Settings window, long heapBytes, long 
             case CLASS_CHUNKS -> "class-chunk stitching (" + w.classChunk() + " class" + (w.classChunk() == 1 ? ""
                     : "es") + " per pass)";
         };
-        return String.format(Locale.ROOT, "window batch %d, %s%s; expected peak %s (heap %s, network %s)%s",
-                w.batchSize(), stitching, w.mirroring().count() > 1 ? ", " + w.mirroring().count() + " flips" : "",
-                bytes(peakBytes()), bytes(heapBytes), bytes(nativeBytes), fits ? ""
+        return String.format(Locale.ROOT, "window batch %d%s, %s%s; expected peak %s (heap %s, network %s%s)%s",
+                w.batchSize(), devices > 1 ? " (" + w.batchSize() / devices + " on each of " + devices + " devices)"
+                        : "", stitching, w.mirroring().count() > 1 ? ", " + w.mirroring().count() + " flips" : "",
+                bytes(peakBytes()), bytes(heapBytes), bytes(nativeBytes), devices > 1 ? " each" : "", fits ? ""
                         : "; more than the " + budget.describe() + ": it may run out of memory");
     }
 

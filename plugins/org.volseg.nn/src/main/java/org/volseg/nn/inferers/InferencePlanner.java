@@ -126,6 +126,21 @@ public final class InferencePlanner {
         return new InferencePlan(window, heap, nativeBytes, fits, budget);
     }
 
+    /**
+     * A one-device plan on {@code devices} devices: each takes the plan's window batch, so the sliding window cuts
+     * batches {@code devices} times as large, whose inputs and probabilities the heap holds; each device's memory
+     * is the one-device plan's.
+     */
+    public static InferencePlan spread(Job job, InferencePlan one, int devices) {
+        if (devices == 1) {
+            return one;
+        }
+        SlidingWindow.Settings window = one.window().withBatchSize(one.window().batchSize() * devices);
+        long heap = heapBytes(job, window);
+        boolean fits = one.fits() && heap <= one.budget().heapBytes();
+        return new InferencePlan(window, heap, one.nativeBytes(), fits, one.budget(), devices);
+    }
+
     static long heapBytes(Job job, SlidingWindow.Settings w) {
         long vp = job.preparedVoxels();
         long vin = job.inputVoxels();

@@ -150,4 +150,26 @@ class CasePredictorTest {
                 .isInstanceOf(CancellationException.class);
         assertThat(output).doesNotExist();
     }
+
+    @Test
+    void windowBatchesSpreadOverTwoReplicasGiveTheOneDeviceLabels(@TempDir Path dir) throws Exception {
+        // two CPU replicas stand in for gpu:0,1: the same spreading, threads and stitching, on the CPU
+        Path bundle = dir.resolve("model.volseg");
+        writeBundle(bundle, Preprocessing.defaults());
+        Case c = lpsCase(dir);
+        SlidingWindow.Settings window = new SlidingWindow.Settings(PatchSize.cube(16), 0.5, true, 3);
+        Path one = dir.resolve("one.nii.gz");
+        Path two = dir.resolve("two.nii.gz");
+        String[] plans = new String[2];
+        try (CasePredictor single = CasePredictor.open(bundle, CasePredictor.Options.fixed(window),
+                List.of(ai.djl.Device.cpu()));
+                CasePredictor spread = CasePredictor.open(bundle, CasePredictor.Options.fixed(window),
+                        List.of(ai.djl.Device.cpu(), ai.djl.Device.cpu()))) {
+            plans[0] = single.predict(c, one, PostProcessing.none(), Monitor.SILENT).plan().describe();
+            plans[1] = spread.predict(c, two, PostProcessing.none(), Monitor.SILENT).plan().describe();
+        }
+        assertThat(NiftiReader.readLabels(two).labels()).isEqualTo(NiftiReader.readLabels(one).labels());
+        assertThat(plans[0]).startsWith("window batch 3,");
+        assertThat(plans[1]).startsWith("window batch 6 (3 on each of 2 devices),").contains("each)");
+    }
 }

@@ -121,7 +121,7 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
     @Override
     public List<PortData> execute(OssNetLearnerSettings s, List<PortData> inputs, Progress progress)
             throws Exception {
-        Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device());
+        Compute.Resolved device = SegmenterLearnerSettings.resolveForTraining(s.device());
         List<Integer> blockWidths = blockWidths(s);
         Preprocessing preprocessing = new Preprocessing("RAS", s.spacing() > 0 ? List.of(s.spacing(), s.spacing(),
                 s.spacing()) : List.of(), s.normalization(), false);

@@ -163,7 +163,7 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
     @Override
     public List<PortData> execute(SegmenterDistillerSettings s, List<PortData> inputs, Progress progress)
             throws Exception {
-        Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device());
+        Compute.Resolved device = SegmenterLearnerSettings.resolveForTraining(s.device());
         ModelPort teacher = (ModelPort) inputs.get(0);
         BundleManifest manifest = NetworkBundle.check(teacher.bundle());
         Preprocessing preprocessing = Preprocessing.fromMap(manifest.preprocessing());

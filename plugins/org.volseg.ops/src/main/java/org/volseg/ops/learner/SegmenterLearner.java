@@ -129,7 +129,7 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
     @Override
     public List<PortData> execute(SegmenterLearnerSettings s, List<PortData> inputs, Progress progress)
             throws Exception {
-        Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device()); // before any data is read
+        Compute.Resolved device = SegmenterLearnerSettings.resolveForTraining(s.device()); // before any data is read
         Preprocessing preprocessing = new Preprocessing("RAS", s.spacing() > 0 ? List.of(s.spacing(), s.spacing(),
                 s.spacing()) : List.of(), s.normalization(), s.cropToNonzero());
         LabeledCases data = LabeledCases.load((Table) inputs.get(0), s.validationShare(), s.seed(), preprocessing,

@@ -99,12 +99,22 @@ public record SegmenterLearnerSettings(
     /** The device setting's description, shared by every node that runs a network. */
     public static final String DEVICE = "auto: the first GPU PyTorch can use, else the CPU (the progress and the "
             + "output say which, and why not a GPU); cpu; gpu: the first GPU, gpu:N the GPU numbered N (from 0), or "
-            + "stop with the reason there is none. GPU use needs a CUDA build of libtorch (README, GPU).";
+            + "stop with the reason there is none; gpu:N,M (prediction only): each window batch spread over those "
+            + "GPUs. GPU use needs a CUDA build of libtorch (README, GPU).";
 
-    /** The device chosen, resolved on this machine, or the reason it cannot be. */
+    /** The device(s) chosen, resolved on this machine, or the reason they cannot be (prediction). */
     public static Compute.Resolved resolve(Compute device) throws InvalidSettingsException {
         try {
             return device.resolve();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingsException("Device (device): " + e.getMessage());
+        }
+    }
+
+    /** The one device chosen for training, resolved on this machine, or the reason it cannot be. */
+    public static Compute.Resolved resolveForTraining(Compute device) throws InvalidSettingsException {
+        try {
+            return device.resolveOne();
         } catch (IllegalArgumentException e) {
             throw new InvalidSettingsException("Device (device): " + e.getMessage());
         }

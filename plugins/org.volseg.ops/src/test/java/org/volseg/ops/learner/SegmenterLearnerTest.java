@@ -110,7 +110,7 @@ class SegmenterLearnerTest {
         twoGpus.put("device", "gpu:0,1");
         assertThatThrownBy(() -> new SegmenterLearner().run(twoGpus, List.of(phantoms(dir, 2)), Progress.silent()))
                 .isInstanceOf(InvalidSettingsException.class).hasMessageContaining("Device (device)")
-                .hasMessageContaining("gpu:N").hasMessageContaining("parallel branches");
+                .hasMessageContaining("gpu:0,1 names 2 GPUs").hasMessageContaining("training runs on one device");
         Table volumes = phantoms(dir, 2);
         Table unlabeled = new Table(volumes.spec(), volumes.rows().stream().map(r -> {
             List<Object> row = new java.util.ArrayList<>(r);

@@ -1,0 +1,74 @@
+package org.volseg.nn.inferers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.volseg.core.sampling.PatchSize;
+import org.volseg.nn.engine.DjlContext;
+import org.volseg.nn.engine.GradMode;
+import org.volseg.nn.networks.Architecture;
+import org.volseg.nn.networks.Network;
+import org.volseg.nn.networks.NetworkConfig;
+
+/**
+ * A batch spread over replicas comes back whole, in window order, each part computed by its own replica: two CPU
+ * replicas stand in for two GPUs (the same cutting, threads and assembly).
+ */
+class SpreadPredictorTest {
+
+    @Test
+    void aBatchCutAmongReplicasGivesTheOneReplicasLogitsInOrder() {
+        NetworkConfig config = NetworkConfig.of(Architecture.UNET3D, 2, 3, List.of(4, 8), 1, PatchSize.cube(8));
+        DjlContext.call(() -> {
+            try (NDManager a = NDManager.newBaseManager(); NDManager b = NDManager.newBaseManager();
+                    NDManager windows = NDManager.newBaseManager()) {
+                Network first = Network.build(config, a, 5);
+                Network second = Network.build(config, b, 5); // the same weights: the same seed
+                List<Long> seen = Collections.synchronizedList(new ArrayList<>());
+                Set<String> threads = Collections.synchronizedSet(new HashSet<>());
+                List<SpreadPredictor.Replica> replicas = new ArrayList<>();
+                for (Network net : List.of(first, second)) {
+                    replicas.add(new SpreadPredictor.Replica(x -> {
+                        seen.add(x.getShape().get(0));
+                        threads.add(Thread.currentThread().getName() + (GradMode.isOn() ? " recording" : ""));
+                        return net.logits(x);
+                    }, Device.cpu()));
+                }
+                try (SpreadPredictor spread = new SpreadPredictor(replicas)) {
+                    for (int n = 1; n <= 3; n++) {
+                        seen.clear();
+                        NDArray x = windows.randomNormal(new Shape(n, 2, 8, 8, 8));
+                        // each part as one replica computes it alone (a batch of 2 takes another kernel than 1)
+                        int cut = n / 2;
+                        NDArray expected = GradMode.with(false, () -> cut == 0 ? first.logits(x)
+                                : first.logits(x.get("0:" + cut)).concat(first.logits(x.get(cut + ":")), 0));
+                        float[] actual = GradMode.with(false, () -> spread.logits(x)).toFloatArray();
+                        assertThat(actual).as("%d window(s)", n).containsExactly(expected.toFloatArray());
+                        float[] whole = GradMode.with(false, () -> first.logits(x)).toFloatArray();
+                        for (int i = 0; i < whole.length; i++) {
+                            assertThat(actual[i]).isCloseTo(whole[i], within(1e-4f));
+                        }
+                        assertThat(seen.stream().mapToLong(Long::longValue).sum()).isEqualTo(n);
+                        assertThat(seen).hasSize(Math.min(n, 2));
+                    }
+                }
+                assertThat(threads).as("the second part on a thread of its own, without a graph").hasSize(2)
+                        .noneMatch(t -> t.endsWith("recording"));
+            }
+            return null;
+        });
+        assertThatThrownBy(() -> new SpreadPredictor(List.of(new SpreadPredictor.Replica(x -> x, Device.cpu()))))
+                .hasMessageContaining("two or more replicas");
+    }
+}

@@ -106,12 +106,8 @@ final class DistillBenchmark {
     private static final int[] PHANTOM_LABELS = {0, 1, 2, 3};
     /** The start of the ablation's row names. */
     private static final String ABLATED = "student + Graph Flow, ";
-    /**
-     * The tasks the fully labeled comparison runs on: phantoms, aal or both. AAL is not in the default: at the
-     * phantoms' 500 steps its teacher learns nothing but background (Dice 0.000, bench/README.md); its schedule is
-     * still to be found.
-     */
-    private static final List<String> TASKS = List.of(System.getProperty("volseg.bench.tasks", "phantoms")
+    /** The tasks the fully labeled comparison runs on: phantoms, aal or both (the default). */
+    private static final List<String> TASKS = List.of(System.getProperty("volseg.bench.tasks", "phantoms,aal")
             .split(","));
     /** AAL regions, both hemispheres' indices each: Precentral, Frontal_Mid, Postcentral, Temporal_Mid. */
     private static final int[][] AAL_REGIONS = {{1, 2}, {7, 8}, {57, 58}, {85, 86}};

@@ -61,6 +61,16 @@ class DistillerTest {
         return NetworkConfig.of(a, 1, 3, widths, 1, PatchSize.cube(SIZE));
     }
 
+    /** The compact student of these tests: a Mobile U-Net 4-8-16-32 with feature taps. */
+    private static Network student(NDManager m) {
+        return Network.withFeatureTaps(config(Architecture.MOBILE_UNET3D, List.of(4, 8, 16, 32)), m, 2);
+    }
+
+    /** Logits distillation alone (no graph, no critic), soft labels from {@code source}. */
+    private static DistillationSettings logitsOnly(DistillationSettings.SoftLabels source) {
+        return new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(), 1, 1e-3, 0, 3e-5, 4, source);
+    }
+
     private static TrainingSettings settings(int epochs, int steps, int batch) {
         return TrainingSettings.defaults().withPatch(PatchSize.cube(SIZE)).withEpochs(epochs)
                 .withStepsPerEpoch(steps).withBatchSize(batch).withOptimizer(Optimizer.Kind.ADAM, 3e-3, 0)
@@ -99,8 +109,7 @@ class DistillerTest {
         List<EpochRecord> history = DjlContext.callIo(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
                 Network teacher = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(8, 16, 32, 64)), m, 1);
-                Network student = Network.withFeatureTaps(config(Architecture.MOBILE_UNET3D, List.of(4, 8, 16, 32)),
-                        m, 2);
+                Network student = student(m);
                 // weights that make every term count in a few dozen steps; τ = 2 with the τ² factor
                 DistillationSettings s = new DistillationSettings(0.1, 0.1, 1, 2, true, GraphFlow.Settings.defaults(),
                         30, 3e-3, 0.1, 1e-3, 4, DistillationSettings.SoftLabels.PATCH);
@@ -132,8 +141,7 @@ class DistillerTest {
             try (NDManager m = NDManager.newBaseManager()) {
                 Network teacher = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 1);
                 Network student = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 2);
-                DistillationSettings s = new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(),
-                        1, 1e-3, 0, 3e-5, 4, DistillationSettings.SoftLabels.PATCH);
+                DistillationSettings s = logitsOnly(DistillationSettings.SoftLabels.PATCH);
                 DistillingStudent distilling = new DistillingStudent(Teacher.of(teacher), null, null, student, null,
                         s);
                 Trainable counting = new Trainable() {
@@ -211,10 +219,8 @@ class DistillerTest {
                 for (int i = 0; i < expected.length; i++) {
                     gap[0] = Math.max(gap[0], Math.abs(expected[i] - actual[i]));
                 }
-                Network student = Network.withFeatureTaps(config(Architecture.MOBILE_UNET3D, List.of(4, 8, 16, 32)),
-                        m, 2);
-                DistillationSettings s = new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(),
-                        1, 1e-3, 0, 3e-5, 4, DistillationSettings.SoftLabels.WHOLE_CASE);
+                Network student = student(m);
+                DistillationSettings s = logitsOnly(DistillationSettings.SoftLabels.WHOLE_CASE);
                 return Distiller.distill(Teacher.of(teacher), student, List.of(sphere), List.of(),
                         List.of(spheres("v", 8.5, 3)), new int[] {0, 1, 2}, settings(4, 8, 1), s, null,
                         Monitor.SILENT, null).training().history();
@@ -233,10 +239,8 @@ class DistillerTest {
         DjlContext.call(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
                 Network teacher = Network.withFeatureTaps(config(Architecture.UNET3D, List.of(4, 8, 16, 32)), m, 1);
-                Network student = Network.withFeatureTaps(config(Architecture.MOBILE_UNET3D, List.of(4, 8, 16, 32)),
-                        m, 2);
-                DistillationSettings s = new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(),
-                        1, 1e-3, 0, 3e-5, 4, DistillationSettings.SoftLabels.WHOLE_CASE);
+                Network student = student(m);
+                DistillationSettings s = logitsOnly(DistillationSettings.SoftLabels.WHOLE_CASE);
                 DistillingStudent distilling = new DistillingStudent(Teacher.of(teacher), null, null, student, null,
                         s);
                 assertThat(distilling.guidanceChannels()).isEqualTo(3);

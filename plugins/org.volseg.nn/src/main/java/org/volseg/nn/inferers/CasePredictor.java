@@ -152,7 +152,7 @@ public final class CasePredictor implements AutoCloseable {
                 if (replicas.size() > 1) {
                     List<SpreadPredictor.Replica> spread = new ArrayList<>();
                     for (int d = 0; d < replicas.size(); d++) {
-                        spread.add(new SpreadPredictor.Replica(replicas.get(d).predictor(), on.get(d)));
+                        spread.add(new SpreadPredictor.Replica(replicas.get(d).predictor(), managers.get(d)));
                     }
                     model = new PredictingModel(new SpreadPredictor(spread), model.network(), model.parameters(),
                             model.channelNames(), model.labelValues(), model.preprocessing(), model.patch(),

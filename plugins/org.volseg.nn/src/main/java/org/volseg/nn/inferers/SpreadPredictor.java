@@ -1,9 +1,9 @@
 package org.volseg.nn.inferers;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,12 +29,13 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
      * A model on one device.
      *
      * @param predictor the model's logits there
-     * @param device    where its parameters live
+     * @param manager   a manager on that device, the parent of each part's scope there: arrays a network makes
+     *                  from its input's manager must be made on its own device
      */
-    public record Replica(PatchPredictor predictor, Device device) {
+    public record Replica(PatchPredictor predictor, NDManager manager) {
         public Replica {
             Objects.requireNonNull(predictor, "predictor");
-            Objects.requireNonNull(device, "device");
+            Objects.requireNonNull(manager, "manager");
         }
     }
 
@@ -42,7 +43,7 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
     /** The parts after the first; the first runs on the calling thread. */
     private final ExecutorService threads;
 
-    /** @param replicas the same model on each device, at least two */
+    /** @param replicas the same model on each device, at least two; the first on the windows' device */
     public SpreadPredictor(List<Replica> replicas) {
         if (replicas.size() < 2) {
             throw new IllegalArgumentException("spreading needs two or more replicas; got " + replicas.size());
@@ -64,7 +65,6 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
     public NDArray logits(NDArray patches) {
         int windows = Math.toIntExact(patches.getShape().get(0));
         int parts = Math.min(windows, replicas.size());
-        Device home = patches.getDevice();
         List<Future<NDArray>> running = new ArrayList<>();
         NDArray[] results = new NDArray[parts];
         try {
@@ -74,11 +74,12 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
                 Replica replica = replicas.get(d);
                 NDArray part = parts == 1 ? patches : patches.get(new NDIndex("{}:{}", from, to));
                 if (d == 0) {
-                    results[0] = run(replica, part, home);
+                    // the batch's own device and manager (the first replica is on the windows' device)
+                    results[0] = replica.predictor().logits(part);
                 } else {
                     // PyTorch's grad mode and DJL's class loader are per thread: each part sets both
                     running.add(threads.submit(() -> DjlContext.call(() -> GradMode.with(false,
-                            () -> run(replica, part, home)))));
+                            () -> run(replica, part)))));
                 }
             }
             for (int i = 0; i < running.size(); i++) {
@@ -93,14 +94,18 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
         return parts == 1 ? results[0] : NDArrays.concat(new NDList(results), 0);
     }
 
-    /** A part's logits on {@code home}: moved to the replica's device and back when that is another. */
-    private static NDArray run(Replica replica, NDArray part, Device home) {
-        if (replica.device().equals(home)) {
-            return replica.predictor().logits(part);
+    /**
+     * A part's logits, computed in a scope of the replica's manager on its device and handed back on the part's
+     * device and in its manager.
+     */
+    private static NDArray run(Replica replica, NDArray part) {
+        try (NDManager scope = replica.manager().newSubManager()) {
+            NDArray moved = part.toDevice(scope.getDevice(), true);
+            moved.attach(scope);
+            NDArray back = replica.predictor().logits(moved).toDevice(part.getDevice(), true);
+            back.attach(part.getManager());
+            return back;
         }
-        NDArray there = part.toDevice(replica.device(), false);
-        NDArray logits = replica.predictor().logits(there);
-        return logits.toDevice(home, false);
     }
 
     /** The replicas' reports joined, or null when none has one. */

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -37,13 +36,19 @@ class SpreadPredictorTest {
                 Network second = Network.build(config, b, 5); // the same weights: the same seed
                 List<Long> seen = Collections.synchronizedList(new ArrayList<>());
                 Set<String> threads = Collections.synchronizedSet(new HashSet<>());
+                List<Boolean> managers = Collections.synchronizedList(new ArrayList<>());
                 List<SpreadPredictor.Replica> replicas = new ArrayList<>();
                 for (Network net : List.of(first, second)) {
+                    NDManager own = net == first ? a : b;
                     replicas.add(new SpreadPredictor.Replica(x -> {
                         seen.add(x.getShape().get(0));
                         threads.add(Thread.currentThread().getName() + (GradMode.isOn() ? " recording" : ""));
+                        if (net == second) {
+                            // the second part arrives in a scope of the second replica's manager
+                            managers.add(x.getManager().getParentManager() == b);
+                        }
                         return net.logits(x);
-                    }, Device.cpu()));
+                    }, own));
                 }
                 try (SpreadPredictor spread = new SpreadPredictor(replicas)) {
                     for (int n = 1; n <= 3; n++) {
@@ -65,10 +70,16 @@ class SpreadPredictorTest {
                 }
                 assertThat(threads).as("the second part on a thread of its own, without a graph").hasSize(2)
                         .noneMatch(t -> t.endsWith("recording"));
+                assertThat(managers).isNotEmpty().containsOnly(true);
             }
             return null;
         });
-        assertThatThrownBy(() -> new SpreadPredictor(List.of(new SpreadPredictor.Replica(x -> x, Device.cpu()))))
-                .hasMessageContaining("two or more replicas");
+        DjlContext.call(() -> {
+            try (NDManager alone = NDManager.newBaseManager()) {
+                assertThatThrownBy(() -> new SpreadPredictor(List.of(new SpreadPredictor.Replica(x -> x, alone))))
+                        .hasMessageContaining("two or more replicas");
+            }
+            return null;
+        });
     }
 }

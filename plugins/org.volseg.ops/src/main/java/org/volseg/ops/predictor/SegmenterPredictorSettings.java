@@ -49,8 +49,9 @@ public record SegmenterPredictorSettings(
         Mirroring flips,
         @Setting(key = "window_batch", label = "Windows per batch", defaultValue = "0", min = 0, max = 64,
                 tab = "Memory", description = "Windows per network call; 0 lets the memory planner choose (up to 8 "
-                        + "on a GPU, 1 on a CPU, where batching gains nothing). When the device runs out of memory "
-                        + "anyway, the run is retried once with half the batch.")
+                        + "on a GPU, 1 on a CPU, where batching gains nothing). With several GPUs (gpu:0,1) each GPU "
+                        + "takes this many per batch. When the device runs out of memory anyway, the run is retried "
+                        + "once with half the batch.")
         int windowBatch,
         @Setting(key = "stitching", label = "Stitching", defaultValue = "auto", tab = "Memory",
                 choices = {"auto", "float32", "float16", "class-chunks"},

@@ -150,109 +150,143 @@ final class DistillBenchmark {
         TrainingSettings settings = TrainingSettings.defaults().withEpochs(EPOCHS).withStepsPerEpoch(STEPS)
                 .withOptimizer(Optimizer.Kind.ADAM, 3e-3, 2e-4).withSeed(7).withValidation(EPOCHS, 0.5, 0)
                 .withCheckpointEvery(0);
-        DistillationSettings defaults = DistillationSettings.defaults().withSoftLabels(SOFT_LABELS);
-        DistillationSettings full = new DistillationSettings(defaults.vertexWeight(), defaults.edgeWeight(),
-                defaults.logitsWeight(), defaults.temperature(), false, defaults.graph(), PARAPHRASER_STEPS,
-                defaults.paraphraserLearningRate(), ADVERSARIAL, defaults.criticLearningRate(), defaults.criticWidth(),
-                defaults.softLabels());
-        DistillationSettings logitsOnly = new DistillationSettings(0, 0, 1, 1, false, GraphFlow.Settings.defaults(),
-                full.paraphraserSteps(), full.paraphraserLearningRate(), 0, full.criticLearningRate(),
-                full.criticWidth(), full.softLabels());
-        DistillationSettings graphOnly = new DistillationSettings(full.vertexWeight(), full.edgeWeight(), 0, 1, false,
-                GraphFlow.Settings.defaults(), full.paraphraserSteps(), full.paraphraserLearningRate(), 0,
-                full.criticLearningRate(), full.criticWidth(), full.softLabels());
-
+        Objectives objectives = Objectives.of(DistillationSettings.defaults().withSoftLabels(SOFT_LABELS));
         Map<String, Outcome> outcomes = new LinkedHashMap<>();
-        Map<String, Network> teachers = new LinkedHashMap<>(); // by task prefix
         DjlContext.call(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
-                if (FULL) {
-                    for (Task task : tasks) {
-                        TrainingSettings s = settings.withPatch(task.patch()).withAugment(task.augment());
-                        String p = task.prefix();
-                        Network teacher = Network.withFeatureTaps(config(task, Architecture.UNET3D, TEACHER_WIDTHS,
-                                TEACHER_BLOCKS), m, 7);
-                        outcomes.put(p + "teacher", trained(teacher, task, task.train(), s, null, List.of(), null));
-                        teachers.put(p, teacher);
-                        outcomes.put(p + "student from scratch", students(task, m, task.train(), s, null,
-                                List.of(), null));
-                        outcomes.put(p + "student + logits KD", students(task, m, task.train(), s, teacher,
-                                List.of(), logitsOnly));
-                        outcomes.put(p + "student + Graph Flow", students(task, m, task.train(), s, teacher,
-                                List.of(), graphOnly));
-                        outcomes.put(p + "student + full objective", students(task, m, task.train(), s, teacher,
-                                List.of(), full));
-                        if (OTHER_SOFT_LABELS) {
-                            outcomes.put(p + "student + logits KD" + OTHER, students(task, m, task.train(), s,
-                                    teacher, List.of(), logitsOnly.withSoftLabels(other(SOFT_LABELS))));
-                            outcomes.put(p + "student + full objective" + OTHER, students(task, m, task.train(), s,
-                                    teacher, List.of(), full.withSoftLabels(other(SOFT_LABELS))));
-                        }
-                    }
-                }
+                Map<String, Network> teachers = FULL ? fullyLabeled(tasks, settings, objectives, m, outcomes)
+                        : Map.of();
                 if (ABLATION) {
-                    TrainingSettings s = settings.withPatch(phantoms.patch());
-                    Network teacher = teachers.get(phantoms.prefix());
-                    if (teacher == null) {
-                        teacher = Network.withFeatureTaps(config(phantoms, Architecture.UNET3D, TEACHER_WIDTHS,
-                                TEACHER_BLOCKS), m, 7);
-                        outcomes.put("teacher", trained(teacher, phantoms, phantoms.train(), s, null, List.of(),
-                                null));
-                    }
-                    Network phantomTeacher = teacher;
-                    GraphFlow.Settings d = GraphFlow.Settings.defaults();
-                    Map<String, GraphFlow.Settings> variants = new LinkedHashMap<>();
-                    variants.put("defaults (3³, per-layer, cosine, rms)", d);
-                    variants.put("raw taps (normalization none)", new GraphFlow.Settings(d.patch(), d.location(),
-                            d.similarity(), GraphFlow.Normalization.NONE));
-                    variants.put("deep vertices at the shallow maxima", new GraphFlow.Settings(d.patch(),
-                            GraphFlow.Location.SHALLOW, d.similarity(), d.normalization()));
-                    variants.put("correlation edges", new GraphFlow.Settings(d.patch(), d.location(),
-                            GraphFlow.Similarity.CORRELATION, d.normalization()));
-                    variants.put("1³ vertices", new GraphFlow.Settings(1, d.location(), d.similarity(),
-                            d.normalization()));
-                    variants.put("5³ vertices", new GraphFlow.Settings(5, d.location(), d.similarity(),
-                            d.normalization()));
-                    variants.forEach((name, graph) -> {
-                        Outcome same = graph.equals(d) ? outcomes.get("student + Graph Flow") : null;
-                        outcomes.put(ABLATED + name, same != null ? same : students(phantoms, m, phantoms.train(), s,
-                                phantomTeacher, List.of(), new DistillationSettings(full.vertexWeight(),
-                                        full.edgeWeight(), 0, 1, false, graph, full.paraphraserSteps(),
-                                        full.paraphraserLearningRate(), 0, full.criticLearningRate(),
-                                        full.criticWidth(), full.softLabels())));
-                    });
+                    ablation(phantoms, teachers.get(phantoms.prefix()), settings, objectives.full(), m, outcomes);
                 }
                 if (SEMI) {
-                    TrainingSettings s = settings.withPatch(phantoms.patch());
-                    List<TrainingCase> train = phantoms.train();
-                    int labeled = Math.max(1, train.size() / 4);
-                    List<TrainingCase> few = train.subList(0, labeled);
-                    List<Volume> rest = train.subList(labeled, train.size()).stream().map(TrainingCase::image)
-                            .toList();
-                    Network fewTeacher = Network.withFeatureTaps(config(phantoms, Architecture.UNET3D,
-                            TEACHER_WIDTHS, TEACHER_BLOCKS), m, 7);
-                    outcomes.put("teacher, 25% labeled", trained(fewTeacher, phantoms, few, s, null, List.of(),
-                            null));
-                    if (SEMI_RUNS.contains("short")) {
-                        outcomes.put("student from scratch, 25% labeled", students(phantoms, m, few, s, null,
-                                List.of(), null));
-                        outcomes.put("student + full objective, 25% labeled", students(phantoms, m, few, s,
-                                fewTeacher, List.of(), full));
-                        outcomes.put("student + full objective, 25% labeled + 75% unlabeled", students(phantoms, m,
-                                few, s, fewTeacher, rest, full));
-                    }
-                    if (SEMI_RUNS.contains("long")) {
-                        TrainingSettings longer = s.withStepsPerEpoch(2 * STEPS);
-                        outcomes.put("student + full objective, 25% labeled" + LONG, students(phantoms, m, few,
-                                longer, fewTeacher, List.of(), full));
-                        outcomes.put("student + full objective, 25% labeled + 75% unlabeled" + LONG, students(
-                                phantoms, m, few, longer, fewTeacher, rest, full));
-                    }
+                    semiSupervised(phantoms, settings, objectives.full(), m, outcomes);
                 }
             }
             return null;
         });
+        print(tasks, phantoms, objectives.full(), outcomes);
+    }
 
+    /** The objectives the distilled students train with: the full one, logits KD alone, Graph Flow alone. */
+    private record Objectives(DistillationSettings full, DistillationSettings logitsOnly,
+            DistillationSettings graphOnly) {
+
+        static Objectives of(DistillationSettings defaults) {
+            DistillationSettings full = new DistillationSettings(defaults.vertexWeight(), defaults.edgeWeight(),
+                    defaults.logitsWeight(), defaults.temperature(), false, defaults.graph(), PARAPHRASER_STEPS,
+                    defaults.paraphraserLearningRate(), ADVERSARIAL, defaults.criticLearningRate(),
+                    defaults.criticWidth(), defaults.softLabels());
+            DistillationSettings logitsOnly = new DistillationSettings(0, 0, 1, 1, false,
+                    GraphFlow.Settings.defaults(), full.paraphraserSteps(), full.paraphraserLearningRate(), 0,
+                    full.criticLearningRate(), full.criticWidth(), full.softLabels());
+            DistillationSettings graphOnly = new DistillationSettings(full.vertexWeight(), full.edgeWeight(), 0, 1,
+                    false, GraphFlow.Settings.defaults(), full.paraphraserSteps(), full.paraphraserLearningRate(), 0,
+                    full.criticLearningRate(), full.criticWidth(), full.softLabels());
+            return new Objectives(full, logitsOnly, graphOnly);
+        }
+    }
+
+    /**
+     * Every task's teacher and its students (from scratch, logits KD, Graph Flow, full objective, and with the other
+     * soft labels when asked), every case labeled; returns the teachers by task prefix.
+     */
+    private static Map<String, Network> fullyLabeled(List<Task> tasks, TrainingSettings settings,
+            Objectives objectives, NDManager m, Map<String, Outcome> outcomes) {
+        Map<String, Network> teachers = new LinkedHashMap<>();
+        for (Task task : tasks) {
+            TrainingSettings s = settings.withPatch(task.patch()).withAugment(task.augment());
+            String p = task.prefix();
+            Network teacher = Network.withFeatureTaps(config(task, Architecture.UNET3D, TEACHER_WIDTHS,
+                    TEACHER_BLOCKS), m, 7);
+            outcomes.put(p + "teacher", trained(teacher, task, task.train(), s, null, List.of(), null));
+            teachers.put(p, teacher);
+            outcomes.put(p + "student from scratch", students(task, m, task.train(), s, null,
+                    List.of(), null));
+            outcomes.put(p + "student + logits KD", students(task, m, task.train(), s, teacher,
+                    List.of(), objectives.logitsOnly()));
+            outcomes.put(p + "student + Graph Flow", students(task, m, task.train(), s, teacher,
+                    List.of(), objectives.graphOnly()));
+            outcomes.put(p + "student + full objective", students(task, m, task.train(), s, teacher,
+                    List.of(), objectives.full()));
+            if (OTHER_SOFT_LABELS) {
+                outcomes.put(p + "student + logits KD" + OTHER, students(task, m, task.train(), s,
+                        teacher, List.of(), objectives.logitsOnly().withSoftLabels(other(SOFT_LABELS))));
+                outcomes.put(p + "student + full objective" + OTHER, students(task, m, task.train(), s,
+                        teacher, List.of(), objectives.full().withSoftLabels(other(SOFT_LABELS))));
+            }
+        }
+        return teachers;
+    }
+
+    /** The Graph Flow student with each open choice of the graph changed in turn (the defaults' ablation). */
+    private static void ablation(Task phantoms, Network trainedTeacher, TrainingSettings settings,
+            DistillationSettings full, NDManager m, Map<String, Outcome> outcomes) {
+        TrainingSettings s = settings.withPatch(phantoms.patch());
+        Network teacher = trainedTeacher;
+        if (teacher == null) {
+            teacher = Network.withFeatureTaps(config(phantoms, Architecture.UNET3D, TEACHER_WIDTHS,
+                    TEACHER_BLOCKS), m, 7);
+            outcomes.put("teacher", trained(teacher, phantoms, phantoms.train(), s, null, List.of(),
+                    null));
+        }
+        Network phantomTeacher = teacher;
+        GraphFlow.Settings d = GraphFlow.Settings.defaults();
+        Map<String, GraphFlow.Settings> variants = new LinkedHashMap<>();
+        variants.put("defaults (3³, per-layer, cosine, rms)", d);
+        variants.put("raw taps (normalization none)", new GraphFlow.Settings(d.patch(), d.location(),
+                d.similarity(), GraphFlow.Normalization.NONE));
+        variants.put("deep vertices at the shallow maxima", new GraphFlow.Settings(d.patch(),
+                GraphFlow.Location.SHALLOW, d.similarity(), d.normalization()));
+        variants.put("correlation edges", new GraphFlow.Settings(d.patch(), d.location(),
+                GraphFlow.Similarity.CORRELATION, d.normalization()));
+        variants.put("1³ vertices", new GraphFlow.Settings(1, d.location(), d.similarity(),
+                d.normalization()));
+        variants.put("5³ vertices", new GraphFlow.Settings(5, d.location(), d.similarity(),
+                d.normalization()));
+        variants.forEach((name, graph) -> {
+            Outcome same = graph.equals(d) ? outcomes.get("student + Graph Flow") : null;
+            outcomes.put(ABLATED + name, same != null ? same : students(phantoms, m, phantoms.train(), s,
+                    phantomTeacher, List.of(), new DistillationSettings(full.vertexWeight(),
+                            full.edgeWeight(), 0, 1, false, graph, full.paraphraserSteps(),
+                            full.paraphraserLearningRate(), 0, full.criticLearningRate(),
+                            full.criticWidth(), full.softLabels())));
+        });
+    }
+
+    /** A quarter of the phantoms labeled: the student alone, distilled, and distilled with the rest unlabeled. */
+    private static void semiSupervised(Task phantoms, TrainingSettings settings, DistillationSettings full,
+            NDManager m, Map<String, Outcome> outcomes) {
+        TrainingSettings s = settings.withPatch(phantoms.patch());
+        List<TrainingCase> train = phantoms.train();
+        int labeled = Math.max(1, train.size() / 4);
+        List<TrainingCase> few = train.subList(0, labeled);
+        List<Volume> rest = train.subList(labeled, train.size()).stream().map(TrainingCase::image)
+                .toList();
+        Network fewTeacher = Network.withFeatureTaps(config(phantoms, Architecture.UNET3D,
+                TEACHER_WIDTHS, TEACHER_BLOCKS), m, 7);
+        outcomes.put("teacher, 25% labeled", trained(fewTeacher, phantoms, few, s, null, List.of(),
+                null));
+        if (SEMI_RUNS.contains("short")) {
+            outcomes.put("student from scratch, 25% labeled", students(phantoms, m, few, s, null,
+                    List.of(), null));
+            outcomes.put("student + full objective, 25% labeled", students(phantoms, m, few, s,
+                    fewTeacher, List.of(), full));
+            outcomes.put("student + full objective, 25% labeled + 75% unlabeled", students(phantoms, m,
+                    few, s, fewTeacher, rest, full));
+        }
+        if (SEMI_RUNS.contains("long")) {
+            TrainingSettings longer = s.withStepsPerEpoch(2 * STEPS);
+            outcomes.put("student + full objective, 25% labeled" + LONG, students(phantoms, m, few,
+                    longer, fewTeacher, List.of(), full));
+            outcomes.put("student + full objective, 25% labeled + 75% unlabeled" + LONG, students(
+                    phantoms, m, few, longer, fewTeacher, rest, full));
+        }
+    }
+
+    /** The table of every outcome: size and speed, Dice, the gaps recovered, the ablation and the semi rows. */
+    private static void print(List<Task> tasks, Task phantoms, DistillationSettings full,
+            Map<String, Outcome> outcomes) throws Exception {
         String quarter = ", 25% labeled";
         // size and speed from the first task run: the networks are the same but for input channels and classes
         String first = FULL ? tasks.get(0).prefix() : "";

@@ -97,18 +97,18 @@ public final class Distiller {
             throw new IllegalArgumentException("the teacher takes " + t.inputChannels() + " channel(s), the student "
                     + s.inputChannels() + "; they see the same images");
         }
+        NDManager manager = student.parameters().get(0).getManager();
+        List<Volume> images = new ArrayList<>(); // the labeled cases' first, then the unlabeled
+        training.forEach(c -> images.add(c.image()));
+        images.addAll(unlabeled);
         Paraphraser shallow = null;
         Paraphraser deep = null;
         double first = Double.NaN;
         double last = Double.NaN;
         if (distillation.usesGraph()) {
-            NDManager manager = student.parameters().get(0).getManager();
             Parameters p = new Parameters(manager, settings.seed() ^ 0x5EED_0F_F1A5L, DataType.FLOAT32);
             shallow = Paraphraser.create(p, "paraphraser.shallow", t.tapChannels(), s.tapChannels());
             deep = Paraphraser.create(p, "paraphraser.deep", t.tapChannels(), s.tapChannels());
-            List<Volume> images = new ArrayList<>();
-            training.forEach(c -> images.add(c.image()));
-            images.addAll(unlabeled);
             double[] curve = trainParaphrasers(teacher, shallow, deep, images, settings.patch(), distillation,
                     settings.seed(), monitor.slice(0, PARAPHRASER_SHARE));
             int tenth = Math.max(1, curve.length / 10);
@@ -118,29 +118,25 @@ public final class Distiller {
         double start = distillation.usesGraph() ? PARAPHRASER_SHARE : 0;
         if (distillation.usesWholeCaseSoftLabels()) {
             Monitor predicting = monitor.slice(start, start + SOFT_LABEL_SHARE);
-            int count = training.size() + unlabeled.size();
-            NDManager manager = student.parameters().get(0).getManager();
-            List<TrainingCase> guided = new ArrayList<>();
-            for (TrainingCase c : training) {
-                guided.add(new TrainingCase(c.id(), withSoftLabels(teacher, c.image(), settings.patch(), manager,
-                        predicting.slice((double) guided.size() / count, (guided.size() + 1.0) / count)),
-                        c.labels()));
+            List<Volume> guided = new ArrayList<>();
+            for (Volume image : images) {
+                int done = guided.size();
+                guided.add(withSoftLabels(teacher, image, settings.patch(), manager,
+                        predicting.slice((double) done / images.size(), (done + 1.0) / images.size())));
             }
-            List<Volume> guidedUnlabeled = new ArrayList<>();
-            for (Volume image : unlabeled) {
-                int done = guided.size() + guidedUnlabeled.size();
-                guidedUnlabeled.add(withSoftLabels(teacher, image, settings.patch(), manager,
-                        predicting.slice((double) done / count, (done + 1.0) / count)));
+            List<TrainingCase> labeled = new ArrayList<>();
+            for (int i = 0; i < training.size(); i++) {
+                TrainingCase c = training.get(i);
+                labeled.add(new TrainingCase(c.id(), guided.get(i), c.labels()));
             }
-            training = guided;
-            unlabeled = guidedUnlabeled;
+            training = labeled;
+            unlabeled = guided.subList(training.size(), guided.size());
             start += SOFT_LABEL_SHARE;
         }
         Discriminator critic = null;
         if (distillation.usesCritic()) {
             PatchSize patch = settings.patch();
-            critic = Discriminator.create(new Parameters(student.parameters().get(0).getManager(),
-                    settings.seed() ^ 0xC1_71C5L, DataType.FLOAT32), s.classes(),
+            critic = Discriminator.create(new Parameters(manager, settings.seed() ^ 0xC1_71C5L, DataType.FLOAT32), s.classes(),
                     Math.min(patch.x(), Math.min(patch.y(), patch.z())), distillation.criticWidth());
         }
         try (DistillingStudent trainable = new DistillingStudent(teacher, shallow, deep, student, critic,

@@ -303,11 +303,14 @@ final class DistillBenchmark {
                 .setting("machine", Machine.describe())
                 .setting("teacher", "UNet3d widths " + TEACHER_WIDTHS + ", " + TEACHER_BLOCKS + " block(s) per level")
                 .setting("student", STUDENT + " widths " + STUDENT_WIDTHS + ", 1 block per level; each student "
-                        + "row the mean of " + SEEDS + " run(s), initialisation seeds 8, 9, … and training seeds 7, 8, …")
+                        + "row the mean of " + SEEDS + " run(s), initialisation seeds 8, 9, … and training seeds 7, "
+                        + "8, …")
                 .setting("training", EPOCHS + " epochs × " + STEPS + " steps each model, batch 1 (2 with unlabeled "
-                        + "cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation on (phantoms); distillation: λ1 1e-5, λ2 "
+                        + "cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation on (phantoms); distillation: "
+                        + "λ1 1e-5, λ2 "
                         + "1e-9, λ3 " + ADVERSARIAL + ", λ4 1, τ 1, soft labels from the "
-                        + label(full.softLabels()) + " (rows without a source named), RMS-normalised 3³ cosine graphs, "
+                        + label(full.softLabels()) + " (rows without a source named), RMS-normalised 3³ cosine "
+                        + "graphs, "
                         + PARAPHRASER_STEPS + " paraphraser steps, critic width 16 at 3e-5");
         List<Task> described = new ArrayList<>(tasks);
         if (SEMI && !described.contains(phantoms)) {
@@ -398,7 +401,8 @@ final class DistillBenchmark {
         }
         return new Task("", "phantoms " + SIZE + "³ (seed 2026): train " + TRAIN + ", test " + TEST + "; labels 1 "
                 + "core, 2 edema, 3 enhancing; z-score per channel", cases.subList(0, TRAIN),
-                cases.subList(TRAIN, TRAIN + TEST), 4, PHANTOM_LABELS, PatchSize.cube(PATCH), PatchSize.cube(WINDOW), true);
+                cases.subList(TRAIN, TRAIN + TEST), 4, PHANTOM_LABELS, PatchSize.cube(PATCH), PatchSize.cube(WINDOW),
+                true);
     }
 
     /**

@@ -136,7 +136,8 @@ public final class Distiller {
         Discriminator critic = null;
         if (distillation.usesCritic()) {
             PatchSize patch = settings.patch();
-            critic = Discriminator.create(new Parameters(manager, settings.seed() ^ 0xC1_71C5L, DataType.FLOAT32), s.classes(),
+            critic = Discriminator.create(new Parameters(manager, settings.seed() ^ 0xC1_71C5L, DataType.FLOAT32),
+                    s.classes(),
                     Math.min(patch.x(), Math.min(patch.y(), patch.z())), distillation.criticWidth());
         }
         try (DistillingStudent trainable = new DistillingStudent(teacher, shallow, deep, student, critic,

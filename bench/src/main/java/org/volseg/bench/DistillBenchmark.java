@@ -93,6 +93,12 @@ final class DistillBenchmark {
     private static final boolean SPEED_ONLY = Boolean.getBoolean("volseg.bench.speedOnly");
     private static final int TEACHER_BLOCKS = Integer.getInteger("volseg.bench.teacherBlocks", 1);
     private static final int PARAPHRASER_STEPS = Integer.getInteger("volseg.bench.paraphraserSteps", 100);
+    /** The distilled students trained beside the scratch one: any of logits, graph and full (all by default). */
+    private static final List<String> OBJECTIVES = List.of(System.getProperty("volseg.bench.objectives",
+            "logits,graph,full").split(","));
+    /** λ4 of the full objective; the node's default when not given. */
+    private static final double LOGITS_WEIGHT = Double.parseDouble(System.getProperty("volseg.bench.logitsWeight",
+            String.valueOf(DistillationSettings.defaults().logitsWeight())));
     /** λ3 of the full objective; the node's default when not given. */
     private static final double ADVERSARIAL = Double.parseDouble(System.getProperty("volseg.bench.adversarialWeight",
             String.valueOf(DistillationSettings.defaults().adversarialWeight())));
@@ -174,7 +180,7 @@ final class DistillBenchmark {
 
         static Objectives of(DistillationSettings defaults) {
             DistillationSettings full = new DistillationSettings(defaults.vertexWeight(), defaults.edgeWeight(),
-                    defaults.logitsWeight(), defaults.temperature(), false, defaults.graph(), PARAPHRASER_STEPS,
+                    LOGITS_WEIGHT, defaults.temperature(), false, defaults.graph(), PARAPHRASER_STEPS,
                     defaults.paraphraserLearningRate(), ADVERSARIAL, defaults.criticLearningRate(),
                     defaults.criticWidth(), defaults.softLabels());
             DistillationSettings logitsOnly = new DistillationSettings(0, 0, 1, 1, false,
@@ -203,15 +209,23 @@ final class DistillBenchmark {
             teachers.put(p, teacher);
             outcomes.put(p + "student from scratch", students(task, m, task.train(), s, null,
                     List.of(), null));
-            outcomes.put(p + "student + logits KD", students(task, m, task.train(), s, teacher,
-                    List.of(), objectives.logitsOnly()));
-            outcomes.put(p + "student + Graph Flow", students(task, m, task.train(), s, teacher,
-                    List.of(), objectives.graphOnly()));
-            outcomes.put(p + "student + full objective", students(task, m, task.train(), s, teacher,
-                    List.of(), objectives.full()));
-            if (OTHER_SOFT_LABELS) {
+            if (OBJECTIVES.contains("logits")) {
+                outcomes.put(p + "student + logits KD", students(task, m, task.train(), s, teacher,
+                        List.of(), objectives.logitsOnly()));
+            }
+            if (OBJECTIVES.contains("graph")) {
+                outcomes.put(p + "student + Graph Flow", students(task, m, task.train(), s, teacher,
+                        List.of(), objectives.graphOnly()));
+            }
+            if (OBJECTIVES.contains("full")) {
+                outcomes.put(p + "student + full objective", students(task, m, task.train(), s, teacher,
+                        List.of(), objectives.full()));
+            }
+            if (OTHER_SOFT_LABELS && OBJECTIVES.contains("logits")) {
                 outcomes.put(p + "student + logits KD" + OTHER, students(task, m, task.train(), s,
                         teacher, List.of(), objectives.logitsOnly().withSoftLabels(other(SOFT_LABELS))));
+            }
+            if (OTHER_SOFT_LABELS && OBJECTIVES.contains("full")) {
                 outcomes.put(p + "student + full objective" + OTHER, students(task, m, task.train(), s,
                         teacher, List.of(), objectives.full().withSoftLabels(other(SOFT_LABELS))));
             }
@@ -308,7 +322,7 @@ final class DistillBenchmark {
                 .setting("training", EPOCHS + " epochs × " + STEPS + " steps each model, batch 1 (2 with unlabeled "
                         + "cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation on (phantoms); distillation: "
                         + "λ1 1e-5, λ2 "
-                        + "1e-9, λ3 " + ADVERSARIAL + ", λ4 1, τ 1, soft labels from the "
+                        + "1e-9, λ3 " + ADVERSARIAL + ", λ4 " + LOGITS_WEIGHT + " (1 in logits KD), τ 1, soft labels from the "
                         + label(full.softLabels()) + " (rows without a source named), RMS-normalised 3³ cosine "
                         + "graphs, "
                         + PARAPHRASER_STEPS + " paraphraser steps, critic width 16 at 3e-5");
@@ -484,9 +498,10 @@ final class DistillBenchmark {
 
     /** (student − scratch) / (teacher − scratch), the student's run named {@code prefix + student + suffix}. */
     private static double recovered(Map<String, Outcome> outcomes, String prefix, String suffix, String student) {
+        Outcome distilled = outcomes.get(prefix + student + suffix);
         double scratch = outcomes.get(prefix + "student from scratch" + suffix).meanDice();
         double gap = outcomes.get(prefix + "teacher" + suffix).meanDice() - scratch;
-        return gap == 0 ? Double.NaN : (outcomes.get(prefix + student + suffix).meanDice() - scratch) / gap;
+        return gap == 0 || distilled == null ? Double.NaN : (distilled.meanDice() - scratch) / gap;
     }
 
     private static NetworkConfig config(Task task, Architecture a, List<Integer> widths, int blocks) {

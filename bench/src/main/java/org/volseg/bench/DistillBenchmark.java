@@ -99,6 +99,9 @@ final class DistillBenchmark {
     /** λ4 of the full objective; the node's default when not given. */
     private static final double LOGITS_WEIGHT = Double.parseDouble(System.getProperty("volseg.bench.logitsWeight",
             String.valueOf(DistillationSettings.defaults().logitsWeight())));
+    /** The vertex (salience patch) size of the Graph Flow and full-objective students; the node's default if unset. */
+    private static final int VERTEX_PATCH = Integer.getInteger("volseg.bench.vertexPatch",
+            GraphFlow.Settings.defaults().patch());
     /** λ3 of the full objective; the node's default when not given. */
     private static final double ADVERSARIAL = Double.parseDouble(System.getProperty("volseg.bench.adversarialWeight",
             String.valueOf(DistillationSettings.defaults().adversarialWeight())));
@@ -179,15 +182,18 @@ final class DistillBenchmark {
             DistillationSettings graphOnly) {
 
         static Objectives of(DistillationSettings defaults) {
+            GraphFlow.Settings d = defaults.graph();
+            GraphFlow.Settings graph = new GraphFlow.Settings(VERTEX_PATCH, d.location(), d.similarity(),
+                    d.normalization());
             DistillationSettings full = new DistillationSettings(defaults.vertexWeight(), defaults.edgeWeight(),
-                    LOGITS_WEIGHT, defaults.temperature(), false, defaults.graph(), PARAPHRASER_STEPS,
+                    LOGITS_WEIGHT, defaults.temperature(), false, graph, PARAPHRASER_STEPS,
                     defaults.paraphraserLearningRate(), ADVERSARIAL, defaults.criticLearningRate(),
                     defaults.criticWidth(), defaults.softLabels());
             DistillationSettings logitsOnly = new DistillationSettings(0, 0, 1, 1, false,
                     GraphFlow.Settings.defaults(), full.paraphraserSteps(), full.paraphraserLearningRate(), 0,
                     full.criticLearningRate(), full.criticWidth(), full.softLabels());
             DistillationSettings graphOnly = new DistillationSettings(full.vertexWeight(), full.edgeWeight(), 0, 1,
-                    false, GraphFlow.Settings.defaults(), full.paraphraserSteps(), full.paraphraserLearningRate(), 0,
+                    false, graph, full.paraphraserSteps(), full.paraphraserLearningRate(), 0,
                     full.criticLearningRate(), full.criticWidth(), full.softLabels());
             return new Objectives(full, logitsOnly, graphOnly);
         }
@@ -321,11 +327,10 @@ final class DistillBenchmark {
                         + "8, …")
                 .setting("training", EPOCHS + " epochs × " + STEPS + " steps each model, batch 1 (2 with unlabeled "
                         + "cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation on (phantoms); distillation: "
-                        + "λ1 1e-5, λ2 "
-                        + "1e-9, λ3 " + ADVERSARIAL + ", λ4 " + LOGITS_WEIGHT + " (1 in logits KD), τ 1, soft labels from the "
-                        + label(full.softLabels()) + " (rows without a source named), RMS-normalised 3³ cosine "
-                        + "graphs, "
-                        + PARAPHRASER_STEPS + " paraphraser steps, critic width 16 at 3e-5");
+                        + "λ1 1e-5, λ2 1e-9, λ3 " + ADVERSARIAL + ", λ4 " + LOGITS_WEIGHT + " (1 in logits KD), τ 1, "
+                        + "soft labels from the " + label(full.softLabels()) + " (rows without a source named), "
+                        + "RMS-normalised " + VERTEX_PATCH + "³ cosine graphs, " + PARAPHRASER_STEPS
+                        + " paraphraser steps, critic width 16 at 3e-5");
         List<Task> described = new ArrayList<>(tasks);
         if (SEMI && !described.contains(phantoms)) {
             described.add(0, phantoms);

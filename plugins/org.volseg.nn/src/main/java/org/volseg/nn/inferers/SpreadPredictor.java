@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.GradMode;
@@ -87,11 +88,44 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            awaitAll(running);
             throw new IllegalStateException("interrupted while the devices ran a batch", e);
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+            awaitAll(running);
+            Throwable cause = e.getCause();
+            if (cause instanceof Error error) { // a heap OutOfMemoryError stays one: the caller tells them apart
+                throw error;
+            }
+            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
+        } catch (RuntimeException | Error e) {
+            awaitAll(running);
+            throw e;
         }
         return parts == 1 ? results[0] : NDArrays.concat(new NDList(results), 0);
+    }
+
+    /**
+     * Waits for every part still running, whatever its outcome: the caller closes the batch (whose slices the parts
+     * read, and whose manager takes their logits) as soon as this one fails, and an out-of-memory retry must not
+     * find a stale part still holding a device.
+     */
+    private static void awaitAll(List<Future<NDArray>> running) {
+        boolean interrupted = false;
+        for (Future<NDArray> f : running) {
+            while (true) {
+                try {
+                    f.get();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish waiting, then pass the interrupt on
+                } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+                    break; // this part's own failure; the first one seen is the one reported
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -116,9 +150,21 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
         return joined.isEmpty() ? null : joined;
     }
 
-    /** Stops the threads (the replicas' memory is their managers' owners' to free). */
+    /**
+     * Stops the threads and waits for them, so that the replicas' managers (their owners' to close, next) are not
+     * in use; {@link #logits} never returns with a part still running, so this waits only when a batch is in flight
+     * on another thread.
+     */
     @Override
     public void close() {
-        threads.shutdownNow();
+        threads.shutdown();
+        try {
+            if (!threads.awaitTermination(1, TimeUnit.MINUTES)) {
+                threads.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            threads.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

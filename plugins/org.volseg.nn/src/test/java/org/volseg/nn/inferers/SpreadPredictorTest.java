@@ -82,4 +82,43 @@ class SpreadPredictorTest {
             return null;
         });
     }
+
+    /**
+     * When one part fails, the batch fails only after every other part has finished (the caller then closes the
+     * batch those parts read), and an Error such as a heap OutOfMemoryError reaches the caller as itself.
+     */
+    @Test
+    void aFailedPartFailsTheBatchOnlyOnceEveryPartHasFinished() {
+        DjlContext.call(() -> {
+            try (NDManager a = NDManager.newBaseManager(); NDManager b = NDManager.newBaseManager();
+                    NDManager windows = NDManager.newBaseManager()) {
+                java.util.concurrent.atomic.AtomicBoolean slowDone = new java.util.concurrent.atomic.AtomicBoolean();
+                SpreadPredictor.Replica failing = new SpreadPredictor.Replica(x -> {
+                    throw new IllegalStateException("device 0 failed");
+                }, a);
+                SpreadPredictor.Replica slow = new SpreadPredictor.Replica(x -> {
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    slowDone.set(true);
+                    return x.duplicate();
+                }, b);
+                NDArray x = windows.zeros(new Shape(2, 1, 2, 2, 2));
+                try (SpreadPredictor spread = new SpreadPredictor(List.of(failing, slow))) {
+                    assertThatThrownBy(() -> spread.logits(x)).hasMessage("device 0 failed");
+                    assertThat(slowDone).as("the other part finished before the failure was thrown").isTrue();
+                }
+                SpreadPredictor.Replica heapFull = new SpreadPredictor.Replica(x2 -> {
+                    throw new OutOfMemoryError("Java heap space");
+                }, b);
+                try (SpreadPredictor spread = new SpreadPredictor(List.of(new SpreadPredictor.Replica(
+                        NDArray::duplicate, a), heapFull))) {
+                    assertThatThrownBy(() -> spread.logits(x)).isExactlyInstanceOf(OutOfMemoryError.class);
+                }
+            }
+            return null;
+        });
+    }
 }

@@ -25,11 +25,22 @@ public final class Patches {
 
     /** Every channel's patch, as a new volume on the patch's grid. */
     public static Volume extract(Volume volume, PatchBox box, float padValue) {
+        float[] pads = new float[volume.channelCount()];
+        Arrays.fill(pads, padValue);
+        return extract(volume, box, pads);
+    }
+
+    /** Every channel's patch, channel c padded with {@code padValues[c]}, as a new volume on the patch's grid. */
+    public static Volume extract(Volume volume, PatchBox box, float[] padValues) {
+        if (padValues.length != volume.channelCount()) {
+            throw new IllegalArgumentException(padValues.length + " pad values for " + volume.channelCount()
+                    + " channel(s)");
+        }
         Geometry patchGrid = geometryOf(volume.geometry(), box);
         float[][] channels = new float[volume.channelCount()][];
         for (int c = 0; c < channels.length; c++) {
             channels[c] = new float[patchGrid.voxels()];
-            copy(volume.channel(c), volume.geometry(), box, padValue, channels[c], 0);
+            copy(volume.channel(c), volume.geometry(), box, padValues[c], channels[c], 0);
         }
         return new Volume(patchGrid, channels);
     }

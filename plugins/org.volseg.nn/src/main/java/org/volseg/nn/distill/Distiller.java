@@ -53,6 +53,8 @@ public final class Distiller {
     private static final double SOFT_LABEL_SHARE = 0.05;
     /** The smallest probability whose logarithm a soft label keeps (log 0 would poison the KL term). */
     private static final float SMALLEST_PROBABILITY = 1e-6f;
+    /** Its logarithm: a soft label's value for a class it rules out. */
+    static final float LOG_SMALLEST_PROBABILITY = (float) Math.log(SMALLEST_PROBABILITY);
 
     private Distiller() {
     }
@@ -156,8 +158,8 @@ public final class Distiller {
             Monitor monitor) {
         float[][] probabilities;
         try (NDManager scope = manager.newSubManager()) {
-            probabilities = new SlidingWindow(new SlidingWindow.Settings(patch, 0.5, true, 1)).probabilities(image,
-                    x -> teacher.features(x).logits(), scope, monitor);
+            probabilities = GradMode.with(false, () -> new SlidingWindow(new SlidingWindow.Settings(patch, 0.5,
+                    true, 1)).probabilities(image, x -> teacher.features(x).logits(), scope, monitor));
         }
         float[][] channels = new float[image.channelCount() + probabilities.length][];
         for (int c = 0; c < image.channelCount(); c++) {

@@ -118,6 +118,20 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
         return guidance;
     }
 
+    /**
+     * Outside a case the soft labels say background for certain, as the labels there do (and as the teacher says
+     * of a patch padded with zeros); all-zero log probabilities would ask the student for 1/K everywhere there.
+     */
+    @Override
+    public float[] guidanceOutside() {
+        float[] outside = new float[guidance];
+        java.util.Arrays.fill(outside, Distiller.LOG_SMALLEST_PROBABILITY);
+        if (guidance > 0) {
+            outside[0] = 0; // log 1: the background, class 0
+        }
+        return outside;
+    }
+
     @Override
     public Map<String, Double> lastTerms() {
         return lastTerms;

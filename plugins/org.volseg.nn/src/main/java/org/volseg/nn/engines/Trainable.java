@@ -41,6 +41,14 @@ public interface Trainable {
         return 0;
     }
 
+    /**
+     * Each guidance channel's value where a patch reaches outside its case (the image there is padded with 0 and the
+     * labels with the background); {@link #guidanceChannels} values, all 0 by default.
+     */
+    default float[] guidanceOutside() {
+        return new float[guidanceChannels()];
+    }
+
     /** The named terms of the last step's loss, for a loss made of several (distillation); empty by default. */
     default Map<String, Double> lastTerms() {
         return Map.of();

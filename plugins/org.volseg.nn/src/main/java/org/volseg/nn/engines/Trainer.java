@@ -140,6 +140,8 @@ public final class Trainer {
         private final int channels;
         /** The trailing channels of the training images that are guidance ({@link Trainable#guidanceChannels}). */
         private final int guidance;
+        /** What each channel of a patch holds outside its case: 0 for the image, the network's for guidance. */
+        private final float[] padValues;
 
         private final List<EpochRecord> history = new ArrayList<>();
         private int stepsInEpoch;
@@ -191,6 +193,13 @@ public final class Trainer {
                 throw new IllegalArgumentException("case '" + training.get(0).id() + "' has " + channels
                         + " channel(s), " + guidance + " of them meant as guidance; the image needs at least one");
             }
+            this.padValues = new float[channels];
+            float[] outside = net.guidanceOutside();
+            if (outside.length != guidance) {
+                throw new IllegalStateException(outside.length + " outside values for " + guidance
+                        + " guidance channel(s)");
+            }
+            System.arraycopy(outside, 0, padValues, channels - guidance, guidance);
             List<TrainingCase> all = new ArrayList<>(training);
             all.addAll(validation);
             for (int i = 0; i < all.size(); i++) {
@@ -381,7 +390,7 @@ public final class Trainer {
                         : random.nextInt(training.size());
                 PatchBox box = samplers.get(source).next(random).box();
                 Volume image = Patches.extract(withoutLabels[b] ? unlabeled.get(source - training.size())
-                        : training.get(source).image(), box, 0f);
+                        : training.get(source).image(), box, padValues);
                 // an unlabeled patch is augmented alike, an empty label map beside it
                 LabelMap labels = withoutLabels[b] ? LabelMap.create(image.geometry(), 1)
                         : Patches.extract(training.get(source).labels(), box, 0);

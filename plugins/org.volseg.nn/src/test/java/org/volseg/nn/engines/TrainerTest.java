@@ -431,15 +431,28 @@ class TrainerTest {
         }
 
         Probe(NDManager m, int guidance) {
+            this(m, guidance, new float[guidance]);
+        }
+
+        /** @param outside each guidance channel's value outside a case */
+        Probe(NDManager m, int guidance, float[] outside) {
             weight = m.zeros(new Shape(1));
             weight.setName("w");
             weight.setRequiresGradient(true);
             this.guidance = guidance;
+            this.outside = outside;
         }
+
+        final float[] outside;
 
         @Override
         public int guidanceChannels() {
             return guidance;
+        }
+
+        @Override
+        public float[] guidanceOutside() {
+            return outside.clone();
         }
 
         @Override
@@ -529,6 +542,36 @@ class TrainerTest {
             assertThatThrownBy(() -> new Trainer().train(probe, List.of(guided), List.of(guided), LABELS, settings,
                     null, Monitor.SILENT, null)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("case 'guided' has 2 channel(s)").hasMessageContaining("1 of them guidance");
+        }
+    }
+
+    /**
+     * Where a patch reaches outside a case smaller than it, the image channels hold 0 and each guidance channel the
+     * network's value for outside (a teacher's "background for certain"), not 0.
+     */
+    @Test
+    void guidanceOutsideACaseTakesTheNetworksValue() throws IOException {
+        Geometry grid = Geometry.of(8, 8, 8, 1, 1, 1);
+        float[] ones = new float[grid.voxels()];
+        Arrays.fill(ones, 1f);
+        float[] fives = new float[grid.voxels()];
+        Arrays.fill(fives, 5f);
+        TrainingCase small = new TrainingCase("small", new Volume(grid, ones, fives), LabelMap.create(grid, 1));
+        TrainingSettings settings = small(1, 3).withBatchSize(1).withAugment(false); // 12³ patches, 8³ case
+        try (NDManager m = NDManager.newBaseManager()) {
+            Probe probe = new Probe(m, 1, new float[] {-3f});
+            new Trainer().train(probe, List.of(small), List.of(), LABELS, settings, null, Monitor.SILENT, null);
+            assertThat(probe.images).hasSize(3);
+            for (float[] patch : probe.images) {
+                int n = patch.length / 2;
+                int outside = 0;
+                for (int i = 0; i < n; i++) {
+                    boolean padded = patch[i] == 0f;
+                    assertThat(patch[n + i]).as("guidance at %d", i).isEqualTo(padded ? -3f : 5f);
+                    outside += padded ? 1 : 0;
+                }
+                assertThat(outside).isEqualTo(12 * 12 * 12 - 8 * 8 * 8);
+            }
         }
     }
 

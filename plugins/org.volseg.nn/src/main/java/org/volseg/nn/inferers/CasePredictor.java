@@ -244,9 +244,9 @@ public final class CasePredictor implements AutoCloseable {
     /** The memory plan for one image on this predictor's device(s), each taking the same share of a batch. */
     private InferencePlan plan(Geometry input, Preprocessing.Prepared prepared, boolean maps) {
         InferencePlanner.Job job = job(input, prepared, maps);
-        return InferencePlanner.spread(job, InferencePlanner.plan(job, options.window(), options.autoBatch(),
-                options.autoStitching(), options.budget() != null ? options.budget()
-                        : InferencePlanner.Budget.available(device), device.isGpu()), devices);
+        return InferencePlanner.plan(job, options.window(), options.autoBatch(), options.autoStitching(),
+                options.budget() != null ? options.budget() : InferencePlanner.Budget.available(device),
+                device.isGpu(), devices);
     }
 
     private InferencePlanner.Job job(Geometry input, Preprocessing.Prepared prepared, boolean maps) {

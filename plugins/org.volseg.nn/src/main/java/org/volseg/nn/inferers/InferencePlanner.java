@@ -90,11 +90,21 @@ public final class InferencePlanner {
      */
     public static InferencePlan plan(Job job, SlidingWindow.Settings window, boolean autoBatch, boolean autoStitching,
             Budget budget, boolean gpu) {
+        return plan(job, window, autoBatch, autoStitching, budget, gpu, 1);
+    }
+
+    /**
+     * As {@link #plan(Job, SlidingWindow.Settings, boolean, boolean, Budget, boolean)} on {@code devices} devices,
+     * {@code window}'s batch size being each device's: every candidate is judged spread ({@link #spread}), since
+     * the heap holds the whole batch of every device.
+     */
+    public static InferencePlan plan(Job job, SlidingWindow.Settings window, boolean autoBatch, boolean autoStitching,
+            Budget budget, boolean gpu, int devices) {
         List<Integer> batches = autoBatch ? (gpu ? List.of(8, 4, 2, 1) : List.of(1)) : List.of(window.batchSize());
         InferencePlan fallback = null;
         for (int batch : batches) {
             for (SlidingWindow.Settings candidate : stitchings(window.withBatchSize(batch), job, autoStitching)) {
-                InferencePlan plan = estimate(job, candidate, budget);
+                InferencePlan plan = spread(job, estimate(job, candidate, budget), devices);
                 if (plan.fits()) {
                     return plan;
                 }
@@ -121,24 +131,32 @@ public final class InferencePlanner {
     public static InferencePlan estimate(Job job, SlidingWindow.Settings window, Budget budget) {
         long heap = heapBytes(job, window);
         long nativeBytes = nativeBytes(job, window, budget.shared());
-        boolean fits = heap <= budget.heapBytes() && (budget.shared() ? heap + nativeBytes <= budget.nativeBytes()
+        return new InferencePlan(window, heap, nativeBytes, fits(heap, nativeBytes, budget), budget);
+    }
+
+    private static boolean fits(long heap, long nativeBytes, Budget budget) {
+        return heap <= budget.heapBytes() && (budget.shared() ? heap + nativeBytes <= budget.nativeBytes()
                 : nativeBytes <= budget.nativeBytes());
-        return new InferencePlan(window, heap, nativeBytes, fits, budget);
     }
 
     /**
      * A one-device plan on {@code devices} devices: each takes the plan's window batch, so the sliding window cuts
-     * batches {@code devices} times as large, whose inputs and probabilities the heap holds; each device's memory
-     * is the one-device plan's.
+     * batches {@code devices} times as large, whose inputs and probabilities the heap holds. The native figure is
+     * the first device's, the most loaded: besides its own part it holds the whole batch's input and every part's
+     * logits, handed back and joined there.
      */
     public static InferencePlan spread(Job job, InferencePlan one, int devices) {
         if (devices == 1) {
             return one;
         }
-        SlidingWindow.Settings window = one.window().withBatchSize(one.window().batchSize() * devices);
+        int each = one.window().batchSize();
+        SlidingWindow.Settings window = one.window().withBatchSize(each * devices);
         long heap = heapBytes(job, window);
-        boolean fits = one.fits() && heap <= one.budget().heapBytes();
-        return new InferencePlan(window, heap, one.nativeBytes(), fits, one.budget(), devices);
+        long others = (long) (devices - 1) * each * window.patch().voxels() * 4;
+        long joined = (long) devices * each * window.patch().voxels() * 4 * job.classes();
+        long nativeBytes = one.nativeBytes() + others * (job.channels() + job.classes()) + joined;
+        return new InferencePlan(window, heap, nativeBytes, fits(heap, nativeBytes, one.budget()), one.budget(),
+                devices);
     }
 
     static long heapBytes(Job job, SlidingWindow.Settings w) {

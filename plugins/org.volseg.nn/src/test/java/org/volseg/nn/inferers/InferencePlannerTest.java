@@ -131,4 +131,31 @@ class InferencePlannerTest {
         assertThat(InferencePlanner.estimate(job(3), flipped, new InferencePlanner.Budget(1L << 40, 1L << 40, true))
                 .describe()).contains("8 flips");
     }
+
+    /**
+     * On two GPUs the heap holds both devices' windows: a heap that takes one device's batch of 8 but not two is
+     * planned with the first candidate whose spread version fits, not with a plan that only fits on one device.
+     */
+    @Test
+    void aPlanForTwoDevicesFitsTheHeapWithBothDevicesWindows() {
+        InferencePlanner.Job job = job(50);
+        SlidingWindow.Settings eight = SlidingWindow.Settings.defaults(PATCH).withBatchSize(8);
+        long oneDevice = InferencePlanner.heapBytes(job, eight);
+        long twoDevices = InferencePlanner.heapBytes(job, eight.withBatchSize(16));
+        assertThat(twoDevices).isGreaterThan(oneDevice);
+        InferencePlanner.Budget budget = new InferencePlanner.Budget((oneDevice + twoDevices) / 2, 1L << 40, false);
+        InferencePlan single = InferencePlanner.plan(job, eight, true, true, budget, true);
+        assertThat(single.window().batchSize()).isEqualTo(8);
+        assertThat(single.window().stitching()).isEqualTo(Stitching.FLOAT32);
+        InferencePlan spread = InferencePlanner.plan(job, eight, true, true, budget, true, 2);
+        assertThat(spread.fits()).isTrue();
+        assertThat(spread.devices()).isEqualTo(2);
+        assertThat(spread.heapBytes()).isLessThanOrEqualTo(budget.heapBytes());
+        assertThat(InferencePlanner.spread(job, single, 2).fits()).as("the one-device plan spread").isFalse();
+        // the batch before the stitching, as on one device: 8 windows each, half-precision sums
+        assertThat(spread.window().batchSize()).isEqualTo(16);
+        assertThat(spread.window().stitching()).isEqualTo(Stitching.FLOAT16);
+        assertThat(spread.nativeBytes()).as("the first device also holds the batch's input and every part's logits")
+                .isGreaterThan(InferencePlanner.estimate(job, spread.window().withBatchSize(8), budget).nativeBytes());
+    }
 }

@@ -96,7 +96,7 @@ final class DistillBenchmark {
     /** The distilled students trained beside the scratch one: any of logits, graph and full (all by default). */
     private static final List<String> OBJECTIVES = List.of(System.getProperty("volseg.bench.objectives",
             "logits,graph,full").split(","));
-    /** λ4 of the full objective; the node's default when not given. */
+    /** λ4 of the logits KD and full-objective students; the node's default when not given. */
     private static final double LOGITS_WEIGHT = Double.parseDouble(System.getProperty("volseg.bench.logitsWeight",
             String.valueOf(DistillationSettings.defaults().logitsWeight())));
     /** The vertex (salience patch) size of the Graph Flow and full-objective students; the node's default if unset. */
@@ -189,7 +189,7 @@ final class DistillBenchmark {
                     LOGITS_WEIGHT, defaults.temperature(), false, graph, PARAPHRASER_STEPS,
                     defaults.paraphraserLearningRate(), ADVERSARIAL, defaults.criticLearningRate(),
                     defaults.criticWidth(), defaults.softLabels());
-            DistillationSettings logitsOnly = new DistillationSettings(0, 0, 1, 1, false,
+            DistillationSettings logitsOnly = new DistillationSettings(0, 0, LOGITS_WEIGHT, 1, false,
                     GraphFlow.Settings.defaults(), full.paraphraserSteps(), full.paraphraserLearningRate(), 0,
                     full.criticLearningRate(), full.criticWidth(), full.softLabels());
             DistillationSettings graphOnly = new DistillationSettings(full.vertexWeight(), full.edgeWeight(), 0, 1,
@@ -327,7 +327,7 @@ final class DistillBenchmark {
                         + "8, …")
                 .setting("training", EPOCHS + " epochs × " + STEPS + " steps each model, batch 1 (2 with unlabeled "
                         + "cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation on (phantoms); distillation: "
-                        + "λ1 1e-5, λ2 1e-9, λ3 " + ADVERSARIAL + ", λ4 " + LOGITS_WEIGHT + " (1 in logits KD), τ 1, "
+                        + "λ1 1e-5, λ2 1e-9, λ3 " + ADVERSARIAL + ", λ4 " + LOGITS_WEIGHT + ", τ 1, "
                         + "soft labels from the " + label(full.softLabels()) + " (rows without a source named), "
                         + "RMS-normalised " + VERTEX_PATCH + "³ cosine graphs, " + PARAPHRASER_STEPS
                         + " paraphraser steps, critic width 16 at 3e-5");

@@ -99,6 +99,11 @@ final class DistillBenchmark {
     /** λ4 of the logits KD and full-objective students; the node's default when not given. */
     private static final double LOGITS_WEIGHT = Double.parseDouble(System.getProperty("volseg.bench.logitsWeight",
             String.valueOf(DistillationSettings.defaults().logitsWeight())));
+    /** λ1 and λ2 of the Graph Flow and full-objective students; the node's defaults when not given. */
+    private static final double VERTEX_WEIGHT = Double.parseDouble(System.getProperty("volseg.bench.vertexWeight",
+            String.valueOf(DistillationSettings.defaults().vertexWeight())));
+    private static final double EDGE_WEIGHT = Double.parseDouble(System.getProperty("volseg.bench.edgeWeight",
+            String.valueOf(DistillationSettings.defaults().edgeWeight())));
     /** The vertex (salience patch) size of the Graph Flow and full-objective students; the node's default if unset. */
     private static final int VERTEX_PATCH = Integer.getInteger("volseg.bench.vertexPatch",
             GraphFlow.Settings.defaults().patch());
@@ -185,8 +190,7 @@ final class DistillBenchmark {
             GraphFlow.Settings d = defaults.graph();
             GraphFlow.Settings graph = new GraphFlow.Settings(VERTEX_PATCH, d.location(), d.similarity(),
                     d.normalization());
-            DistillationSettings full = new DistillationSettings(defaults.vertexWeight(), defaults.edgeWeight(),
-                    LOGITS_WEIGHT, defaults.temperature(), false, graph, PARAPHRASER_STEPS,
+            DistillationSettings full = new DistillationSettings(VERTEX_WEIGHT, EDGE_WEIGHT, LOGITS_WEIGHT, defaults.temperature(), false, graph, PARAPHRASER_STEPS,
                     defaults.paraphraserLearningRate(), ADVERSARIAL, defaults.criticLearningRate(),
                     defaults.criticWidth(), defaults.softLabels());
             DistillationSettings logitsOnly = new DistillationSettings(0, 0, LOGITS_WEIGHT, 1, false,
@@ -327,7 +331,7 @@ final class DistillBenchmark {
                         + "8, …")
                 .setting("training", EPOCHS + " epochs × " + STEPS + " steps each model, batch 1 (2 with unlabeled "
                         + "cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation on (phantoms); distillation: "
-                        + "λ1 1e-5, λ2 1e-9, λ3 " + ADVERSARIAL + ", λ4 " + LOGITS_WEIGHT + ", τ 1, "
+                        + "λ1 " + VERTEX_WEIGHT + ", λ2 " + EDGE_WEIGHT + ", λ3 " + ADVERSARIAL + ", λ4 " + LOGITS_WEIGHT + ", τ 1, "
                         + "soft labels from the " + label(full.softLabels()) + " (rows without a source named), "
                         + "RMS-normalised " + VERTEX_PATCH + "³ cosine graphs, " + PARAPHRASER_STEPS
                         + " paraphraser steps, critic width 16 at 3e-5");

@@ -191,8 +191,8 @@ final class DistillBenchmark {
             GraphFlow.Settings graph = new GraphFlow.Settings(VERTEX_PATCH, d.location(), d.similarity(),
                     d.normalization());
             DistillationSettings full = new DistillationSettings(VERTEX_WEIGHT, EDGE_WEIGHT, LOGITS_WEIGHT,
-                    defaults.temperature(), false, graph, PARAPHRASER_STEPS, defaults.paraphraserLearningRate(), ADVERSARIAL, defaults.criticLearningRate(),
-                    defaults.criticWidth(), defaults.softLabels());
+                    defaults.temperature(), false, graph, PARAPHRASER_STEPS, defaults.paraphraserLearningRate(),
+                    ADVERSARIAL, defaults.criticLearningRate(), defaults.criticWidth(), defaults.softLabels());
             DistillationSettings logitsOnly = new DistillationSettings(0, 0, LOGITS_WEIGHT, 1, false,
                     GraphFlow.Settings.defaults(), full.paraphraserSteps(), full.paraphraserLearningRate(), 0,
                     full.criticLearningRate(), full.criticWidth(), full.softLabels());
@@ -331,8 +331,8 @@ final class DistillBenchmark {
                         + "8, …")
                 .setting("training", EPOCHS + " epochs × " + STEPS + " steps each model, batch 1 (2 with unlabeled "
                         + "cases), Adam lr 3e-3 poly, weight decay 2e-4, augmentation on (phantoms); distillation: "
-                        + "λ1 " + VERTEX_WEIGHT + ", λ2 " + EDGE_WEIGHT + ", λ3 " + ADVERSARIAL + ", λ4 " + LOGITS_WEIGHT
-                        + ", τ 1, "
+                        + "λ1 " + VERTEX_WEIGHT + ", λ2 " + EDGE_WEIGHT + ", λ3 " + ADVERSARIAL + ", λ4 "
+                        + LOGITS_WEIGHT + ", τ 1, "
                         + "soft labels from the " + label(full.softLabels()) + " (rows without a source named), "
                         + "RMS-normalised " + VERTEX_PATCH + "³ cosine graphs, " + PARAPHRASER_STEPS
                         + " paraphraser steps, critic width 16 at 3e-5");

@@ -3,6 +3,7 @@ package org.volseg.nn.distill;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -125,7 +126,7 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
     @Override
     public float[] guidanceOutside() {
         float[] outside = new float[guidance];
-        java.util.Arrays.fill(outside, Distiller.LOG_SMALLEST_PROBABILITY);
+        Arrays.fill(outside, Distiller.LOG_SMALLEST_PROBABILITY);
         if (guidance > 0) {
             outside[0] = 0; // log 1: the background, class 0
         }

@@ -86,22 +86,27 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
             for (int i = 0; i < running.size(); i++) {
                 results[parts - 1 - i] = running.get(i).get();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (InterruptedException | ExecutionException | RuntimeException | Error e) {
             awaitAll(running);
-            throw new IllegalStateException("interrupted while the devices ran a batch", e);
-        } catch (ExecutionException e) {
-            awaitAll(running);
-            Throwable cause = e.getCause();
-            if (cause instanceof Error error) { // a heap OutOfMemoryError stays one: the caller tells them apart
-                throw error;
-            }
-            throw cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
-        } catch (RuntimeException | Error e) {
-            awaitAll(running);
-            throw e;
+            throw failure(e);
         }
         return parts == 1 ? results[0] : NDArrays.concat(new NDList(results), 0);
+    }
+
+    /**
+     * What a batch's failure is thrown as: a part's own exception unwrapped, an Error (a heap OutOfMemoryError, which
+     * the caller tells apart from a device's) thrown as itself, an interrupt passed on.
+     */
+    private static RuntimeException failure(Throwable e) {
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        if (cause instanceof Error error) {
+            throw error;
+        }
+        if (cause instanceof InterruptedException) {
+            Thread.currentThread().interrupt();
+            return new IllegalStateException("interrupted while the devices ran a batch", cause);
+        }
+        return cause instanceof RuntimeException r ? r : new IllegalStateException(cause);
     }
 
     /**

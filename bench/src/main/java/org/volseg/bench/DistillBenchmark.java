@@ -269,7 +269,7 @@ final class DistillBenchmark {
         variants.put("5³ vertices", new GraphFlow.Settings(5, d.location(), d.similarity(),
                 d.normalization()));
         variants.forEach((name, graph) -> {
-            // the Graph Flow row is the defaults' run only when it ran with the default graph (volseg.bench.vertexPatch)
+            // the Graph Flow row is the defaults' run only if it ran with the default graph (volseg.bench.vertexPatch)
             Outcome same = graph.equals(d) && full.graph().equals(d) ? outcomes.get("student + Graph Flow") : null;
             outcomes.put(ABLATED + name, same != null ? same : students(phantoms, m, phantoms.train(), s,
                     phantomTeacher, List.of(), new DistillationSettings(full.vertexWeight(),

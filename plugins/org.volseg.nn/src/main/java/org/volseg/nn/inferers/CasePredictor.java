@@ -90,21 +90,18 @@ public final class CasePredictor implements AutoCloseable {
     /** The managers of the model's replicas when {@link #open} made them (the first holds the windows), else empty. */
     private final List<NDManager> owned;
     private final Options options;
-    private final Device device;
-    /** How many devices share each window batch. */
-    private final int devices;
+    /** The devices that share each window batch, one replica of the model on each. */
+    private final List<Device> devices;
 
     /** A predictor for {@code model} on {@code device}, for a caller that owns the model's memory. */
     public CasePredictor(PredictingModel model, Options options, Device device) {
-        this(model, options, device, 1, List.of());
+        this(model, options, List.of(device), List.of());
     }
 
-    private CasePredictor(PredictingModel model, Options options, Device device, int devices,
-            List<NDManager> owned) {
+    private CasePredictor(PredictingModel model, Options options, List<Device> devices, List<NDManager> owned) {
         this.model = model;
         this.options = options;
-        this.device = device;
-        this.devices = devices;
+        this.devices = List.copyOf(devices);
         this.owned = List.copyOf(owned);
     }
 
@@ -159,8 +156,7 @@ public final class CasePredictor implements AutoCloseable {
                             model.manifest());
                 }
                 return new CasePredictor(model, options != null ? options
-                        : Options.fixed(SlidingWindow.Settings.defaults(model.patch())), on.get(0), on.size(),
-                        managers);
+                        : Options.fixed(SlidingWindow.Settings.defaults(model.patch())), on, managers);
             } catch (IOException | RuntimeException e) {
                 managers.forEach(NDManager::close);
                 throw e;
@@ -222,16 +218,16 @@ public final class CasePredictor implements AutoCloseable {
         try {
             return new Result(run(image.geometry(), prepared, plan.window(), maps, manager, monitor), plan, null);
         } catch (RuntimeException | OutOfMemoryError e) {
-            int batch = plan.window().batchSize() / devices; // each device's
+            int batch = plan.window().batchSize() / devices.size(); // each device's
             if (!OutOfMemoryException.isOutOfMemory(e) || batch == 1 || e instanceof OutOfMemoryError) {
                 throw outOfMemoryOr(e, plan);
             }
-            String retry = "out of memory with " + batch + " windows per batch" + (devices > 1 ? " and device" : "")
+            String retry = "out of memory with " + batch + " windows per batch" + (devices.size() > 1 ? " and device" : "")
                     + " (" + DjlContext.engineWords(e) + "); retried once with " + batch / 2;
             monitor.progress(0, retry);
             InferencePlanner.Job job = job(image.geometry(), prepared, maps != null);
             InferencePlan halved = InferencePlanner.spread(job, InferencePlanner.estimate(job,
-                    plan.window().withBatchSize(batch / 2), plan.budget()), devices);
+                    plan.window().withBatchSize(batch / 2), plan.budget()), devices.size());
             try {
                 return new Result(run(image.geometry(), prepared, halved.window(), maps, manager, monitor), halved,
                         retry);
@@ -245,8 +241,8 @@ public final class CasePredictor implements AutoCloseable {
     private InferencePlan plan(Geometry input, Preprocessing.Prepared prepared, boolean maps) {
         InferencePlanner.Job job = job(input, prepared, maps);
         return InferencePlanner.plan(job, options.window(), options.autoBatch(), options.autoStitching(),
-                options.budget() != null ? options.budget() : InferencePlanner.Budget.available(device),
-                device.isGpu(), devices);
+                options.budget() != null ? options.budget() : InferencePlanner.Budget.available(devices),
+                devices.get(0).isGpu(), devices.size());
     }
 
     private InferencePlanner.Job job(Geometry input, Preprocessing.Prepared prepared, boolean maps) {

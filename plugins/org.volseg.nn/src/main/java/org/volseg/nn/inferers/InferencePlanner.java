@@ -39,13 +39,19 @@ public final class InferencePlanner {
      */
     public record Budget(long heapBytes, long nativeBytes, boolean shared) {
 
-        /** What this JVM and device have free now, less a margin. */
-        public static Budget available(Device device) {
+        /**
+         * What this JVM and the devices have free now, less a margin. Each GPU holds its own replica and its share
+         * of a batch, so the one with the least free memory sets the device budget.
+         */
+        public static Budget available(List<Device> devices) {
             Runtime rt = Runtime.getRuntime();
             long heap = (long) ((rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) * (1 - MARGIN));
-            if (device.isGpu()) {
-                MemoryUsage gpu = CudaUtils.getGpuMemory(device);
-                long free = gpu.getMax() - gpu.getCommitted();
+            if (devices.get(0).isGpu()) {
+                long free = Long.MAX_VALUE;
+                for (Device device : devices) {
+                    MemoryUsage gpu = CudaUtils.getGpuMemory(device);
+                    free = Math.min(free, gpu.getMax() - gpu.getCommitted());
+                }
                 return new Budget(heap, (long) (free * (1 - MARGIN)), false);
             }
             long ram = memAvailable();

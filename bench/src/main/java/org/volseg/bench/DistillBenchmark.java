@@ -598,22 +598,30 @@ final class DistillBenchmark {
         return new Prediction(predicted, best);
     }
 
-    /** The two students the speed part times: the Mobile U-Net and a plain compact U-Net. */
-    private static final List<Integer> MOBILE_STUDENT_WIDTHS = List.of(8, 16, 32, 64);
-    private static final List<Integer> PLAIN_STUDENT_WIDTHS = List.of(4, 8, 16, 32);
+    /** A network the speed part times. */
+    private record Timed(String name, Architecture architecture, List<Integer> widths) {
+    }
+
+    /**
+     * What the speed part times: the teacher, then the students: the Mobile U-Net, a plain compact U-Net and a
+     * strided one (MONAI's layout, no full-resolution level), each at most a tenth of the teacher's parameters.
+     */
+    private static final List<Timed> TIMED = List.of(new Timed("teacher", Architecture.UNET3D, TEACHER_WIDTHS),
+            new Timed("Mobile U-Net 8-16-32-64", Architecture.MOBILE_UNET3D, List.of(8, 16, 32, 64)),
+            new Timed("plain UNet3d 4-8-16-32", Architecture.UNET3D, List.of(4, 8, 16, 32)),
+            new Timed("strided U-Net 8-16-32-56", Architecture.STRIDED_UNET3D, List.of(8, 16, 32, 56)));
     /** The edge of the larger image the speed part also times, in one window. */
     private static final int LARGE = Integer.getInteger("volseg.bench.speedSize", 96);
 
     /**
-     * Inference seconds per case of the teacher, the Mobile U-Net student and a plain UNet3d of a sixteenth of the
-     * teacher's parameters, untrained: on {@code task}'s test cases and on one {@code LARGE}³ image of noise, each
-     * through one window.
+     * Inference seconds per case of the teacher and the compact students in {@link #TIMED}, untrained: on
+     * {@code task}'s test cases and on one {@code LARGE}³ image of noise, each through one window.
      */
     private static void speed(Task task) throws Exception {
-        String[] names = {"teacher", "Mobile U-Net " + MOBILE_STUDENT_WIDTHS, "plain UNet3d "
-                + PLAIN_STUDENT_WIDTHS};
-        double[][] seconds = new double[2][names.length];
-        long[] parameters = new long[names.length];
+        int n = TIMED.size();
+        double[][] seconds = new double[2][n];
+        long[] parameters = new long[n];
+        double[] flops = new double[n];
         Geometry large = Geometry.of(LARGE, LARGE, LARGE, 1, 1, 1);
         java.util.Random noise = new java.util.Random(3);
         float[][] channels = new float[task.channels()][large.voxels()];
@@ -625,45 +633,55 @@ final class DistillBenchmark {
         TrainingCase largeCase = new TrainingCase("noise", new Volume(large, channels), LabelMap.create(large, 1));
         DjlContext.call(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
-                Network[] nets = {Network.build(config(task, Architecture.UNET3D, TEACHER_WIDTHS, TEACHER_BLOCKS), m,
-                        7), Network.build(config(task, Architecture.MOBILE_UNET3D, MOBILE_STUDENT_WIDTHS, 1), m, 8),
-                    Network.build(config(task, Architecture.UNET3D, PLAIN_STUDENT_WIDTHS, 1), m, 8)};
                 SlidingWindow small = new SlidingWindow(new SlidingWindow.Settings(task.window(), 0.5, true, 1));
                 SlidingWindow whole = new SlidingWindow(new SlidingWindow.Settings(PatchSize.cube(LARGE), 0.5, true,
                         1));
-                for (int n = 0; n < nets.length; n++) {
+                for (int i = 0; i < n; i++) {
+                    Timed t = TIMED.get(i);
+                    Network net = Network.build(config(task, t.architecture(), t.widths(), i == 0 ? TEACHER_BLOCKS
+                            : 1), m, i == 0 ? 7 : 8);
                     for (TrainingCase c : task.test()) {
-                        seconds[0][n] += predict(nets[n], c, small, task.labels()).seconds() / task.test().size();
+                        seconds[0][i] += predict(net, c, small, task.labels()).seconds() / task.test().size();
                     }
-                    seconds[1][n] = predict(nets[n], largeCase, whole, task.labels()).seconds();
-                    parameters[n] = nets[n].parameters().stream().mapToLong(p -> p.getShape().size()).sum();
+                    seconds[1][i] = predict(net, largeCase, whole, task.labels()).seconds();
+                    parameters[i] = net.parameters().stream().mapToLong(p -> p.getShape().size()).sum();
+                    flops[i] = flopsPerVoxel(net);
                 }
             }
             return null;
         });
+        StringBuilder networks = new StringBuilder("teacher UNet3d " + TEACHER_WIDTHS + ", " + TEACHER_BLOCKS
+                + " block(s) per level, " + parameters[0] + " parameters");
+        for (int i = 1; i < n; i++) {
+            networks.append("; ").append(TIMED.get(i).name()).append(", 1 block, ").append(parameters[i]);
+        }
         Table table = new Table("Distillation: inference speed of the teacher and compact students (untrained), alone")
                 .setting("machine", Machine.describe())
                 .setting("PyTorch threads", DjlContext.call(ai.djl.pytorch.jni.JniUtils::getNumThreads))
-                .setting("networks", "teacher UNet3d " + TEACHER_WIDTHS + ", " + TEACHER_BLOCKS + " block(s) per "
-                        + "level, " + parameters[0] + " parameters; " + names[1] + ", 1 block, " + parameters[1]
-                        + "; " + names[2] + ", 1 block, " + parameters[2])
+                .setting("networks", networks.toString())
                 .setting("data", task.description() + ", one " + task.window() + " window; and one " + LARGE + "³ "
                         + "image of noise in one window; best of 3 passes");
-        for (int n = 1; n < names.length; n++) {
-            table.row(names[n] + " parameters", "", parameters[n], "teacher", parameters[0], "≤ 0.10×");
-            table.row(names[n] + ", " + task.window().x() + "³ phantoms", "cases/s", 1 / seconds[0][n], "teacher",
+        for (int i = 1; i < n; i++) {
+            String name = TIMED.get(i).name();
+            table.row(name + " parameters", "", parameters[i], "teacher", parameters[0], "≤ 0.10×");
+            table.row(name + " FLOPs per voxel", "", flops[i], "teacher", flops[0], "");
+            table.row(name + ", " + task.window().x() + "³ phantoms", "cases/s", 1 / seconds[0][i], "teacher",
                     1 / seconds[0][0], "≥ 5×");
-            table.row(names[n] + ", " + LARGE + "³", "cases/s", 1 / seconds[1][n], "teacher", 1 / seconds[1][0],
-                    "≥ 5×");
+            table.row(name + ", " + LARGE + "³", "cases/s", 1 / seconds[1][i], "teacher", 1 / seconds[1][0], "≥ 5×");
         }
         table.print();
     }
 
     /**
      * Multiply-adds × 2 of every convolution per input voxel: a kernel's size (out · in/groups · k³) at its level's
-     * resolution, 1/8 per level down (stem, head and level-0 blocks at 1; down_i and up_i convolve at level i + 1).
+     * resolution, 1/8 per level down (stem, head and level-0 blocks at 1; down_i and up_i convolve at level i + 1;
+     * in the strided U-Net, whose level i runs at 2^−(i+1), the bottom unit at the deepest level and up_i's refining
+     * unit at level i).
      */
     static double flopsPerVoxel(Network net) {
+        int deepest = net.config().widths().size() - 1;
+        java.util.regex.Pattern part = java.util.regex.Pattern.compile("^(encoder|decoder|down|up|bottom)(\\d*)"
+                + "(\\.refine)?");
         double flops = 0;
         for (NDArray p : net.parameters()) {
             String name = p.getName();
@@ -671,11 +689,11 @@ final class DistillBenchmark {
                 continue;
             }
             int level = 0;
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^(encoder|decoder|down|up)(\\d+)")
-                    .matcher(name);
+            java.util.regex.Matcher m = part.matcher(name);
             if (m.find()) {
-                level = Integer.parseInt(m.group(2)) + (m.group(1).equals("down") || m.group(1).equals("up") ? 1
-                        : 0);
+                String where = m.group(1);
+                level = where.equals("bottom") ? deepest : Integer.parseInt(m.group(2))
+                        + ((where.equals("down") || where.equals("up")) && m.group(3) == null ? 1 : 0);
             }
             flops += 2.0 * p.getShape().size() / Math.pow(8, level);
         }

@@ -88,7 +88,7 @@ public record NetworkConfig(Architecture architecture, int inputChannels, int cl
         }
         if (architecture == Architecture.STRIDED_UNET3D && levels() < 3) {
             throw new IllegalArgumentException("a strided U-Net of 2 levels has no half-resolution decoder output to "
-                    + "tap; give it 3 or more levels (5 for taps at ¼ resolution)");
+                    + "tap; give it 3 or more levels (4 or more for taps at ¼ resolution)");
         }
         return Math.min(2, levels() - 2);
     }

@@ -96,6 +96,22 @@ class SegmenterDistillerTest {
         assertThat(predicted.rows()).hasSize(4);
     }
 
+    @Test
+    void aStridedStudentLearnsTheGraphTermsAtItsQuarterResolutionTaps(@TempDir Path dir) throws Exception {
+        Table volumes = phantoms(dir.resolve("data"), 2);
+        ModelPort teacher = teacher(dir, volumes);
+        Map<String, String> settings = tiny(dir.resolve("student.volseg"));
+        settings.put("architecture", "strided-unet3d");
+
+        List<PortData> out = new SegmenterDistiller().run(settings, List.of(teacher, volumes), Progress.silent());
+
+        assertThat(((ModelPort) out.get(0)).spec().architecture()).isEqualTo("STRIDED_UNET3D");
+        Table history = (Table) out.get(1);
+        for (String term : List.of("vertex", "edge")) {
+            assertThat((Double) history.cell(1, "loss_" + term)).as(term).isNotNull().isFinite().isPositive();
+        }
+    }
+
     /** The nn module's TorchScript fixture (2 channels in, 3 classes out). */
     private static final Path MODULE = Path.of("../org.volseg.nn/src/test/resources/org/volseg/nn/inferers/"
             + "torchscript/tiny_segmenter.ts");

@@ -222,8 +222,9 @@ public final class CasePredictor implements AutoCloseable {
             if (!OutOfMemoryException.isOutOfMemory(e) || batch == 1 || e instanceof OutOfMemoryError) {
                 throw outOfMemoryOr(e, plan);
             }
-            String retry = "out of memory with " + batch + " windows per batch" + (devices.size() > 1 ? " and device" : "")
-                    + " (" + DjlContext.engineWords(e) + "); retried once with " + batch / 2;
+            String retry = "out of memory with " + batch + " windows per batch"
+                    + (devices.size() > 1 ? " and device" : "") + " (" + DjlContext.engineWords(e)
+                    + "); retried once with " + batch / 2;
             monitor.progress(0, retry);
             InferencePlanner.Job job = job(image.geometry(), prepared, maps != null);
             InferencePlan halved = InferencePlanner.spread(job, InferencePlanner.estimate(job,

@@ -191,7 +191,8 @@ public final class InferencePlanner {
         // the label map, and its copy moved back
         long labels = (job.identity() && direct ? 1 : 2) * vin * (k > 255 ? 2 : 1);
         long maps = job.probabilityMaps() ? vin * 4 : 0; // one class's file being encoded
-        return stitching + prepared + batchInput + batchProbabilities + argmax + backOnInput + labels + maps + WORKING_OVERHEAD;
+        return stitching + prepared + batchInput + batchProbabilities + argmax + backOnInput + labels + maps
+                + WORKING_OVERHEAD;
     }
 
     /** Classes per pass. */

@@ -672,6 +672,10 @@ final class DistillBenchmark {
         table.print();
     }
 
+    /** Where a parameter sits, from its name: the part, its level, and whether it is a strided U-Net's refining unit. */
+    private static final java.util.regex.Pattern PARAMETER_PLACE = java.util.regex.Pattern.compile(
+            "^(encoder|decoder|down|up|bottom)(\\d*)(\\.refine)?");
+
     /**
      * Multiply-adds × 2 of every convolution per input voxel: a kernel's size (out · in/groups · k³) at its level's
      * resolution, 1/8 per level down (stem, head and level-0 blocks at 1; down_i and up_i convolve at level i + 1;
@@ -680,8 +684,6 @@ final class DistillBenchmark {
      */
     static double flopsPerVoxel(Network net) {
         int deepest = net.config().widths().size() - 1;
-        java.util.regex.Pattern part = java.util.regex.Pattern.compile("^(encoder|decoder|down|up|bottom)(\\d*)"
-                + "(\\.refine)?");
         double flops = 0;
         for (NDArray p : net.parameters()) {
             String name = p.getName();
@@ -689,7 +691,7 @@ final class DistillBenchmark {
                 continue;
             }
             int level = 0;
-            java.util.regex.Matcher m = part.matcher(name);
+            java.util.regex.Matcher m = PARAMETER_PLACE.matcher(name);
             if (m.find()) {
                 String where = m.group(1);
                 level = where.equals("bottom") ? deepest : Integer.parseInt(m.group(2))

@@ -15,6 +15,7 @@ import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 import org.volseg.nn.bundle.BundleManifest;
+import org.volseg.nn.distill.DistillingStudent;
 import org.volseg.nn.networks.NetworkBundle;
 import org.volseg.ops.api.HistoryTable;
 import org.volseg.ops.api.InvalidSettingsException;
@@ -107,7 +108,7 @@ class SegmenterDistillerTest {
 
         assertThat(((ModelPort) out.get(0)).spec().architecture()).isEqualTo("STRIDED_UNET3D");
         Table history = (Table) out.get(1);
-        for (String term : List.of("vertex", "edge")) {
+        for (String term : List.of(DistillingStudent.VERTEX, DistillingStudent.EDGE)) {
             assertThat((Double) history.cell(1, "loss_" + term)).as(term).isNotNull().isFinite().isPositive();
         }
     }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -120,6 +121,9 @@ public final class ModelBundle {
         } catch (JsonProcessingException e) {
             throw new BundleFormatException(file, MANIFEST, "is not a valid manifest (" + e.getOriginalMessage()
                     + ")", e);
+        } catch (CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes and reports their bad characters this way
+            throw new BundleFormatException(file, MANIFEST, "is not JSON text in UTF-8 (" + e.getMessage() + ")", e);
         }
         if (manifest.formatVersion() > BundleManifest.FORMAT_VERSION) {
             throw new BundleFormatException(file, "format_version", "is " + manifest.formatVersion()

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import java.io.CharConversionException;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -114,6 +115,9 @@ public final class CheckpointFile {
         } catch (JsonProcessingException e) {
             throw new VolumeFormatException(file, STATE, "is not a valid training state (" + e.getOriginalMessage()
                     + ")", e);
+        } catch (CharConversionException e) {
+            // Jackson guesses UTF-16/32 from the first bytes and reports their bad characters this way
+            throw new VolumeFormatException(file, STATE, "is not JSON text in UTF-8 (" + e.getMessage() + ")", e);
         }
         if (versionOf.applyAsInt(state) != formatVersion) {
             throw new VolumeFormatException(file, "format_version", "is " + versionOf.applyAsInt(state)

@@ -97,6 +97,13 @@ class ModelBundleTest {
                 assertThatThrownBy(() -> ModelBundle.read(cut, m)).isInstanceOf(BundleFormatException.class)
                         .hasMessageStartingWith("cut.volseg: ");
 
+                // found by CI fuzzing: first bytes that make Jackson read UTF-32 (big-endian, then an odd order)
+                for (byte[] utf32 : new byte[][] {{0, 0, 0, '{', 'A', 'Q', 0, 0}, {0, 0, (byte) 0xFF, (byte) 0xFE}}) {
+                    Path wide = zip("wide.volseg", Map.of(ModelBundle.MANIFEST, utf32, ModelBundle.PARAMETERS, params));
+                    assertThatThrownBy(() -> ModelBundle.read(wide, m)).isInstanceOf(BundleFormatException.class)
+                            .hasMessageStartingWith("wide.volseg: manifest.json: is not JSON text in UTF-8 (");
+                }
+
                 Path noParameters = zip("empty.volseg", Map.of(ModelBundle.MANIFEST,
                         json.getBytes(StandardCharsets.UTF_8)));
                 assertThatThrownBy(() -> ModelBundle.read(noParameters, m)).hasMessage(

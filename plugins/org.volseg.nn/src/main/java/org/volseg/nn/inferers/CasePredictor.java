@@ -131,11 +131,26 @@ public final class CasePredictor implements AutoCloseable {
      * ({@link SpreadPredictor}); the planned (or given) window batch is each device's.
      */
     public static CasePredictor open(Path bundle, Options options, Compute compute) throws IOException {
-        return open(bundle, options, compute.resolve().devices());
+        return open(List.of(bundle), options, compute);
+    }
+
+    /**
+     * As {@link #open(Path, Options, Compute)} for one bundle, or for several as an ensemble that averages their
+     * probabilities ({@link PredictingModel#ensemble}), with the first bundle's window and preprocessing.
+     *
+     * @throws IllegalArgumentException naming the bundle that was trained for other channels, labels,
+     *                                  preprocessing or window than the first
+     */
+    public static CasePredictor open(List<Path> bundles, Options options, Compute compute) throws IOException {
+        return open(bundles, options, compute.resolve().devices());
     }
 
     /** As {@link #open(Path, Options, Compute)} on the given devices (tests spread over CPU replicas). */
     static CasePredictor open(Path bundle, Options options, List<Device> on) throws IOException {
+        return open(List.of(bundle), options, on);
+    }
+
+    static CasePredictor open(List<Path> bundles, Options options, List<Device> on) throws IOException {
         return DjlContext.callIo(() -> {
             List<NDManager> managers = new ArrayList<>();
             try {
@@ -143,7 +158,11 @@ public final class CasePredictor implements AutoCloseable {
                 for (Device d : on) {
                     NDManager m = NDManager.newBaseManager(d);
                     managers.add(m);
-                    replicas.add(PredictingModel.read(bundle, m, options == null ? null : options.occupancy()));
+                    List<PredictingModel> members = new ArrayList<>();
+                    for (Path bundle : bundles) {
+                        members.add(PredictingModel.read(bundle, m, options == null ? null : options.occupancy()));
+                    }
+                    replicas.add(members.size() == 1 ? members.get(0) : PredictingModel.ensemble(members, bundles));
                 }
                 PredictingModel model = replicas.get(0);
                 if (replicas.size() > 1) {
@@ -250,7 +269,7 @@ public final class CasePredictor implements AutoCloseable {
         return new InferencePlanner.Job(model.network(), model.parameters(), model.channelNames().size(),
                 model.labelValues().length, input.voxels(), prepared.image().geometry().voxels(),
                 prepared.image().geometry().nz(),
-                prepared.transform().exact(), prepared.transform().isIdentity(), maps);
+                prepared.transform().exact(), prepared.transform().isIdentity(), maps, model.predictor().models());
     }
 
     /** {@code e} as it is, or, when it is running out of memory, as one sentence with the plan and what to lower. */

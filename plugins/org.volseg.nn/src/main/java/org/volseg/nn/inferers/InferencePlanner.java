@@ -81,9 +81,19 @@ public final class InferencePlanner {
      * @param identity        whether preprocessing left the grid as it is (then windows are cut from the input
      *                        itself and the labels stay where they are decided: no copy of either)
      * @param probabilityMaps whether per-class probability maps are written too
+     * @param models          models each window goes through (an ensemble's members, run one after the other;
+     *                        {@code network} is then the one whose activations take the most)
      */
     public record Job(NetworkConfig network, long parameters, int channels, int classes, long inputVoxels,
-            long preparedVoxels, int preparedSlices, boolean exact, boolean identity, boolean probabilityMaps) {
+            long preparedVoxels, int preparedSlices, boolean exact, boolean identity, boolean probabilityMaps,
+            int models) {
+
+        /** One model. */
+        public Job(NetworkConfig network, long parameters, int channels, int classes, long inputVoxels,
+                long preparedVoxels, int preparedSlices, boolean exact, boolean identity, boolean probabilityMaps) {
+            this(network, parameters, channels, classes, inputVoxels, preparedVoxels, preparedSlices, exact,
+                    identity, probabilityMaps, 1);
+        }
     }
 
     private InferencePlanner() {
@@ -204,8 +214,10 @@ public final class InferencePlanner {
     static long nativeBytes(Job job, SlidingWindow.Settings w, boolean cpu) {
         long windowVoxels = w.patch().voxels();
         double perVoxel = job.network() != null ? activationFloatsPerVoxel(job.network()) : UNKNOWN_FLOATS_PER_VOXEL;
-        // the logits of one flip at a time, the input and its flipped copy
-        double outputs = job.classes() + job.channels() * (w.mirroring().count() > 1 ? 2 : 1);
+        // the logits of one flip at a time, the input and its flipped copy; an ensemble's sum of probabilities
+        // and the member's being added
+        double outputs = job.classes() * (job.models() > 1 ? 3 : 1) + job.channels() * (w.mirroring().count() > 1
+                ? 2 : 1);
         // the softmax's slabs: the logits' slab made contiguous, its softmax and that flipped back
         long slabs = 3 * Math.min(SlidingWindow.SLAB_BYTES, (long) w.batchSize() * job.classes() * windowVoxels * 4);
         // PyTorch runs every CPU convolution of a batch of 2+ through oneDNN, whose blocked layouts (channels in

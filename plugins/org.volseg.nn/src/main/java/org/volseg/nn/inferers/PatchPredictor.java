@@ -26,4 +26,9 @@ public interface PatchPredictor {
     default String takeReport() {
         return null;
     }
+
+    /** How many models each window goes through (an ensemble's members); the memory planner counts their outputs. */
+    default int models() {
+        return 1;
+    }
 }

@@ -3,6 +3,7 @@ package org.volseg.nn.inferers;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.transforms.Preprocessing;
@@ -83,6 +84,52 @@ public record PredictingModel(PatchPredictor predictor, NetworkConfig network, l
                     : OssNetInference.Procedure.fastest(variant));
         }
         return of(NetworkBundle.read(file, contents, manager));
+    }
+
+    /**
+     * The models read from {@code files} as one that averages their probabilities ({@link EnsemblePredictor}): the
+     * first model's manifest, window and preprocessing, all models' parameters, and for the memory planner the
+     * network whose activations take the most (none when a member is not a VolSeg network).
+     *
+     * @throws IllegalArgumentException naming the file whose channels, labels, preprocessing or window differ from
+     *                                  the first model's
+     */
+    public static PredictingModel ensemble(List<PredictingModel> members, List<Path> files) {
+        PredictingModel first = members.get(0);
+        NetworkConfig largest = first.network();
+        for (int i = 1; i < members.size(); i++) {
+            PredictingModel m = members.get(i);
+            String differs = differenceFrom(first, files.get(0), m);
+            if (differs != null) {
+                throw new IllegalArgumentException(files.get(i) + " " + differs + ": an ensemble averages models "
+                        + "trained for the same channels, labels, preprocessing and window");
+            }
+            largest = largest == null || m.network() == null ? null
+                    : InferencePlanner.activationFloatsPerVoxel(m.network())
+                            > InferencePlanner.activationFloatsPerVoxel(largest) ? m.network() : largest;
+        }
+        return new PredictingModel(new EnsemblePredictor(members.stream().map(PredictingModel::predictor).toList()),
+                largest, members.stream().mapToLong(PredictingModel::parameters).sum(), first.channelNames(),
+                first.labelValues(), first.preprocessing(), first.patch(), first.manifest());
+    }
+
+    /** How {@code m} differs from the ensemble's first model in what averaging needs alike, or null. */
+    private static String differenceFrom(PredictingModel first, Path firstFile, PredictingModel m) {
+        if (!m.channelNames().equals(first.channelNames())) {
+            return "takes the channels " + m.channelNames() + " where " + firstFile + " takes " + first.channelNames();
+        }
+        if (!Arrays.equals(m.labelValues(), first.labelValues())) {
+            return "predicts the labels " + Arrays.toString(m.labelValues()) + " where " + firstFile + " predicts "
+                    + Arrays.toString(first.labelValues());
+        }
+        if (!m.preprocessing().equals(first.preprocessing())) {
+            return "prepares images as " + m.preprocessing().toMap() + " where " + firstFile + " prepares them as "
+                    + first.preprocessing().toMap();
+        }
+        if (!m.patch().equals(first.patch())) {
+            return "has the window " + m.patch() + " where " + firstFile + " has " + first.patch();
+        }
+        return null;
     }
 
     /** The manifest's label values, ascending: class k of the network is the k-th. */

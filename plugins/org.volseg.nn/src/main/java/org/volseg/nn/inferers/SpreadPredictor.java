@@ -155,6 +155,11 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
         return joined.isEmpty() ? null : joined;
     }
 
+    @Override
+    public int models() {
+        return replicas.get(0).predictor().models();
+    }
+
     /**
      * Stops the threads and waits for them, so that the replicas' managers (their owners' to close, next) are not
      * in use; {@link #logits} never returns with a part still running, so this waits only when a batch is in flight

@@ -46,12 +46,17 @@ class CasePredictorTest {
 
     /** A small untrained network (its labels still follow the image) as a bundle with the given preprocessing. */
     private static void writeBundle(Path file, Preprocessing preprocessing) throws Exception {
+        writeBundle(file, preprocessing, LABELS, 11);
+    }
+
+    private static void writeBundle(Path file, Preprocessing preprocessing, Map<Integer, String> labels, long seed)
+            throws Exception {
         NetworkConfig config = new NetworkConfig(Architecture.UNET3D, 4, 4, List.of(4, 8), 1,
                 NetworkConfig.Norm.INSTANCE, NetworkConfig.Activation.LEAKY_RELU, false, PatchSize.cube(16));
         DjlContext.call(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
-                NetworkBundle.write(file, Network.build(config, m, 11), new NetworkBundle.Description(
-                        List.of("t1", "t1ce", "t2", "flair"), LABELS, preprocessing, Map.of(), Map.of()));
+                NetworkBundle.write(file, Network.build(config, m, seed), new NetworkBundle.Description(
+                        List.of("t1", "t1ce", "t2", "flair"), labels, preprocessing, Map.of(), Map.of()));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -171,5 +176,56 @@ class CasePredictorTest {
         assertThat(NiftiReader.readLabels(two).labels()).isEqualTo(NiftiReader.readLabels(one).labels());
         assertThat(plans[0]).startsWith("window batch 3,");
         assertThat(plans[1]).startsWith("window batch 6 (3 on each of 2 devices),").contains("each)");
+    }
+
+    @Test
+    void anEnsembleWritesTheMeanOfItsModelsProbabilities(@TempDir Path dir) throws Exception {
+        // resampled on the way, so the probabilities also go through the resampling back
+        Preprocessing preprocessing = Preprocessing.defaults().withSpacing(1.5);
+        List<Path> bundles = List.of(dir.resolve("fold0.volseg"), dir.resolve("fold1.volseg"));
+        writeBundle(bundles.get(0), preprocessing, LABELS, 11);
+        writeBundle(bundles.get(1), preprocessing, LABELS, 12);
+        Case c = lpsCase(dir);
+        SlidingWindow.Settings window = new SlidingWindow.Settings(PatchSize.cube(16), 0.5, true, 2);
+        List<List<Path>> runs = List.of(List.of(bundles.get(0)), List.of(bundles.get(1)), bundles);
+        float[][][] maps = new float[runs.size()][LABELS.size()][];
+        String plan = null;
+        for (int r = 0; r < runs.size(); r++) {
+            Path out = Files.createDirectories(dir.resolve("run" + r));
+            try (CasePredictor predictor = CasePredictor.open(runs.get(r), CasePredictor.Options.fixed(window),
+                    List.of(ai.djl.Device.cpu()))) {
+                plan = predictor.predict(c, out.resolve("seg.nii.gz"), label -> out.resolve("p" + label + ".nii"),
+                        PostProcessing.none(), Monitor.SILENT).plan().describe();
+            }
+            int k = 0;
+            for (int label : new java.util.TreeSet<>(LABELS.keySet())) {
+                maps[r][k++] = NiftiReader.read(out.resolve("p" + label + ".nii")).volume().channel(0);
+            }
+        }
+        double largestGap = 0;
+        double modelsDiffer = 0;
+        for (int k = 0; k < LABELS.size(); k++) {
+            for (int v = 0; v < maps[0][k].length; v++) {
+                double mean = (maps[0][k][v] + maps[1][k][v]) / 2;
+                largestGap = Math.max(largestGap, Math.abs(maps[2][k][v] - mean));
+                modelsDiffer = Math.max(modelsDiffer, Math.abs(maps[0][k][v] - maps[1][k][v]));
+            }
+        }
+        assertThat(modelsDiffer).as("the two models must disagree for the test to mean anything").isGreaterThan(0.05);
+        assertThat(largestGap).isLessThan(1e-5);
+        assertThat(plan).startsWith("window batch 2,");
+    }
+
+    @Test
+    void anEnsembleOfModelsForOtherLabelsIsRefusedNamingTheFile(@TempDir Path dir) throws Exception {
+        Path first = dir.resolve("brats.volseg");
+        Path other = dir.resolve("other.volseg");
+        writeBundle(first, Preprocessing.defaults(), LABELS, 11);
+        writeBundle(other, Preprocessing.defaults(), Map.of(0, "background", 1, "core", 2, "edema", 3, "necrosis"),
+                11);
+        assertThatThrownBy(() -> CasePredictor.open(List.of(first, other), null, List.of(ai.djl.Device.cpu())))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(other + " predicts the labels [0, 1, 2, 3] where " + first + " predicts [0, 1, 2, 4]: an "
+                        + "ensemble averages models trained for the same channels, labels, preprocessing and window");
     }
 }

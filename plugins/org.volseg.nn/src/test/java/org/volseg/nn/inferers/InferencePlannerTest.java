@@ -132,6 +132,18 @@ class InferencePlannerTest {
                 .describe()).contains("8 flips");
     }
 
+    @Test
+    void anEnsembleHoldsItsSumAndAMembersProbabilitiesBesideTheLogits() {
+        InferencePlanner.Job one = job(5);
+        InferencePlanner.Job three = new InferencePlanner.Job(one.network(), one.parameters() * 3, one.channels(),
+                one.classes(), one.inputVoxels(), one.preparedVoxels(), one.preparedSlices(), one.exact(),
+                one.identity(), one.probabilityMaps(), 3);
+        SlidingWindow.Settings window = SlidingWindow.Settings.defaults(PATCH);
+        assertThat(InferencePlanner.nativeBytes(three, window, false) - InferencePlanner.nativeBytes(one, window,
+                false)).isEqualTo(2 * one.parameters() * 4 + 2L * 5 * PATCH.voxels() * 4);
+        assertThat(InferencePlanner.heapBytes(three, window)).isEqualTo(InferencePlanner.heapBytes(one, window));
+    }
+
     /**
      * On two GPUs the heap holds both devices' windows: a heap that takes one device's batch of 8 but not two is
      * planned with the first candidate whose spread version fits, not with a plan that only fits on one device.

@@ -70,7 +70,9 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
                 + "with overlap and Gaussian blending, and writes the label map on the case's own grid with its "
                 + "first image's header (orientation, spacing and origin as the input's; resampled predictions are "
                 + "taken back by resampling the class probabilities, not the labels), optionally cleaned (largest "
-                + "component per label, small components removed, holes filled). Files are written under a "
+                + "component per label, small components removed, holes filled). Further models trained for the "
+                + "same labels (cross-validation folds, say) can join as an ensemble that averages the class "
+                + "probabilities (tab Ensemble). Files are written under a "
                 + "temporary name and moved into place when complete, so a cancelled run leaves no half-written "
                 + "file. The output table lists the cases with the written label maps in the label column, ready "
                 + "for the Segmentation Scorer and Overlay.";
@@ -107,6 +109,10 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
             throws Exception {
         ModelPort model = (ModelPort) inputs.get(0);
         List<Case> cases = VolumeTable.cases((Table) inputs.get(1));
+        List<Path> bundles = new java.util.ArrayList<>(List.of(model.bundle()));
+        for (Path member : s.ensembleModels()) {
+            bundles.add(ensembleMember(member, model.spec()));
+        }
         Path folder = s.outputFolder() != null ? s.outputFolder() : Files.createTempDirectory("volseg-predictions");
         Files.createDirectories(folder);
         if (s.overwrite() == SegmenterPredictorSettings.Overwrite.FAIL) {
@@ -126,8 +132,9 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
                 .withOccupancy(s.occupancyProcedure());
         Table.Builder table = new Table.Builder(OUTPUT);
         Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device());
-        progress.report(0, "predicting on " + device.note() + "; post-processing: " + s.postProcessing());
-        try (CasePredictor predictor = CasePredictor.open(model.bundle(), options, s.device())) {
+        String ensemble = bundles.size() > 1 ? "; an ensemble of " + bundles.size() + " models" : "";
+        progress.report(0, "predicting on " + device.note() + "; post-processing: " + s.postProcessing() + ensemble);
+        try (CasePredictor predictor = CasePredictor.open(bundles, options, s.device())) {
             for (int i = 0; i < cases.size(); i++) {
                 Case c = cases.get(i);
                 Progress slice = progress.slice((double) i / cases.size(), (double) (i + 1) / cases.size());
@@ -138,7 +145,8 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
                     slice.report(0, "segmenting " + c.id() + " (" + (i + 1) + " of " + cases.size() + ")");
                     CasePredictor.Result result = Progress.callNetworks(() -> predictor.predict(c, output, maps,
                             s.postProcessing(), slice.monitor()));
-                    plan = result.plan().describe() + (result.retry() != null ? "; " + result.retry() : "");
+                    plan = result.plan().describe() + ensemble + (result.retry() != null ? "; " + result.retry()
+                            : "");
                     String report = predictor.takeModelReport();
                     plan += report != null ? "; " + report : "";
                 }
@@ -152,5 +160,23 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
         }
         progress.report(1, cases.size() + " label maps in " + folder);
         return List.of(table.build());
+    }
+
+    /**
+     * A further model of the ensemble, read and checked against the input model's channels and labels.
+     *
+     * @throws InvalidSettingsException when it does not exist or predicts for other channels or labels
+     */
+    private static Path ensembleMember(Path bundle, ModelPort.Spec first) throws Exception {
+        if (!Files.isRegularFile(bundle)) {
+            throw new InvalidSettingsException("Ensemble with (ensemble_models): " + bundle + " does not exist");
+        }
+        ModelPort.Spec spec = ModelPort.read(bundle).spec();
+        if (!spec.channels().equals(first.channels()) || !spec.labels().keySet().equals(first.labels().keySet())) {
+            throw new InvalidSettingsException("Ensemble with (ensemble_models): " + bundle + " takes channels "
+                    + spec.channels() + " and predicts labels " + spec.labels().keySet() + " where the input model "
+                    + "takes " + first.channels() + " and predicts " + first.labels().keySet());
+        }
+        return bundle;
     }
 }

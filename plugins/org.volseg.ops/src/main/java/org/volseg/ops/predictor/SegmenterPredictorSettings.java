@@ -23,6 +23,8 @@ import org.volseg.ops.learner.SegmenterLearnerSettings;
  * @param largestOnly      keep each label's largest component
  * @param minVoxels        remove each label's smaller components
  * @param fillHoles        fill enclosed background
+ * @param ensemble         further model bundles whose probabilities are averaged with the input model's,
+ *                         ';'-separated
  */
 public record SegmenterPredictorSettings(
         @Setting(key = "output_folder", label = "Output folder", defaultValue = "", widget = Setting.Widget.FOLDER,
@@ -88,7 +90,20 @@ public record SegmenterPredictorSettings(
         @Setting(key = "fill_holes", label = "Fill holes", defaultValue = "false", tab = "Post-processing",
                 description = "Fill background that labels enclose completely (6-connected, not reaching the "
                         + "border) with the label around it; other labels inside are kept.")
-        boolean fillHoles) {
+        boolean fillHoles,
+        @Setting(key = "ensemble_models", label = "Ensemble with", defaultValue = "", tab = "Ensemble",
+                description = "Further model bundles (.volseg files, ';'-separated) whose class probabilities are "
+                        + "averaged with the input model's, as nnU-Net ensembles the models of its cross-validation "
+                        + "folds; each must be trained for the same channels, labels, preprocessing and patch size. "
+                        + "Each model is one more network call per window: three models take three times as long. "
+                        + "Blank: the input model alone.")
+        String ensemble) {
+
+    /** The further bundles of the ensemble, in order; empty for the input model alone. */
+    public java.util.List<Path> ensembleModels() {
+        return java.util.Arrays.stream(ensemble.split(";")).map(String::trim).filter(f -> !f.isEmpty())
+                .map(Path::of).toList();
+    }
 
     /** The post-processing these settings ask for. */
     public PostProcessing postProcessing() {

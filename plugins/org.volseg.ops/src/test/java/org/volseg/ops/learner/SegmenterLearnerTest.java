@@ -88,6 +88,43 @@ class SegmenterLearnerTest {
     }
 
     @Test
+    void twoFoldsPredictAsAnEnsembleAndAForeignModelIsRefused(@TempDir Path dir) throws Exception {
+        Table volumes = phantoms(dir.resolve("data"), 3);
+        Path fold0 = dir.resolve("fold0.volseg");
+        Path fold1 = dir.resolve("fold1.volseg");
+        ModelPort port = (ModelPort) new SegmenterLearner().run(tiny(fold0), List.of(volumes), Progress.silent())
+                .get(0);
+        Map<String, String> other = tiny(fold1);
+        other.put("seed", "4");
+        new SegmenterLearner().run(other, List.of(volumes), Progress.silent());
+
+        Path out = dir.resolve("predictions");
+        Table predicted = (Table) new SegmenterPredictor().run(Map.of("output_folder", out.toString(),
+                "ensemble_models", " " + fold1 + " ; "), List.of(port, volumes), Progress.silent()).get(0);
+        assertThat(predicted.rows()).hasSize(3);
+        assertThat((String) predicted.cell(0, "plan")).contains("; an ensemble of 2 models");
+        LabelMap labels = NiftiReader.readLabels(Path.of((String) predicted.cell(0, "label")));
+        assertThat(java.util.Arrays.stream(labels.labels()).boxed().toList()).isSubsetOf(0, 1, 2, 3);
+
+        Path missing = dir.resolve("fold2.volseg");
+        assertThatThrownBy(() -> new SegmenterPredictor().run(Map.of("output_folder", dir.resolve("p2").toString(),
+                "ensemble_models", fold1 + ";" + missing), List.of(port, volumes), Progress.silent()))
+                .isInstanceOf(InvalidSettingsException.class)
+                .hasMessage("Ensemble with (ensemble_models): " + missing + " does not exist");
+        Path resampled = dir.resolve("resampled.volseg");
+        Map<String, String> coarser = tiny(resampled);
+        coarser.put("spacing", "1.5");
+        new SegmenterLearner().run(coarser, List.of(volumes), Progress.silent());
+        assertThatThrownBy(() -> new SegmenterPredictor().run(Map.of("output_folder", dir.resolve("p3").toString(),
+                "ensemble_models", resampled.toString()), List.of(port, volumes), Progress.silent()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith(resampled + " prepares images as ")
+                .hasMessageContaining(" where " + fold0 + " prepares them as ").hasMessageEndingWith(": an ensemble "
+                        + "averages models trained for the same channels, labels, preprocessing and window");
+        assertThat(dir.resolve("p3")).satisfiesAnyOf(p -> assertThat(p).doesNotExist(), p -> assertThat(p)
+                .isEmptyDirectory());
+    }
+
+    @Test
     void badSettingsAndUnlabeledCasesAreRefusedNamingWhy(@TempDir Path dir) throws Exception {
         Path model = dir.resolve("m.volseg");
         Map<String, String> widths = tiny(model);

@@ -19,6 +19,62 @@ public final class Splits {
     public record Split(int fold, List<Case> training, List<Case> validation) {
     }
 
+    /**
+     * Which fold of a k-fold cross-validation a learner trains, as a setting reads and writes it: "none" (a
+     * hold-out split instead) or "i/k", validating on fold i of k (0 ≤ i < k). The folds are cut with
+     * {@link #FOLD_SEED} whatever a learner's own seed, so the k learners of one cross-validation validate on
+     * every case exactly once however they are seeded.
+     *
+     * @param fold  the fold validated on
+     * @param folds k, or 0 for none
+     */
+    public record CrossValidation(int fold, int folds) {
+
+        /** No cross-validation: a hold-out split. */
+        public static final CrossValidation NONE = new CrossValidation(0, 0);
+
+        public CrossValidation {
+            if (folds != 0 && (folds < 2 || fold < 0 || fold >= folds)) {
+                throw new IllegalArgumentException("a cross-validation fold is i/k with k ≥ 2 folds and 0 ≤ i < k, "
+                        + "got " + fold + "/" + folds);
+            }
+        }
+
+        /** "none" or "i/k" ("2/5"). */
+        public static CrossValidation parse(String text) {
+            String t = text.trim();
+            if (t.equalsIgnoreCase("none") || t.isEmpty()) {
+                return NONE;
+            }
+            String[] parts = t.split("/");
+            try {
+                if (parts.length == 2) {
+                    return new CrossValidation(Integer.parseInt(parts[0].trim()), Integer.parseInt(parts[1].trim()));
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw new IllegalArgumentException("'" + text + "' is neither none nor a fold i/k such as 0/5");
+        }
+
+        public boolean isNone() {
+            return folds == 0;
+        }
+
+        /** The split of {@code cases} this fold trains on. */
+        public Split of(List<Case> cases) {
+            return kFold(cases, folds, FOLD_SEED).get(fold);
+        }
+
+        @Override
+        public String toString() {
+            return isNone() ? "none" : fold + "/" + folds;
+        }
+    }
+
+    /** The seed that cuts cross-validation folds (nnU-Net fixes its own the same way). */
+    public static final long FOLD_SEED = 12345;
+
     private Splits() {
     }
 

@@ -143,6 +143,15 @@ class DatasetReadersTest {
         assertThat(Splits.kFold(reversed, 5, 7)).isEqualTo(folds);
         assertThat(Splits.kFold(cases, 5, 8)).isNotEqualTo(folds);
 
+        Splits.CrossValidation second = Splits.CrossValidation.parse(" 1/5 ");
+        assertThat(second).hasToString("1/5");
+        assertThat(second.of(reversed)).isEqualTo(Splits.kFold(cases, 5, Splits.FOLD_SEED).get(1));
+        assertThat(Splits.CrossValidation.parse("none").isNone()).isTrue();
+        assertThatThrownBy(() -> Splits.CrossValidation.parse("5/5")).hasMessage("a cross-validation fold is i/k "
+                + "with k ≥ 2 folds and 0 ≤ i < k, got 5/5");
+        assertThatThrownBy(() -> Splits.CrossValidation.parse("fold 1")).hasMessage("'fold 1' is neither none nor "
+                + "a fold i/k such as 0/5");
+
         Splits.Split holdOut = Splits.holdOut(cases, 0.2, 1);
         assertThat(holdOut.validation()).hasSize(2);
         assertThat(holdOut.training()).hasSize(8);

@@ -27,8 +27,8 @@ record LabeledCases(Splits.Split split, List<TrainingCase> training, List<Traini
      * @throws InvalidSettingsException naming the case without labels or with other channels, or when one case
      *                                  leaves none to validate on
      */
-    static LabeledCases load(Table table, double validationShare, long seed, Preprocessing preprocessing,
-            String learner, Progress progress) throws Exception {
+    static LabeledCases load(Table table, double validationShare, Splits.CrossValidation crossValidation, long seed,
+            Preprocessing preprocessing, String learner, Progress progress) throws Exception {
         List<Case> cases = VolumeTable.cases(table);
         for (Case c : cases) {
             if (!c.labeled()) {
@@ -36,11 +36,7 @@ record LabeledCases(Splits.Split split, List<TrainingCase> training, List<Traini
                         + " trains on labeled cases only (filter the table, or use the Predictor for unlabeled ones)");
             }
         }
-        if (cases.size() < 2 && validationShare > 0) {
-            throw new InvalidSettingsException("one case leaves none to validate on; set Validation share "
-                    + "(validation_share) to 0 or add cases");
-        }
-        Splits.Split split = Splits.holdOut(cases, validationShare, seed);
+        Splits.Split split = split(cases, "", validationShare, crossValidation, seed);
         List<TrainingCase> training = SegmenterLearner.load(split.training(), preprocessing, progress.slice(0, 0.7));
         List<TrainingCase> validation = SegmenterLearner.load(split.validation(), preprocessing,
                 progress.slice(0.7, 1));
@@ -55,5 +51,28 @@ record LabeledCases(Splits.Split split, List<TrainingCase> training, List<Traini
             }
         }
         return new LabeledCases(split, training, validation, channels);
+    }
+
+    /**
+     * The labeled cases' split: the cross-validation fold asked for, else {@code validationShare} held out by seed.
+     *
+     * @param kind what the cases are in messages ("" or "labeled ")
+     * @throws InvalidSettingsException when too few cases leave some to train or validate on
+     */
+    static Splits.Split split(List<Case> cases, String kind, double validationShare,
+            Splits.CrossValidation crossValidation, long seed) throws InvalidSettingsException {
+        if (!crossValidation.isNone()) {
+            if (crossValidation.folds() > cases.size()) {
+                throw new InvalidSettingsException("Cross-validation fold (cross_validation_fold) is "
+                        + crossValidation + ", but " + cases.size() + " " + kind + "case(s) make at most "
+                        + cases.size() + " folds");
+            }
+            return crossValidation.of(cases);
+        }
+        if (cases.size() < 2 && validationShare > 0) {
+            throw new InvalidSettingsException("one " + kind + "case leaves none to validate on; set Validation "
+                    + "share (validation_share) to 0 or add " + kind + "cases");
+        }
+        return Splits.holdOut(cases, validationShare, seed);
     }
 }

@@ -125,8 +125,8 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
         List<Integer> blockWidths = blockWidths(s);
         Preprocessing preprocessing = new Preprocessing("RAS", s.spacing() > 0 ? List.of(s.spacing(), s.spacing(),
                 s.spacing()) : List.of(), s.normalization(), false);
-        LabeledCases data = LabeledCases.load((Table) inputs.get(0), s.validationShare(), s.seed(), preprocessing,
-                "OSS-Net learner", progress.slice(0, 0.05));
+        LabeledCases data = LabeledCases.load((Table) inputs.get(0), s.validationShare(), s.crossValidation(),
+                s.seed(), preprocessing, "OSS-Net learner", progress.slice(0, 0.05));
         Progress loading = progress.slice(0, 0.05);
         Splits.Split split = data.split();
         List<TrainingCase> training = data.training();
@@ -175,6 +175,7 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
                         Map<String, Object> provenance = new LinkedHashMap<>();
                         provenance.put("trained", Instant.now().toString());
                         provenance.put("seed", s.seed());
+                        provenance.put("cross_validation_fold", s.crossValidation().toString());
                         provenance.put("training_cases", split.training().stream().map(Case::id).toList());
                         provenance.put("validation_cases", split.validation().stream().map(Case::id).toList());
                         provenance.put("epochs", s.epochs());

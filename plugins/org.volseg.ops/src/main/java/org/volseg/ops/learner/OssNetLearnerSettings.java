@@ -1,6 +1,7 @@
 package org.volseg.ops.learner;
 
 import java.nio.file.Path;
+import org.volseg.core.data.Splits;
 import org.volseg.core.transforms.Preprocessing;
 import org.volseg.nn.engine.Compute;
 import org.volseg.nn.ossnet.OssNetConfig;
@@ -18,6 +19,7 @@ import org.volseg.ops.api.Setting;
  * @param learningRate     RAdam's base learning rate
  * @param augment          the reference's augmentation
  * @param validationShare  share of the cases held out
+ * @param crossValidation which fold of a k-fold cross-validation to train, or none
  * @param validateEvery    validate every this many epochs
  * @param validationPoints points per validation case for the point-sampled Dice and IoU
  * @param seed             the seed of everything random
@@ -78,6 +80,9 @@ public record OssNetLearnerSettings(
                 description = "Share of the cases held out (by seed); 0 trains on all cases without validation and "
                         + "keeps the last epoch.", tab = "Validation")
         double validationShare,
+        @Setting(key = "cross_validation_fold", label = "Cross-validation fold", defaultValue = "none",
+                tab = "Validation", description = SegmenterLearnerSettings.CROSS_VALIDATION)
+        Splits.CrossValidation crossValidation,
         @Setting(key = "validate_every", label = "Validate every (epochs)", defaultValue = "5", min = 1,
                 max = 100000, description = "Validation interval (and after the last epoch); the epoch with the "
                         + "best point-sampled IoU is kept, as the reference does.", tab = "Validation")

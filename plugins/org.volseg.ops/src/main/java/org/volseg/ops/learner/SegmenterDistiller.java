@@ -174,11 +174,8 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
             throw new InvalidSettingsException("none of the " + cases.size() + " cases has a label map; the student "
                     + "needs labeled cases (and may add unlabeled ones)");
         }
-        if (labeled.size() < 2 && s.validationShare() > 0) {
-            throw new InvalidSettingsException("one labeled case leaves none to validate on; set Validation share "
-                    + "(validation_share) to 0 or add labeled cases");
-        }
-        Splits.Split split = Splits.holdOut(labeled, s.validationShare(), s.seed());
+        Splits.Split split = LabeledCases.split(labeled, "labeled ", s.validationShare(), s.crossValidation(),
+                s.seed());
         Progress loading = progress.slice(0, 0.05);
         List<TrainingCase> training = SegmenterLearner.load(split.training(), preprocessing,
                 loading.slice(0, 0.6));
@@ -228,6 +225,7 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
                         provenance.put("distilled_from", teacher.bundle().getFileName().toString());
                         provenance.put("teacher_architecture", manifest.architecture());
                         provenance.put("seed", s.seed());
+                        provenance.put("cross_validation_fold", s.crossValidation().toString());
                         provenance.put("training_cases", split.training().stream().map(Case::id).toList());
                         provenance.put("unlabeled_cases", unlabeledCases.stream().map(Case::id).toList());
                         provenance.put("validation_cases", split.validation().stream().map(Case::id).toList());

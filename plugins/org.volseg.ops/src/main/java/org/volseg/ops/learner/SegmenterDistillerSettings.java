@@ -1,6 +1,7 @@
 package org.volseg.ops.learner;
 
 import java.nio.file.Path;
+import org.volseg.core.data.Splits;
 import org.volseg.nn.distill.DistillationSettings;
 import org.volseg.nn.distill.GraphFlow;
 import org.volseg.nn.engine.Compute;
@@ -16,6 +17,7 @@ import org.volseg.ops.api.Setting;
  * @param stepsPerEpoch         steps (patches) per epoch
  * @param learningRate          Adam's initial learning rate
  * @param validationShare       share of the labeled cases held out for validation
+ * @param crossValidation which fold of a k-fold cross-validation to train, or none
  * @param seed                  the seed of everything random
  * @param vertexWeight          λ1 of the graph's vertex term
  * @param edgeWeight            λ2 of the graph's edge term
@@ -69,6 +71,9 @@ public record SegmenterDistillerSettings(
                 tab = "Training", description = "Share of the labeled cases held out (by seed) and segmented whole "
                         + "by the student to measure its Dice; 0 validates nothing.")
         double validationShare,
+        @Setting(key = "cross_validation_fold", label = "Cross-validation fold", defaultValue = "none",
+                tab = "Training", description = SegmenterLearnerSettings.CROSS_VALIDATION)
+        Splits.CrossValidation crossValidation,
         @Setting(key = "seed", label = "Seed", defaultValue = "42", min = 0, max = 2147483647, tab = "Training",
                 description = "Seeds the split, the student's and paraphrasers' weights, patches and augmentation.")
         int seed,

@@ -1,6 +1,7 @@
 package org.volseg.ops.learner;
 
 import java.nio.file.Path;
+import org.volseg.core.data.Splits;
 import org.volseg.core.transforms.Preprocessing;
 import org.volseg.nn.engine.Compute;
 import org.volseg.nn.engines.Optimizer;
@@ -19,6 +20,7 @@ import org.volseg.ops.api.Setting;
  * @param optimizer      the optimiser
  * @param learningRate   initial learning rate
  * @param validationShare share of the cases held out for validation
+ * @param crossValidation which fold of a k-fold cross-validation to train, or none
  * @param seed           the seed of everything random
  * @param spacing        resample to this spacing (mm), 0 keeps each image's own
  * @param normalization  intensity normalisation per case
@@ -69,6 +71,9 @@ public record SegmenterLearnerSettings(
                 description = "Share of the cases held out (by seed) and segmented whole to measure the Dice; 0 "
                         + "trains on all cases without validation.", tab = "Training")
         double validationShare,
+        @Setting(key = "cross_validation_fold", label = "Cross-validation fold", defaultValue = "none",
+                tab = "Training", description = SegmenterLearnerSettings.CROSS_VALIDATION)
+        Splits.CrossValidation crossValidation,
         @Setting(key = "seed", label = "Seed", defaultValue = "42", min = 0, max = 2147483647,
                 description = "Seeds the split, the network's initial weights, patch sampling and augmentation: the "
                         + "same seed on the same data gives the same model on a CPU.", tab = "Training")
@@ -97,6 +102,13 @@ public record SegmenterLearnerSettings(
         Compute device) {
 
     /** The device setting's description, shared by every node that runs a network. */
+    /** What the learners' cross_validation_fold setting does. */
+    public static final String CROSS_VALIDATION = "none: hold out Validation share of the cases; i/k (such as 0/5): "
+            + "cut the cases into k folds by their ids alone and validate on fold i, training on the others "
+            + "(Validation share is then unused). k learners with folds 0/k to (k-1)/k validate on every case once "
+            + "whatever their seeds, and the Predictor can average their models (Ensemble with), as nnU-Net does with "
+            + "its five folds.";
+
     public static final String DEVICE = "auto: the first GPU PyTorch can use, else the CPU (the progress and the "
             + "output say which, and why not a GPU); cpu; gpu: the first GPU, gpu:N the GPU numbered N (from 0), or "
             + "stop with the reason there is none; gpu:N,M (prediction only): each window batch spread over those "

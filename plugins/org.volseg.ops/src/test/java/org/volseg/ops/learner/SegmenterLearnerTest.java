@@ -88,15 +88,31 @@ class SegmenterLearnerTest {
     }
 
     @Test
-    void twoFoldsPredictAsAnEnsembleAndAForeignModelIsRefused(@TempDir Path dir) throws Exception {
+    void twoCrossValidationFoldsPredictAsAnEnsembleAndAForeignModelIsRefused(@TempDir Path dir) throws Exception {
         Table volumes = phantoms(dir.resolve("data"), 3);
         Path fold0 = dir.resolve("fold0.volseg");
         Path fold1 = dir.resolve("fold1.volseg");
-        ModelPort port = (ModelPort) new SegmenterLearner().run(tiny(fold0), List.of(volumes), Progress.silent())
-                .get(0);
-        Map<String, String> other = tiny(fold1);
-        other.put("seed", "4");
-        new SegmenterLearner().run(other, List.of(volumes), Progress.silent());
+        Map<String, String> first = tiny(fold0);
+        first.put("cross_validation_fold", "0/2");
+        ModelPort port = (ModelPort) new SegmenterLearner().run(first, List.of(volumes), Progress.silent()).get(0);
+        Map<String, String> second = tiny(fold1);
+        second.put("cross_validation_fold", "1/2");
+        second.put("seed", "4"); // the folds do not depend on it
+        new SegmenterLearner().run(second, List.of(volumes), Progress.silent());
+        List<Object> validated = new java.util.ArrayList<>();
+        for (Path fold : List.of(fold0, fold1)) {
+            Map<String, Object> provenance = org.volseg.nn.networks.NetworkBundle.check(fold).provenance();
+            List<Object> training = new java.util.ArrayList<>((List<?>) provenance.get("training_cases"));
+            List<Object> validation = new java.util.ArrayList<>((List<?>) provenance.get("validation_cases"));
+            assertThat(training).isNotEmpty().doesNotContainAnyElementsOf(validation);
+            validated.addAll(validation);
+        }
+        assertThat(validated).containsExactlyInAnyOrder("phantom_000", "phantom_001", "phantom_002");
+        Map<String, String> third = tiny(dir.resolve("fold3.volseg"));
+        third.put("cross_validation_fold", "3/4");
+        assertThatThrownBy(() -> new SegmenterLearner().run(third, List.of(volumes), Progress.silent()))
+                .isInstanceOf(InvalidSettingsException.class).hasMessage("Cross-validation fold "
+                        + "(cross_validation_fold) is 3/4, but 3 case(s) make at most 3 folds");
 
         Path out = dir.resolve("predictions");
         Table predicted = (Table) new SegmenterPredictor().run(Map.of("output_folder", out.toString(),

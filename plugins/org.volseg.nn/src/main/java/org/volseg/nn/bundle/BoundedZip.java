@@ -3,6 +3,7 @@ package org.volseg.nn.bundle;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -25,6 +26,10 @@ public final class BoundedZip {
         VolumeFormatException of(Path file, String field, String problem);
     }
 
+    /** The first bytes of a zip: "PK\3\4" (an entry), or "PK\5\6" (the end record of an archive without any). */
+    private static final int LOCAL_HEADER = 0x504B0304;
+    private static final int EMPTY_ARCHIVE = 0x504B0506;
+
     private BoundedZip() {
     }
 
@@ -33,11 +38,18 @@ public final class BoundedZip {
      * its limit is refused.
      *
      * @param kind    what the file is, for the message ("bundle", "training checkpoint")
-     * @param refusal the exception for an entry over its limit
+     * @param refusal the exception for a file that is no zip or an entry over its limit
      */
     public static Map<String, byte[]> read(Path file, Map<String, Long> limits, String kind, Refusal refusal)
             throws IOException {
         Map<String, byte[]> found = new HashMap<>();
+        try (InputStream head = Files.newInputStream(file)) {
+            // ZipInputStream reads anything else as a zip without entries: "manifest.json is missing" would mislead
+            int signature = ByteBuffer.wrap(java.util.Arrays.copyOf(head.readNBytes(4), 4)).getInt();
+            if (signature != LOCAL_HEADER && signature != EMPTY_ARCHIVE) {
+                throw refusal.of(file, "file", "is not a zip file, so not a VolSeg " + kind);
+            }
+        }
         try (InputStream raw = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(raw)) {
             for (ZipEntry entry; (entry = zip.getNextEntry()) != null;) {
                 Long limit = limits.get(entry.getName());

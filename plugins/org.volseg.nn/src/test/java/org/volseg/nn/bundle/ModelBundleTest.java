@@ -104,6 +104,13 @@ class ModelBundleTest {
                             .hasMessageStartingWith("wide.volseg: manifest.json: is not JSON text in UTF-8 (");
                 }
 
+                Path text = Files.writeString(dir.resolve("notes.volseg"), "my model");
+                assertThatThrownBy(() -> ModelBundle.read(text, m)).isInstanceOf(BundleFormatException.class)
+                        .hasMessage("notes.volseg: file: is not a zip file, so not a VolSeg bundle");
+                Path empty = Files.write(dir.resolve("empty-file.volseg"), new byte[0]);
+                assertThatThrownBy(() -> ModelBundle.read(empty, m)).hasMessage("empty-file.volseg: file: is not a "
+                        + "zip file, so not a VolSeg bundle");
+
                 Path noParameters = zip("empty.volseg", Map.of(ModelBundle.MANIFEST,
                         json.getBytes(StandardCharsets.UTF_8)));
                 assertThatThrownBy(() -> ModelBundle.read(noParameters, m)).hasMessage(

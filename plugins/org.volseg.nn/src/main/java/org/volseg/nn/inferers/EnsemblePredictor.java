@@ -13,7 +13,10 @@ import java.util.stream.Collectors;
  */
 public final class EnsemblePredictor implements PatchPredictor {
 
-    /** Added to the probabilities before the logarithm so that no logit is −∞ (below float32's resolution of 1). */
+    /**
+     * Added to the mean before the logarithm so that no logit is −∞; far below float32's resolution near 1, it
+     * changes no probability that decides a label.
+     */
     private static final float SMALLEST_PROBABILITY = 1e-30f;
 
     private final List<PatchPredictor> members;

@@ -67,6 +67,9 @@ class KnimeSettingsTest {
         if (s.type() == org.volseg.nn.inferers.Mirroring.class) {
             return "x,yz";
         }
+        if (s.type() == org.volseg.core.data.Splits.CrossValidation.class) {
+            return "2/5";
+        }
         return s.type() == java.nio.file.Path.class ? "/data/set" : s.defaultValue() + "x";
     }
 

@@ -111,15 +111,17 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
         List<Case> cases = VolumeTable.cases((Table) inputs.get(1));
         List<Path> bundles = new java.util.ArrayList<>(List.of(model.bundle()));
         for (Path member : s.ensembleModels()) {
-            bundles.add(ensembleMember(member, model.spec()));
+            if (!Files.isRegularFile(member)) {
+                throw new InvalidSettingsException("Ensemble with (ensemble_models): " + member + " does not exist");
+            }
+            bundles.add(member);
         }
-        Path folder = s.outputFolder() != null ? s.outputFolder() : Files.createTempDirectory("volseg-predictions");
-        Files.createDirectories(folder);
-        if (s.overwrite() == SegmenterPredictorSettings.Overwrite.FAIL) {
+        if (s.overwrite() == SegmenterPredictorSettings.Overwrite.FAIL && s.outputFolder() != null) {
             for (Case c : cases) {
-                if (Files.exists(folder.resolve(c.id() + SUFFIX))) {
-                    throw new InvalidSettingsException(folder.resolve(c.id() + SUFFIX) + " exists already; set "
-                            + "Existing files (overwrite) to overwrite or skip, or choose another output folder");
+                if (Files.exists(s.outputFolder().resolve(c.id() + SUFFIX))) {
+                    throw new InvalidSettingsException(s.outputFolder().resolve(c.id() + SUFFIX) + " exists "
+                            + "already; set Existing files (overwrite) to overwrite or skip, or choose another "
+                            + "output folder");
                 }
             }
         }
@@ -134,7 +136,11 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
         Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device());
         String ensemble = bundles.size() > 1 ? "; an ensemble of " + bundles.size() + " models" : "";
         progress.report(0, "predicting on " + device.note() + "; post-processing: " + s.postProcessing() + ensemble);
+        Path folder;
+        // the models are read (and an ensemble's members checked against each other) before anything is written
         try (CasePredictor predictor = CasePredictor.open(bundles, options, s.device())) {
+            folder = s.outputFolder() != null ? s.outputFolder() : Files.createTempDirectory("volseg-predictions");
+            Files.createDirectories(folder);
             for (int i = 0; i < cases.size(); i++) {
                 Case c = cases.get(i);
                 Progress slice = progress.slice((double) i / cases.size(), (double) (i + 1) / cases.size());
@@ -160,23 +166,5 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
         }
         progress.report(1, cases.size() + " label maps in " + folder);
         return List.of(table.build());
-    }
-
-    /**
-     * A further model of the ensemble, read and checked against the input model's channels and labels.
-     *
-     * @throws InvalidSettingsException when it does not exist or predicts for other channels or labels
-     */
-    private static Path ensembleMember(Path bundle, ModelPort.Spec first) throws Exception {
-        if (!Files.isRegularFile(bundle)) {
-            throw new InvalidSettingsException("Ensemble with (ensemble_models): " + bundle + " does not exist");
-        }
-        ModelPort.Spec spec = ModelPort.read(bundle).spec();
-        if (!spec.channels().equals(first.channels()) || !spec.labels().keySet().equals(first.labels().keySet())) {
-            throw new InvalidSettingsException("Ensemble with (ensemble_models): " + bundle + " takes channels "
-                    + spec.channels() + " and predicts labels " + spec.labels().keySet() + " where the input model "
-                    + "takes " + first.channels() + " and predicts " + first.labels().keySet());
-        }
-        return bundle;
     }
 }

@@ -25,9 +25,9 @@ class DemoReportTest {
             history.add(e, 1.0 / e, e == 2 ? null : dice * e / 3, "", 0.01, 2.0, peak - 3 + e);
         }
         Table.Builder metrics = new Table.Builder(MetricsTable.SPEC);
-        metrics.add("case_a", 1, dice, 0.5, 0.5, 0.5, 1.0, 1.0, 0.0, 0.0, 10L, 10L);
-        metrics.add(MetricsTable.MEAN, 1, dice, 0.5, 0.5, 0.5, 1.0, 1.0, 0.0, 0.0, 10L, 10L);
-        metrics.add(MetricsTable.MEAN, 0, dice - 0.1, 0.5, 0.5, 0.5, 1.0, 1.0, 0.0, 0.0, 10L, 10L);
+        metrics.add("case_a", 1, dice, 0.5, 0.5, 0.5, 1.0, 1.0, 0.9, 0.0, 0.0, 10L, 10L);
+        metrics.add(MetricsTable.MEAN, 1, dice, 0.5, 0.5, 0.5, 1.0, 1.0, 0.9, 0.0, 0.0, 10L, 10L);
+        metrics.add(MetricsTable.MEAN, 0, dice - 0.1, 0.5, 0.5, 0.5, 1.0, 1.0, 0.9, 0.0, 0.0, 10L, 10L);
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         ImageIO.write(new java.awt.image.BufferedImage(4, 4, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", png);
         Table images = new Table.Builder(ImageTable.SPEC).add("case_a", png.toByteArray(), 1).build();

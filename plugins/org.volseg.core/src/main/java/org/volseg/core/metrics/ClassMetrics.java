@@ -15,6 +15,8 @@ package org.volseg.core.metrics;
  * gives that figure.</li>
  * <li>{@code assdMm}: the mean of the symmetric surface distances, both directed sets pooled
  * ({@link SurfaceDistances#averageSymmetricMm})</li>
+ * <li>{@code nsd}: the normalised surface Dice, the share of both surfaces within a tolerance (mm) of the other
+ * ({@link SurfaceDistances#surfaceDice})</li>
  * <li>{@code volumeDifferenceMm3} = (|P| − |R|) · voxel volume</li>
  * <li>{@code relativeVolumeDifference} = (|P| − |R|) / |R|, a signed fraction (0.1 is 10 % too large)</li>
  * </ul>
@@ -22,11 +24,11 @@ package org.volseg.core.metrics;
  * <p><b>Empty classes.</b> Every ratio whose denominator is 0 has a numerator of 0 too, and 0/0 is taken as 1:
  * nothing was there to find, and nothing found was wrong. Hence:
  * <ul>
- * <li>empty in both maps: dice, iou, sensitivity, precision 1; hd95, assd, both volume differences 0;</li>
- * <li>empty in the reference only: dice, iou, precision 0; sensitivity 1; hd95 and assd +Infinity; relative volume
- * difference +Infinity;</li>
- * <li>empty in the prediction only: dice, iou, sensitivity 0; precision 1; hd95 and assd +Infinity; relative
- * volume difference −1.</li>
+ * <li>empty in both maps: dice, iou, sensitivity, precision, nsd 1; hd95, assd, both volume differences 0;</li>
+ * <li>empty in the reference only: dice, iou, precision, nsd 0; sensitivity 1; hd95 and assd +Infinity; relative
+ * volume difference +Infinity;</li>
+ * <li>empty in the prediction only: dice, iou, sensitivity, nsd 0; precision 1; hd95 and assd +Infinity;
+ * relative volume difference −1.</li>
  * </ul>
  *
  * @param label                    the class label (positive)
@@ -36,18 +38,22 @@ package org.volseg.core.metrics;
  * @param precision                positive predictive value, 0 to 1
  * @param hd95Mm                   95th percentile symmetric Hausdorff distance, mm
  * @param assdMm                   average symmetric surface distance, mm
+ * @param nsd                      normalised surface Dice at the tolerance the metrics were computed with, 0 to 1
  * @param volumeDifferenceMm3      predicted minus reference volume, mm³
  * @param relativeVolumeDifference predicted minus reference volume over reference volume
  * @param referenceVoxels          voxels of the class in the reference
  * @param predictedVoxels          voxels of the class in the prediction
  */
 public record ClassMetrics(int label, double dice, double iou, double sensitivity, double precision, double hd95Mm,
-        double assdMm, double volumeDifferenceMm3, double relativeVolumeDifference, long referenceVoxels,
+        double assdMm, double nsd, double volumeDifferenceMm3, double relativeVolumeDifference, long referenceVoxels,
         long predictedVoxels) {
 
-    /** The metrics from voxel counts, the voxel volume (mm³) and the class's surface distances. */
+    /**
+     * The metrics from voxel counts, the voxel volume (mm³), the class's surface distances and the surface Dice's
+     * tolerance (mm).
+     */
     static ClassMetrics of(int label, long referenceVoxels, long predictedVoxels, long bothVoxels,
-            double voxelVolumeMm3, SurfaceDistances distances) {
+            double voxelVolumeMm3, SurfaceDistances distances, double surfaceToleranceMm) {
         long union = referenceVoxels + predictedVoxels - bothVoxels;
         long difference = predictedVoxels - referenceVoxels;
         double relative = referenceVoxels > 0 ? (double) difference / referenceVoxels
@@ -59,6 +65,7 @@ public record ClassMetrics(int label, double dice, double iou, double sensitivit
                 ratio(bothVoxels, predictedVoxels),
                 distances.symmetricPercentileMm(SurfaceDistances.HD_PERCENTILE),
                 distances.averageSymmetricMm(),
+                distances.surfaceDice(surfaceToleranceMm),
                 difference * voxelVolumeMm3,
                 relative,
                 referenceVoxels,

@@ -15,11 +15,12 @@ import java.util.function.ToDoubleFunction;
  * @param meanPrecision                mean {@link ClassMetrics#precision()}
  * @param meanHd95Mm                   mean {@link ClassMetrics#hd95Mm()}
  * @param meanAssdMm                   mean {@link ClassMetrics#assdMm()}
+ * @param meanNsd                      mean {@link ClassMetrics#nsd()}
  * @param meanVolumeDifferenceMm3      mean {@link ClassMetrics#volumeDifferenceMm3()}
  * @param meanRelativeVolumeDifference mean {@link ClassMetrics#relativeVolumeDifference()}
  */
 public record MetricsSummary(int classes, double meanDice, double meanIou, double meanSensitivity,
-        double meanPrecision, double meanHd95Mm, double meanAssdMm, double meanVolumeDifferenceMm3,
+        double meanPrecision, double meanHd95Mm, double meanAssdMm, double meanNsd, double meanVolumeDifferenceMm3,
         double meanRelativeVolumeDifference) {
 
     /** The means over the given classes. */
@@ -31,6 +32,7 @@ public record MetricsSummary(int classes, double meanDice, double meanIou, doubl
                 mean(metrics, ClassMetrics::precision),
                 mean(metrics, ClassMetrics::hd95Mm),
                 mean(metrics, ClassMetrics::assdMm),
+                mean(metrics, ClassMetrics::nsd),
                 mean(metrics, ClassMetrics::volumeDifferenceMm3),
                 mean(metrics, ClassMetrics::relativeVolumeDifference));
     }

@@ -11,8 +11,8 @@ import org.volseg.core.volume.LabelMap;
 
 /**
  * Compares a predicted segmentation with a reference, class by class: overlap (Dice, IoU, sensitivity, precision),
- * surface distances (HD95, ASSD) in mm, and volume difference. The definitions, empty classes included, are those of
- * {@link ClassMetrics} and {@link SurfaceDistances}.
+ * surface distances (HD95, ASSD) in mm, normalised surface Dice, and volume difference. The definitions, empty
+ * classes included, are those of {@link ClassMetrics} and {@link SurfaceDistances}.
  *
  * <p>One parallel pass over z-slabs counts all classes at once. Surface distances are then computed per class,
  * inside the block that holds the class in either map, with an exact anisotropic distance transform whose lines run
@@ -20,6 +20,9 @@ import org.volseg.core.volume.LabelMap;
  * number of threads.
  */
 public final class SegmentationMetrics {
+
+    /** The normalised surface Dice's tolerance when none is given, mm. */
+    public static final double DEFAULT_SURFACE_TOLERANCE_MM = 1;
 
     /** How far (mm, per affine element) two grids may differ and still count as one. */
     public static final double GRID_TOLERANCE_MM = 1e-4;
@@ -41,6 +44,19 @@ public final class SegmentationMetrics {
      * @throws IllegalArgumentException when the grids differ, or a class is not positive or repeated
      */
     public static List<ClassMetrics> compute(LabelMap reference, LabelMap predicted, int... classes) {
+        return computeAt(DEFAULT_SURFACE_TOLERANCE_MM, reference, predicted, classes);
+    }
+
+    /**
+     * As {@link #compute}, with the normalised surface Dice at {@code surfaceToleranceMm}.
+     *
+     * @throws IllegalArgumentException as {@link #compute}, or when the tolerance is negative
+     */
+    public static List<ClassMetrics> computeAt(double surfaceToleranceMm, LabelMap reference, LabelMap predicted,
+            int... classes) {
+        if (!(surfaceToleranceMm >= 0)) {
+            throw new IllegalArgumentException("a surface tolerance is 0 mm or more, got " + surfaceToleranceMm);
+        }
         requireSameGrid(reference, predicted);
         int[] assessed = classes.length == 0 ? labelsPresent(reference, predicted) : checkedClasses(classes);
         OverlapCounts counts = OverlapCounts.count(reference, predicted, assessed);
@@ -59,7 +75,7 @@ public final class SegmentationMetrics {
         List<ClassMetrics> out = new ArrayList<>(assessed.length);
         for (int k = 0; k < assessed.length; k++) {
             out.add(ClassMetrics.of(assessed[k], counts.reference(k), counts.predicted(k), counts.both(k),
-                    voxelVolume, distances[k]));
+                    voxelVolume, distances[k], surfaceToleranceMm));
         }
         return List.copyOf(out);
     }

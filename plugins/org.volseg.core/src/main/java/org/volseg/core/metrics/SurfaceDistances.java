@@ -221,6 +221,39 @@ public final class SurfaceDistances {
         return sum / symmetric.length;
     }
 
+    /**
+     * The normalised surface Dice (NSD, Nikolov et al. 2021) at {@code toleranceMm}: the surface voxels of both
+     * maps that lie within the tolerance of the other map's surface, over all surface voxels of both, as MONAI's
+     * {@code compute_surface_dice} takes it (distance ≤ tolerance). 1 when both surfaces are empty, 0 when one is.
+     */
+    public double surfaceDice(double toleranceMm) {
+        if (!(toleranceMm >= 0)) {
+            throw new IllegalArgumentException("a surface tolerance is 0 mm or more, got " + toleranceMm);
+        }
+        if (symmetric.length == 0) {
+            return 1;
+        }
+        if (oneSurfaceEmpty()) {
+            return 0;
+        }
+        return (double) countAtMost(symmetric, toleranceMm) / symmetric.length;
+    }
+
+    /** How many of the sorted values are at most {@code limit}. */
+    private static int countAtMost(double[] sorted, double limit) {
+        int low = 0;
+        int high = sorted.length;
+        while (low < high) {
+            int mid = (low + high) >>> 1;
+            if (sorted[mid] <= limit) {
+                low = mid + 1;
+            } else {
+                high = mid;
+            }
+        }
+        return low;
+    }
+
     /** Linear-interpolation percentile of sorted values; 0 for none. */
     static double percentile(double[] sorted, double p) {
         if (!(p >= 0 && p <= 100)) {

@@ -23,8 +23,8 @@ import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
 
 /**
- * HD95, ASSD, Hausdorff and Dice on real brain regions agree with scipy_reference.py, which computes them with
- * scipy.ndimage (Debian's python3-scipy) from the files as nibabel reads them. The regions are the left hippocampus
+ * HD95, ASSD, Hausdorff, surface Dice and Dice on real brain regions agree with scipy_reference.py, which computes
+ * them with scipy.ndimage (Debian's python3-scipy) from the files as nibabel reads them. The regions are the left hippocampus
  * and caudate of the AAL atlas (mricron-data); the "prediction" moves the hippocampus 2 voxels along x and lets the
  * caudate spill over into the putamen. Both the atlas's 1 mm grid and an anisotropic one are compared.
  */
@@ -106,6 +106,10 @@ class ScipyReferenceTest {
                 assertThat(s.hausdorffMm()).as(what).isCloseTo(expected.get("hd").asDouble(), within(TOLERANCE_MM));
                 assertThat(s.maxDirectedPercentileMm(95)).as(what)
                         .isCloseTo(expected.get("hd95_monai").asDouble(), within(TOLERANCE_MM));
+                assertThat(m.nsd()).as(what).isCloseTo(expected.get("nsd_1mm").asDouble(), within(1e-12))
+                        .isBetween(0.05, 0.95);
+                assertThat(SegmentationMetrics.computeAt(2, r, p, m.label()).get(0).nsd()).as(what)
+                        .isCloseTo(expected.get("nsd_2mm").asDouble(), within(1e-12));
                 assertThat(m.hd95Mm()).as(what).isGreaterThan(1); // a real disagreement, not a trivial 0
             }
         }

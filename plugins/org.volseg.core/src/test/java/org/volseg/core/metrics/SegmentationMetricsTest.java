@@ -119,6 +119,15 @@ class SegmentationMetricsTest {
         assertThat(s.predictedToReferenceMm()).containsExactly(sorted(expected));
         assertThat(s.hausdorffMm()).isEqualTo(k * 2.5);
         assertThat(s.maxDirectedPercentileMm(95)).isEqualTo(k * 2.5);
+        // surface Dice: both directions have the same distances, so it is their share within the tolerance
+        for (double tolerance : new double[] {0, 0.75, 1, 2.5, 4.9, 5, 7.5}) {
+            double within = java.util.Arrays.stream(expected).filter(d -> d <= tolerance).count();
+            assertThat(SegmentationMetrics.computeAt(tolerance, reference, predicted, 1).get(0).nsd())
+                    .as("tolerance %s mm", tolerance).isCloseTo(within / expected.length, within(1e-15));
+        }
+        assertThat(m.nsd()).isEqualTo(s.surfaceDice(SegmentationMetrics.DEFAULT_SURFACE_TOLERANCE_MM))
+                .isBetween(0.5, 0.99);
+        assertThatThrownBy(() -> s.surfaceDice(-1)).hasMessage("a surface tolerance is 0 mm or more, got -1.0");
     }
 
     @Test
@@ -173,7 +182,7 @@ class SegmentationMetricsTest {
 
         ClassMetrics m = SegmentationMetrics.compute(reference, LabelMaps.copy(reference), 5).get(0);
 
-        assertThat(m).isEqualTo(new ClassMetrics(5, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0));
+        assertThat(m).isEqualTo(new ClassMetrics(5, 1, 1, 1, 1, 0, 0, 1, 0, 0, 0, 0));
         assertThat(SegmentationMetrics.compute(LabelMap.create(g, 1), LabelMap.create(g, 1))).isEmpty();
         assertThat(SegmentationMetrics.summarize(List.of()).meanDice()).isNaN();
         SurfaceDistances s = SurfaceDistances.between(reference, reference, 5);
@@ -191,11 +200,11 @@ class SegmentationMetricsTest {
 
         ClassMetrics missed = SegmentationMetrics.compute(present, absent, 1).get(0);
         assertThat(missed).isEqualTo(new ClassMetrics(1, 0, 0, 0, 1, Double.POSITIVE_INFINITY,
-                Double.POSITIVE_INFINITY, -volume, -1, 64, 0));
+                Double.POSITIVE_INFINITY, 0, -volume, -1, 64, 0));
 
         ClassMetrics invented = SegmentationMetrics.compute(absent, present, 1).get(0);
         assertThat(invented).isEqualTo(new ClassMetrics(1, 0, 0, 1, 0, Double.POSITIVE_INFINITY,
-                Double.POSITIVE_INFINITY, volume, Double.POSITIVE_INFINITY, 0, 64));
+                Double.POSITIVE_INFINITY, 0, volume, Double.POSITIVE_INFINITY, 0, 64));
 
         MetricsSummary summary = SegmentationMetrics.summarize(List.of(missed, invented));
         assertThat(summary.meanDice()).isZero();
@@ -246,7 +255,7 @@ class SegmentationMetricsTest {
             ClassMetrics w = wide.get(k);
             ClassMetrics n = narrow.get(k);
             assertThat(new ClassMetrics(n.label(), w.dice(), w.iou(), w.sensitivity(), w.precision(), w.hd95Mm(),
-                    w.assdMm(), w.volumeDifferenceMm3(), w.relativeVolumeDifference(), w.referenceVoxels(),
+                    w.assdMm(), w.nsd(), w.volumeDifferenceMm3(), w.relativeVolumeDifference(), w.referenceVoxels(),
                     w.predictedVoxels())).isEqualTo(n);
             assertThat(w.dice()).isBetween(0.3, 0.99);
         }

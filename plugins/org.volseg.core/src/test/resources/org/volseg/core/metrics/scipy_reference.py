@@ -4,7 +4,8 @@
 Usage: scipy_reference.py LABEL[,LABEL...] REFERENCE PREDICTED [REFERENCE PREDICTED ...]
 Prints a JSON list, one entry per REFERENCE/PREDICTED pair of label files (read with nibabel), mapping each label
 to: dice, the surface voxel counts, hd95 (95th percentile of both directed surface-distance sets pooled), hd95_monai
-(the larger of the two directed 95th percentiles), hd (the largest distance) and assd (mean of both sets pooled).
+(the larger of the two directed 95th percentiles), hd (the largest distance), assd (mean of both sets pooled) and
+nsd_1mm, nsd_2mm (normalised surface Dice: the share of both sets pooled at most 1 or 2 mm).
 
 A class's surface is its voxels with a 6-neighbour outside it, the grid border counting as outside (binary erosion
 with the cross structure and border_value=0). Distances are scipy.ndimage.distance_transform_edt with the spacing
@@ -51,6 +52,8 @@ def compare(reference, predicted, spacing, label):
                                 np.percentile(predicted_to_reference, 95))),
         "hd": float(pooled.max()),
         "assd": float(pooled.mean()),
+        "nsd_1mm": float(np.count_nonzero(pooled <= 1.0) / pooled.size),
+        "nsd_2mm": float(np.count_nonzero(pooled <= 2.0) / pooled.size),
     }
 
 

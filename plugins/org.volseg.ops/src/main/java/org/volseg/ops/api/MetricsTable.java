@@ -19,6 +19,8 @@ public final class MetricsTable {
             new Column("precision", CellType.DOUBLE, "positive predictive value"),
             new Column("hd95_mm", CellType.DOUBLE, "95th percentile symmetric surface distance, mm"),
             new Column("assd_mm", CellType.DOUBLE, "average symmetric surface distance, mm"),
+            new Column("nsd", CellType.DOUBLE, "normalised surface Dice: the share of both surfaces within the "
+                    + "Scorer's tolerance of the other"),
             new Column("volume_difference_mm3", CellType.DOUBLE, "predicted minus reference volume, mm³"),
             new Column("relative_volume_difference", CellType.DOUBLE, "(predicted − reference) / reference"),
             new Column("reference_voxels", CellType.LONG, "voxels of the class in the reference"),

@@ -38,15 +38,16 @@ public final class SegmentationScorer implements Operation<SegmentationScorerSet
 
     @Override
     public String summary() {
-        return "Scores predicted label maps against references: Dice, IoU, HD95, ASSD and volume difference per "
-                + "case and class.";
+        return "Scores predicted label maps against references: Dice, IoU, HD95, ASSD, surface Dice and volume "
+                + "difference per case and class.";
     }
 
     @Override
     public String description() {
         return "Matches predictions to references by case id and computes, per case and class, Dice, IoU, "
                 + "sensitivity, precision, the 95th percentile Hausdorff distance and the average symmetric surface "
-                + "distance (both in mm, from exact Euclidean distance transforms with the voxel spacing) and the "
+                + "distance (both in mm, from exact Euclidean distance transforms with the voxel spacing), the "
+                + "normalised surface Dice (the share of both surfaces within a tolerance of the other) and the "
                 + "volume difference. Summary rows (case \"mean\") average each class over cases, and all classes. "
                 + "A class absent from both maps scores Dice 1 and distance 0; absent from one only, Dice 0 and "
                 + "distance infinity. An optional quality gate fails the node when the mean Dice is too low.";
@@ -130,7 +131,8 @@ public final class SegmentationScorer implements Operation<SegmentationScorerSet
                         + prediction.label().getFileName() + " is " + predicted.geometry() + ", the reference "
                         + reference.label().getFileName() + " " + truth.geometry());
             }
-            for (ClassMetrics m : SegmentationMetrics.compute(truth, predicted, classes)) {
+            for (ClassMetrics m : SegmentationMetrics.computeAt(settings.surfaceToleranceMm(), truth, predicted,
+                    classes)) {
                 row(out, prediction.id(), m);
                 byClass.computeIfAbsent(m.label(), l -> new ArrayList<>()).add(m);
                 all.add(m);
@@ -149,12 +151,12 @@ public final class SegmentationScorer implements Operation<SegmentationScorerSet
 
     private static void row(Table.Builder out, String caseId, ClassMetrics m) {
         out.add(caseId, m.label(), m.dice(), m.iou(), m.sensitivity(), m.precision(), m.hd95Mm(), m.assdMm(),
-                m.volumeDifferenceMm3(), m.relativeVolumeDifference(), m.referenceVoxels(), m.predictedVoxels());
+                m.nsd(), m.volumeDifferenceMm3(), m.relativeVolumeDifference(), m.referenceVoxels(), m.predictedVoxels());
     }
 
     private static void summary(Table.Builder out, int label, MetricsSummary s, List<ClassMetrics> metrics) {
         out.add(MetricsTable.MEAN, label, s.meanDice(), s.meanIou(), s.meanSensitivity(), s.meanPrecision(),
-                s.meanHd95Mm(), s.meanAssdMm(), s.meanVolumeDifferenceMm3(), s.meanRelativeVolumeDifference(),
+                s.meanHd95Mm(), s.meanAssdMm(), s.meanNsd(), s.meanVolumeDifferenceMm3(), s.meanRelativeVolumeDifference(),
                 metrics.stream().mapToLong(ClassMetrics::referenceVoxels).sum(),
                 metrics.stream().mapToLong(ClassMetrics::predictedVoxels).sum());
     }

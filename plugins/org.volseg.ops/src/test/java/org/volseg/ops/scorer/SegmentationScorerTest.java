@@ -78,8 +78,13 @@ class SegmentationScorerTest {
         assertThat(metrics.cell(0, "case_id")).isEqualTo("a");
         assertThat((double) metrics.cell(0, "dice")).isEqualTo(0.75); // 48 of 64 voxels overlap
         assertThat((double) metrics.cell(0, "hd95_mm")).isEqualTo(1.0); // shifted by one 1 mm voxel
+        assertThat((double) metrics.cell(0, "nsd")).isEqualTo(1.0); // no surface voxel more than 1 mm off
         assertThat(metrics.cell(2, "case_id")).isEqualTo(MetricsTable.MEAN);
         assertThat(metrics.cell(2, "label")).isEqualTo(0);
+        Table strict = (Table) scorer.run(Map.of("surface_tolerance_mm", "0.5"), List.of(predictions, references),
+                Progress.silent()).get(0);
+        assertThat((double) strict.cell(0, "nsd")).isBetween(0.1, 0.9); // the faces left behind are 1 mm off
+        assertThat((double) strict.cell(2, "nsd")).isEqualTo((double) strict.cell(0, "nsd"));
     }
 
     @Test

@@ -37,7 +37,12 @@ final class KnimeSettings {
             } else if (s.type() == boolean.class) {
                 value = Boolean.toString(settings.getBoolean(s.key(), Boolean.parseBoolean(s.defaultValue())));
             } else {
-                value = settings.getString(s.key(), s.defaultValue());
+                value = settings.getString(s.key(), null);
+                if (value == null) {
+                    // saved under a number's KNIME type by an older VolSeg (the learners' spacing was a double)
+                    double number = settings.getDouble(s.key(), Double.NaN);
+                    value = Double.isNaN(number) ? s.defaultValue() : Double.toString(number);
+                }
             }
             values.put(s.key(), value);
         }

@@ -254,8 +254,8 @@ public final class SurfaceDistances {
         return low;
     }
 
-    /** Linear-interpolation percentile of sorted values; 0 for none. */
-    static double percentile(double[] sorted, double p) {
+    /** Linear-interpolation percentile (numpy's default) of sorted values; 0 for none. */
+    public static double percentile(double[] sorted, double p) {
         if (!(p >= 0 && p <= 100)) {
             throw new IllegalArgumentException("a percentile is between 0 and 100, got " + p);
         }

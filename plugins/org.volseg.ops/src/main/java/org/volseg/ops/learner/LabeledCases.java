@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.volseg.core.data.Case;
 import org.volseg.core.data.Splits;
+import org.volseg.core.io.NiftiReader;
 import org.volseg.core.transforms.Preprocessing;
+import org.volseg.core.transforms.TargetSpacing;
+import org.volseg.core.volume.Geometry;
 import org.volseg.nn.engines.TrainingCase;
 import org.volseg.ops.api.InvalidSettingsException;
 import org.volseg.ops.api.Progress;
@@ -51,6 +54,31 @@ record LabeledCases(Splits.Split split, List<TrainingCase> training, List<Traini
             }
         }
         return new LabeledCases(split, training, validation, channels);
+    }
+
+    /**
+     * The spacing (x, y, z, mm) to resample to, empty to keep each image's own; "auto" is planned from the headers
+     * of the table's labeled cases and reported.
+     */
+    static List<Double> spacing(Table table, TargetSpacing target, Progress progress) throws Exception {
+        if (!target.auto()) {
+            return target.mm();
+        }
+        List<Geometry> grids = new ArrayList<>();
+        for (Case c : VolumeTable.cases(table)) {
+            if (c.labeled()) {
+                progress.checkCanceled();
+                grids.add(NiftiReader.readHeader(c.images().get(0)).header().geometry());
+            }
+        }
+        if (grids.isEmpty()) {
+            throw new InvalidSettingsException("Resample to (spacing) is auto, but no case has a label map to plan "
+                    + "the spacing from");
+        }
+        List<Double> planned = TargetSpacing.planned(grids);
+        progress.report(0, String.format(java.util.Locale.ROOT, "spacing planned from %d cases: %.3g × %.3g × %.3g "
+                + "mm", grids.size(), planned.get(0), planned.get(1), planned.get(2)));
+        return planned;
     }
 
     /**

@@ -123,8 +123,8 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
             throws Exception {
         Compute.Resolved device = SegmenterLearnerSettings.resolveForTraining(s.device());
         List<Integer> blockWidths = blockWidths(s);
-        Preprocessing preprocessing = new Preprocessing("RAS", s.spacing() > 0 ? List.of(s.spacing(), s.spacing(),
-                s.spacing()) : List.of(), s.normalization(), false);
+        Preprocessing preprocessing = new Preprocessing("RAS", LabeledCases.spacing((Table) inputs.get(0),
+                s.spacing(), progress), s.normalization(), false);
         LabeledCases data = LabeledCases.load((Table) inputs.get(0), s.validationShare(), s.crossValidation(),
                 s.seed(), preprocessing, "OSS-Net learner", progress.slice(0, 0.05));
         Progress loading = progress.slice(0, 0.05);

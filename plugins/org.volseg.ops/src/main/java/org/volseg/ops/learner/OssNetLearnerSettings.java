@@ -3,6 +3,7 @@ package org.volseg.ops.learner;
 import java.nio.file.Path;
 import org.volseg.core.data.Splits;
 import org.volseg.core.transforms.Preprocessing;
+import org.volseg.core.transforms.TargetSpacing;
 import org.volseg.nn.engine.Compute;
 import org.volseg.nn.ossnet.OssNetConfig;
 import org.volseg.ops.api.Setting;
@@ -23,7 +24,7 @@ import org.volseg.ops.api.Setting;
  * @param validateEvery    validate every this many epochs
  * @param validationPoints points per validation case for the point-sampled Dice and IoU
  * @param seed             the seed of everything random
- * @param spacing          resample to this spacing (mm), 0 keeps each image's own
+ * @param spacing          the spacing to resample to: keep, auto, or mm
  * @param normalization    intensity normalisation per case
  * @param modelFile        where the bundle goes
  * @param device           where the network trains
@@ -96,10 +97,9 @@ public record OssNetLearnerSettings(
                 description = "Seeds the split, the initial weights, points, batches and augmentation.",
                 tab = "Training")
         int seed,
-        @Setting(key = "spacing", label = "Resample to (mm)", defaultValue = "0", min = 0, max = 100,
-                description = "Resample every image to this isotropic spacing first (prediction does the same); "
-                        + "0 keeps each image's own.", tab = "Preprocessing")
-        double spacing,
+        @Setting(key = "spacing", label = "Resample to (mm)", defaultValue = "keep", tab = "Preprocessing",
+                description = SegmenterLearnerSettings.SPACING)
+        TargetSpacing spacing,
         @Setting(key = "normalization", label = "Intensity normalisation", defaultValue = "zscore",
                 description = "zscore: per case and channel over the whole image (the reference's); "
                         + "zscore-nonzero: over the non-zero voxels; none: as they are.", tab = "Preprocessing")

@@ -130,8 +130,8 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
     public List<PortData> execute(SegmenterLearnerSettings s, List<PortData> inputs, Progress progress)
             throws Exception {
         Compute.Resolved device = SegmenterLearnerSettings.resolveForTraining(s.device()); // before any data is read
-        Preprocessing preprocessing = new Preprocessing("RAS", s.spacing() > 0 ? List.of(s.spacing(), s.spacing(),
-                s.spacing()) : List.of(), s.normalization(), s.cropToNonzero());
+        Preprocessing preprocessing = new Preprocessing("RAS", LabeledCases.spacing((Table) inputs.get(0),
+                s.spacing(), progress), s.normalization(), s.cropToNonzero());
         LabeledCases data = LabeledCases.load((Table) inputs.get(0), s.validationShare(), s.crossValidation(),
                 s.seed(), preprocessing, "learner", progress.slice(0, 0.05));
         Splits.Split split = data.split();

@@ -3,6 +3,7 @@ package org.volseg.ops.learner;
 import java.nio.file.Path;
 import org.volseg.core.data.Splits;
 import org.volseg.core.transforms.Preprocessing;
+import org.volseg.core.transforms.TargetSpacing;
 import org.volseg.nn.engine.Compute;
 import org.volseg.nn.engines.Optimizer;
 import org.volseg.nn.networks.Architecture;
@@ -22,7 +23,7 @@ import org.volseg.ops.api.Setting;
  * @param validationShare share of the cases held out for validation
  * @param crossValidation which fold of a k-fold cross-validation to train, or none
  * @param seed           the seed of everything random
- * @param spacing        resample to this spacing (mm), 0 keeps each image's own
+ * @param spacing        the spacing to resample to: keep, auto, or mm
  * @param normalization  intensity normalisation per case
  * @param cropToNonzero  crop each case to its non-zero box first
  * @param modelFile      where the bundle goes
@@ -78,10 +79,9 @@ public record SegmenterLearnerSettings(
                 description = "Seeds the split, the network's initial weights, patch sampling and augmentation: the "
                         + "same seed on the same data gives the same model on a CPU.", tab = "Training")
         int seed,
-        @Setting(key = "spacing", label = "Resample to (mm)", defaultValue = "0", min = 0, max = 100,
-                description = "Resample every image to this isotropic spacing before training (and prediction "
-                        + "does the same); 0 keeps each image's own spacing.", tab = "Preprocessing")
-        double spacing,
+        @Setting(key = "spacing", label = "Resample to (mm)", defaultValue = "keep", tab = "Preprocessing",
+                description = SegmenterLearnerSettings.SPACING)
+        TargetSpacing spacing,
         @Setting(key = "normalization", label = "Intensity normalisation", defaultValue = "zscore",
                 description = "zscore: per case and channel over the whole image (nnU-Net's for MR); "
                         + "zscore-nonzero: over the non-zero voxels (skull-stripped images); none: as they are.",
@@ -102,6 +102,12 @@ public record SegmenterLearnerSettings(
         Compute device) {
 
     /** The device setting's description, shared by every node that runs a network. */
+    /** What the learners' spacing setting does. */
+    public static final String SPACING = "keep: each image's own spacing; auto: planned from the labeled cases as "
+            + "nnU-Net does (the median spacing per axis, and the 10th percentile on an axis of thick slices), "
+            + "reported when training starts; or a size in mm for isotropic voxels (1.5), or three for x, y, z "
+            + "(0.8,0.8,3). Prediction resamples the same way and takes the labels back to each image's own grid.";
+
     /** What the learners' cross_validation_fold setting does. */
     public static final String CROSS_VALIDATION = "none: hold out Validation share of the cases; i/k (such as 0/5): "
             + "cut the cases into k folds by their ids alone and validate on fold i, training on the others "

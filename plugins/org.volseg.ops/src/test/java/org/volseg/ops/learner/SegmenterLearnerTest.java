@@ -176,6 +176,34 @@ class SegmenterLearnerTest {
     }
 
     @Test
+    void anAutoSpacingIsPlannedFromTheCasesReportedAndRecordedInTheBundle(@TempDir Path dir) throws Exception {
+        Table volumes = (Table) new SyntheticPhantoms().run(Map.of("count", "2", "size", "20", "seed", "5",
+                "spacing", "1.5", "folder", dir.resolve("data").toString()), List.of(), Progress.silent()).get(0);
+        Path model = dir.resolve("auto.volseg");
+        Map<String, String> settings = tiny(model);
+        settings.put("spacing", "auto");
+        List<String> messages = new java.util.ArrayList<>();
+        Progress listening = new Progress() {
+            @Override
+            public void report(double fraction, String message) {
+                messages.add(message);
+            }
+
+            @Override
+            public void checkCanceled() {
+            }
+
+            @Override
+            public void warn(String message) {
+            }
+        };
+        new SegmenterLearner().run(settings, List.of(volumes), listening);
+        assertThat(messages).contains("spacing planned from 2 cases: 1.50 × 1.50 × 1.50 mm");
+        assertThat(org.volseg.nn.networks.NetworkBundle.check(model).preprocessing().get("spacing_mm"))
+                .isEqualTo(List.of(1.5, 1.5, 1.5));
+    }
+
+    @Test
     void aCancelledRunLeavesNoModelAndResumesFromItsCheckpoint(@TempDir Path dir) throws Exception {
         Table volumes = phantoms(dir.resolve("data"), 2);
         Path model = dir.resolve("m.volseg");

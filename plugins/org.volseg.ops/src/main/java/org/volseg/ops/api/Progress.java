@@ -92,6 +92,25 @@ public interface Progress {
         };
     }
 
+    /** Adds every message to {@code messages}, warnings as "warning: …"; never cancels (tests, logs). */
+    static Progress recording(java.util.List<String> messages) {
+        return new Progress() {
+            @Override
+            public void report(double fraction, String message) {
+                messages.add(message);
+            }
+
+            @Override
+            public void checkCanceled() {
+            }
+
+            @Override
+            public void warn(String message) {
+                messages.add("warning: " + message);
+            }
+        };
+    }
+
     /** The user cancelled. */
     class CanceledException extends Exception {
         private static final long serialVersionUID = 1L;

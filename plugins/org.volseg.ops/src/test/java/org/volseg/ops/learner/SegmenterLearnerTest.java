@@ -183,21 +183,7 @@ class SegmenterLearnerTest {
         Map<String, String> settings = tiny(model);
         settings.put("spacing", "auto");
         List<String> messages = new java.util.ArrayList<>();
-        Progress listening = new Progress() {
-            @Override
-            public void report(double fraction, String message) {
-                messages.add(message);
-            }
-
-            @Override
-            public void checkCanceled() {
-            }
-
-            @Override
-            public void warn(String message) {
-            }
-        };
-        new SegmenterLearner().run(settings, List.of(volumes), listening);
+        new SegmenterLearner().run(settings, List.of(volumes), Progress.recording(messages));
         assertThat(messages).contains("spacing planned from 2 cases: 1.50 × 1.50 × 1.50 mm");
         assertThat(org.volseg.nn.networks.NetworkBundle.check(model).preprocessing().get("spacing_mm"))
                 .isEqualTo(List.of(1.5, 1.5, 1.5));

@@ -46,21 +46,7 @@ class TorchScriptImporterTest {
     @Test
     void anImportedModuleSegmentsAVolumeTableInThePredictor(@TempDir Path dir) throws Exception {
         List<String> messages = new java.util.ArrayList<>();
-        Progress listening = new Progress() {
-            @Override
-            public void report(double fraction, String message) {
-                messages.add(message);
-            }
-
-            @Override
-            public void warn(String message) {
-                messages.add("warning: " + message);
-            }
-
-            @Override
-            public void checkCanceled() {
-            }
-        };
+        Progress listening = Progress.recording(messages);
         List<PortData> imported = new TorchScriptImporter().run(settings(dir.resolve("liver.volseg")), List.of(),
                 listening);
         ModelPort model = (ModelPort) imported.get(0);

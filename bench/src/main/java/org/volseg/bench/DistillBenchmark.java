@@ -672,7 +672,7 @@ final class DistillBenchmark {
         table.print();
     }
 
-    /** Where a parameter sits, from its name: the part, its level, and whether it is a strided U-Net's refining unit. */
+    /** Where a parameter sits, from its name: the part, its level, whether it is a strided U-Net's refining unit. */
     private static final java.util.regex.Pattern PARAMETER_PLACE = java.util.regex.Pattern.compile(
             "^(encoder|decoder|down|up|bottom)(\\d*)(\\.refine)?");
 

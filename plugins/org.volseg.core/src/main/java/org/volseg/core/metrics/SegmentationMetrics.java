@@ -51,12 +51,10 @@ public final class SegmentationMetrics {
      * As {@link #compute}, with the normalised surface Dice at {@code surfaceToleranceMm}.
      *
      * @throws IllegalArgumentException as {@link #compute}, or when the tolerance is negative
+     *                                  ({@link SurfaceDistances#surfaceDice})
      */
     public static List<ClassMetrics> computeAt(double surfaceToleranceMm, LabelMap reference, LabelMap predicted,
             int... classes) {
-        if (!(surfaceToleranceMm >= 0)) {
-            throw new IllegalArgumentException("a surface tolerance is 0 mm or more, got " + surfaceToleranceMm);
-        }
         requireSameGrid(reference, predicted);
         int[] assessed = classes.length == 0 ? labelsPresent(reference, predicted) : checkedClasses(classes);
         OverlapCounts counts = OverlapCounts.count(reference, predicted, assessed);

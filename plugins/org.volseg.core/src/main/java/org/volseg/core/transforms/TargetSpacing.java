@@ -59,11 +59,6 @@ public record TargetSpacing(boolean auto, List<Double> mm) {
         }
     }
 
-    /** The spacing (x, y, z of the RAS grid, mm) for cases on {@code grids}; empty to keep each image's own. */
-    public List<Double> resolve(List<Geometry> grids) {
-        return auto ? planned(grids) : mm;
-    }
-
     /**
      * nnU-Net's target spacing for a dataset: on each axis of the grids reoriented to RAS, the median spacing.
      * When one axis's median is more than {@value #ANISOTROPY} times the others' largest and its median voxel

@@ -23,10 +23,10 @@ import org.volseg.core.volume.Geometry;
 import org.volseg.core.volume.LabelMap;
 
 /**
- * HD95, ASSD, Hausdorff, surface Dice and Dice on real brain regions agree with scipy_reference.py, which computes
- * them with scipy.ndimage (Debian's python3-scipy) from the files as nibabel reads them. The regions are the left hippocampus
- * and caudate of the AAL atlas (mricron-data); the "prediction" moves the hippocampus 2 voxels along x and lets the
- * caudate spill over into the putamen. Both the atlas's 1 mm grid and an anisotropic one are compared.
+ * HD95, ASSD, Hausdorff, surface Dice and Dice on real brain regions agree with scipy_reference.py, which computes them
+ * with scipy.ndimage (Debian's python3-scipy) from the files as nibabel reads them. The regions are the left
+ * hippocampus and caudate of the AAL atlas (mricron-data); the "prediction" moves the hippocampus 2 voxels along x and
+ * lets the caudate spill over into the putamen. Both the atlas's 1 mm grid and an anisotropic one are compared.
  */
 class ScipyReferenceTest {
 

@@ -25,8 +25,8 @@ class TargetSpacingTest {
                 + "sizes in mm (such as 1.5 or 0.8,0.8,3)");
         assertThatThrownBy(() -> TargetSpacing.parse("-1")).hasMessageStartingWith("'-1' is not keep");
         assertThatThrownBy(() -> TargetSpacing.parse("fine")).hasMessageStartingWith("'fine' is not keep");
-        assertThat(TargetSpacing.parse("2").resolve(List.of())).containsExactly(2.0, 2.0, 2.0);
-        assertThat(TargetSpacing.KEEP.resolve(List.of())).isEmpty();
+        assertThat(TargetSpacing.parse("2").mm()).containsExactly(2.0, 2.0, 2.0);
+        assertThat(TargetSpacing.KEEP.mm()).isEmpty();
     }
 
     @Test
@@ -37,7 +37,7 @@ class TargetSpacingTest {
         // stored in another voxel order: its first axis is superior-inferior, so its 2 mm belongs to z
         grids.add(Reorientation.to(Geometry.of(100, 100, 80, 0.9, 1.1, 2), "SPL").target());
         assertThat(Reorientation.to(Geometry.of(100, 100, 80, 0.9, 1.1, 2), "SPL").target().spacingX()).isEqualTo(2);
-        assertThat(TargetSpacing.AUTO.resolve(grids)).containsExactly(0.9, 1.0, 1.4);
+        assertThat(TargetSpacing.planned(grids)).containsExactly(0.9, 1.0, 1.4);
     }
 
     @Test

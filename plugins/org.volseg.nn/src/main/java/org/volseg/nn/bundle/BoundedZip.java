@@ -1,5 +1,6 @@
 package org.volseg.nn.bundle;
 
+import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,23 +43,25 @@ public final class BoundedZip {
      */
     public static Map<String, byte[]> read(Path file, Map<String, Long> limits, String kind, Refusal refusal)
             throws IOException {
-        Map<String, byte[]> found = new HashMap<>();
-        try (InputStream head = Files.newInputStream(file)) {
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file))) {
             // ZipInputStream reads anything else as a zip without entries: "manifest.json is missing" would mislead
-            int signature = ByteBuffer.wrap(java.util.Arrays.copyOf(head.readNBytes(4), 4)).getInt();
+            raw.mark(4);
+            int signature = ByteBuffer.wrap(java.util.Arrays.copyOf(raw.readNBytes(4), 4)).getInt();
             if (signature != LOCAL_HEADER && signature != EMPTY_ARCHIVE) {
                 throw refusal.of(file, "file", "is not a zip file, so not a VolSeg " + kind);
             }
-        }
-        try (InputStream raw = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(raw)) {
-            for (ZipEntry entry; (entry = zip.getNextEntry()) != null;) {
-                Long limit = limits.get(entry.getName());
-                if (limit != null) {
-                    found.put(entry.getName(), bounded(file, zip, entry.getName(), limit, kind, refusal));
+            raw.reset();
+            Map<String, byte[]> found = new HashMap<>();
+            try (ZipInputStream zip = new ZipInputStream(raw)) {
+                for (ZipEntry entry; (entry = zip.getNextEntry()) != null;) {
+                    Long limit = limits.get(entry.getName());
+                    if (limit != null) {
+                        found.put(entry.getName(), bounded(file, zip, entry.getName(), limit, kind, refusal));
+                    }
                 }
             }
+            return found;
         }
-        return found;
     }
 
     private static byte[] bounded(Path file, InputStream in, String entry, long limit, String kind,

@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -31,7 +29,7 @@ class CheckpointFileTest {
     @Test
     void stateAndArraysComeBackAsWritten() throws Exception {
         Path file = dir.resolve("run.ckpt");
-        DjlContext.call(() -> {
+        DjlContext.callIo(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
                 CheckpointFile.write(file, new State(1, 4), Map.of("weights", new NDList(m.arange(3f)),
                         "moments", new NDList()));
@@ -42,8 +40,6 @@ class CheckpointFileTest {
                             .containsExactly(0f, 1f, 2f);
                     assertThat(read.arrays().get("moments")).isEmpty();
                 }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
             return null;
         });
@@ -52,7 +48,7 @@ class CheckpointFileTest {
     @Test
     void aStateThatIsNotUtf8JsonIsRefusedNamingItsEntry() throws Exception {
         Path file = dir.resolve("wide.ckpt");
-        DjlContext.call(() -> {
+        DjlContext.callIo(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
                 byte[] weights = new NDList(m.ones(new Shape(2))).encode();
                 try (OutputStream raw = Files.newOutputStream(file); ZipOutputStream zip = new ZipOutputStream(raw)) {
@@ -65,8 +61,6 @@ class CheckpointFileTest {
                 assertThatThrownBy(() -> CheckpointFile.read(file, State.class, List.of("weights"), m, 1,
                         State::formatVersion)).isInstanceOf(VolumeFormatException.class)
                         .hasMessageStartingWith("wide.ckpt: checkpoint.json: is not JSON text in UTF-8 (");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
             }
             return null;
         });

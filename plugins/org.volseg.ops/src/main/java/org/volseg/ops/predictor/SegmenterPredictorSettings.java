@@ -95,7 +95,7 @@ public record SegmenterPredictorSettings(
                 description = "Further model bundles (.volseg files, ';'-separated) whose class probabilities are "
                         + "averaged with the input model's, as nnU-Net ensembles the models of its cross-validation "
                         + "folds; each must be trained for the same channels, labels, preprocessing and patch size. "
-                        + "Each model is one more network call per window: three models take three times as long. "
+                        + "Each model is one more network call per window: three models make three times the calls. "
                         + "Blank: the input model alone.")
         String ensemble) {
 

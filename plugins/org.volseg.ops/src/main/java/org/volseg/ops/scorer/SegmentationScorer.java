@@ -151,12 +151,14 @@ public final class SegmentationScorer implements Operation<SegmentationScorerSet
 
     private static void row(Table.Builder out, String caseId, ClassMetrics m) {
         out.add(caseId, m.label(), m.dice(), m.iou(), m.sensitivity(), m.precision(), m.hd95Mm(), m.assdMm(),
-                m.nsd(), m.volumeDifferenceMm3(), m.relativeVolumeDifference(), m.referenceVoxels(), m.predictedVoxels());
+                m.nsd(), m.volumeDifferenceMm3(), m.relativeVolumeDifference(), m.referenceVoxels(),
+                m.predictedVoxels());
     }
 
     private static void summary(Table.Builder out, int label, MetricsSummary s, List<ClassMetrics> metrics) {
         out.add(MetricsTable.MEAN, label, s.meanDice(), s.meanIou(), s.meanSensitivity(), s.meanPrecision(),
-                s.meanHd95Mm(), s.meanAssdMm(), s.meanNsd(), s.meanVolumeDifferenceMm3(), s.meanRelativeVolumeDifference(),
+                s.meanHd95Mm(), s.meanAssdMm(), s.meanNsd(), s.meanVolumeDifferenceMm3(),
+                s.meanRelativeVolumeDifference(),
                 metrics.stream().mapToLong(ClassMetrics::referenceVoxels).sum(),
                 metrics.stream().mapToLong(ClassMetrics::predictedVoxels).sum());
     }

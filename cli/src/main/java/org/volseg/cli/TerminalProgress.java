@@ -43,6 +43,16 @@ final class TerminalProgress implements Progress {
 
     @Override
     public void warn(String message) {
-        err.println((terminal && lastPercent >= 0 && lastPercent < 100 ? "\n" : "") + "warning: " + message);
+        err.println(lineBreak() + "warning: " + message);
+    }
+
+    @Override
+    public void log(String message) {
+        err.println(lineBreak() + message);
+    }
+
+    /** A new line first when the bar is drawn half-way, so the message does not run into it. */
+    private String lineBreak() {
+        return terminal && lastPercent >= 0 && lastPercent < 100 ? "\n" : "";
     }
 }

@@ -5,15 +5,20 @@ import org.knime.core.node.CanceledExecutionException;
 import org.knime.core.node.ExecutionMonitor;
 import org.volseg.ops.api.Progress;
 
-/** An operation's progress on the node's progress bar; its cancellation from the node's cancel button. */
+/**
+ * An operation's progress on the node's progress bar, its warnings on the node, its logged facts in the node's log
+ * (info level), its cancellation from the node's cancel button.
+ */
 final class KnimeProgress implements Progress {
 
     private final ExecutionMonitor exec;
     private final Consumer<String> warnings;
+    private final Consumer<String> log;
 
-    KnimeProgress(ExecutionMonitor exec, Consumer<String> warnings) {
+    KnimeProgress(ExecutionMonitor exec, Consumer<String> warnings, Consumer<String> log) {
         this.exec = exec;
         this.warnings = warnings;
+        this.log = log;
     }
 
     @Override
@@ -33,5 +38,10 @@ final class KnimeProgress implements Progress {
     @Override
     public void warn(String message) {
         warnings.accept(message);
+    }
+
+    @Override
+    public void log(String message) {
+        log.accept(message);
     }
 }

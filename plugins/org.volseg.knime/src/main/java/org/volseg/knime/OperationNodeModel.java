@@ -85,7 +85,8 @@ public final class OperationNodeModel<S extends Record> extends NodeModel {
         }
         List<PortData> outputs;
         try {
-            outputs = operation.execute(current(), inputs, new KnimeProgress(exec, this::setWarningMessage));
+            outputs = operation.execute(current(), inputs, new KnimeProgress(exec, this::setWarningMessage,
+                    getLogger()::info));
         } catch (Progress.CanceledException e) {
             throw new CanceledExecutionException();
         }

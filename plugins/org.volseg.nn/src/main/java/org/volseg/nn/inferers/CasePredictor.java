@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 import org.volseg.core.data.Case;
 import org.volseg.core.data.CaseVolumes;
 import org.volseg.core.io.NiftiDatatype;
@@ -82,8 +83,14 @@ public final class CasePredictor implements AutoCloseable {
      * @param labels the label map on the input's grid
      * @param plan   the memory plan it ran with
      * @param retry  what the out-of-memory retry did, or null when there was none
+     * @param device the device that ran and why, when it was not the predictor's own (an {@code auto} choice's GPU
+     *               ran out of memory, so the CPU ran), else null
      */
-    public record Result(LabelMap labels, InferencePlan plan, String retry) {
+    public record Result(LabelMap labels, InferencePlan plan, String retry, String device) {
+
+        public Result(LabelMap labels, InferencePlan plan, String retry) {
+            this(labels, plan, retry, null);
+        }
     }
 
     private final PredictingModel model;
@@ -92,6 +99,13 @@ public final class CasePredictor implements AutoCloseable {
     private final Options options;
     /** The devices that share each window batch, one replica of the model on each. */
     private final List<Device> devices;
+    /**
+     * Opens the same models on the CPU, for a case that runs a GPU chosen by {@code auto} out of memory even with
+     * half the batch; null where the device was chosen explicitly (then running out of memory is an error).
+     */
+    private DjlContext.IoWork<CasePredictor> cpuFallback;
+    /** What {@link #cpuFallback} opened, kept for the cases after it. */
+    private CasePredictor onCpu;
 
     /** A predictor for {@code model} on {@code device}, for a caller that owns the model's memory. */
     public CasePredictor(PredictingModel model, Options options, Device device) {
@@ -142,7 +156,18 @@ public final class CasePredictor implements AutoCloseable {
      *                                  preprocessing or window than the first
      */
     public static CasePredictor open(List<Path> bundles, Options options, Compute compute) throws IOException {
-        return open(bundles, options, compute.resolve().devices());
+        List<Device> devices = compute.resolve().devices();
+        CasePredictor predictor = open(bundles, options, devices);
+        if (compute.kind() == Compute.Kind.AUTO && devices.get(0).isGpu()) {
+            predictor.cpuFallback = () -> open(bundles, options, List.of(Device.cpu()));
+        }
+        return predictor;
+    }
+
+    /** This predictor, running a case on {@code cpu}'s predictor when its own device runs out of memory. */
+    CasePredictor withCpuFallback(DjlContext.IoWork<CasePredictor> cpu) {
+        this.cpuFallback = cpu;
+        return this;
     }
 
     /** As {@link #open(Path, Options, Compute)} on the given devices (tests spread over CPU replicas). */
@@ -196,6 +221,9 @@ public final class CasePredictor implements AutoCloseable {
     /** Frees the network (and its replicas) when {@link #open} made it; a caller's network is left alone. */
     @Override
     public void close() {
+        if (onCpu != null) {
+            onCpu.close();
+        }
         if (model.predictor() instanceof SpreadPredictor spread) {
             spread.close();
         }
@@ -220,11 +248,42 @@ public final class CasePredictor implements AutoCloseable {
     /**
      * Segments {@code image}, handing each class's probabilities on the input's grid to {@code maps} when it is
      * not null. Plans the memory first and reports the plan as progress; when the engine runs out of memory anyway
-     * with more than one window per batch, retries once with half the batch.
+     * with more than one window per batch, retries once with half the batch; when a GPU that {@code auto} chose
+     * runs out of memory even so, the case runs on the CPU, and the result says so.
      *
-     * @throws OutOfMemoryException when it runs out of memory with nothing left to halve, or a second time
+     * @throws OutOfMemoryException when it runs out of memory with nothing left to halve, or a second time, on a
+     *                              device chosen explicitly or the CPU, or when the Java heap runs out
      */
     public Result segment(Volume image, SlidingWindow.ClassSink maps, NDManager manager, Monitor monitor) {
+        try {
+            return segmentHere(image, maps, manager, monitor);
+        } catch (OutOfMemoryException e) {
+            if (cpuFallback == null || e.getCause() instanceof OutOfMemoryError) {
+                throw e; // the heap is the same on the CPU
+            }
+            String why = devices.stream().map(Device::toString).collect(Collectors.joining(", ")) + " ran out of "
+                    + "memory (" + DjlContext.engineWords(e.getCause()) + ")";
+            monitor.progress(0, why + "; running this case on the CPU");
+            Result r = DjlContext.call(() -> {
+                if (onCpu == null) {
+                    try {
+                        onCpu = cpuFallback.get();
+                    } catch (IOException io) {
+                        throw new java.io.UncheckedIOException(io);
+                    }
+                }
+                if (onCpu.owned.isEmpty()) {
+                    return onCpu.segmentHere(image, maps, manager, monitor);
+                }
+                try (NDManager scope = onCpu.owned.get(0).newSubManager()) {
+                    return onCpu.segmentHere(image, maps, scope, monitor);
+                }
+            });
+            return new Result(r.labels(), r.plan(), r.retry(), "cpu (" + why + ")");
+        }
+    }
+
+    private Result segmentHere(Volume image, SlidingWindow.ClassSink maps, NDManager manager, Monitor monitor) {
         int channels = model.channelNames().size();
         if (image.channelCount() != channels) {
             throw new IllegalArgumentException("the image has " + image.channelCount() + " channel(s); the model "
@@ -381,7 +440,7 @@ public final class CasePredictor implements AutoCloseable {
                 Files.move(w[0], w[1], StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             written.clear();
-            return new Result(labels, result.plan(), result.retry());
+            return new Result(labels, result.plan(), result.retry(), result.device());
         } finally {
             for (Path[] w : written) {
                 Files.deleteIfExists(w[0]);

@@ -269,16 +269,7 @@ class PredictionGeometryTest {
         };
         SlidingWindow.Settings four = SlidingWindow.Settings.defaults(PatchSize.cube(16)).withBatchSize(4);
         List<String> messages = new ArrayList<>();
-        Monitor listening = new Monitor() {
-            @Override
-            public void progress(double fraction, String message) {
-                messages.add(message);
-            }
-
-            @Override
-            public void checkCanceled() {
-            }
-        };
+        Monitor listening = listening(messages);
         CasePredictor.Result result = withManager(m -> new CasePredictor(identity(preprocessing(null, List.of()),
                 tight), CasePredictor.Options.fixed(four), Device.cpu()).segment(oneHot(truth), null, m, listening));
         assertSame(result.labels(), truth);
@@ -300,6 +291,61 @@ class PredictionGeometryTest {
                 .isInstanceOf(OutOfMemoryException.class).hasMessageContaining("9663676416 bytes")
                 .hasMessageContaining("window batch 1, float32 stitching; expected peak")
                 .hasMessageContaining("lower the window batch");
+    }
+
+    @Test
+    void aCaseThatRunsAnAutoChosenGpuOutOfMemoryRunsOnTheCpuAndSaysWhy() {
+        LabelMap truth = blobs("RAS", 1, 1, 1);
+        PatchPredictor full = patches -> {
+            throw new EngineException("CUDA out of memory. Tried to allocate 2.00 GiB (GPU 0; 7.79 GiB total)");
+        };
+        SlidingWindow.Settings one = SlidingWindow.Settings.defaults(PatchSize.cube(16));
+        int[] opened = {0};
+        List<String> messages = new ArrayList<>();
+        List<CasePredictor.Result> results = withManager(m -> {
+            CasePredictor onCpu = new CasePredictor(identity(preprocessing(null, List.of()), p -> p.mul(30)),
+                    CasePredictor.Options.fixed(one), Device.cpu());
+            CasePredictor gpu = new CasePredictor(identity(preprocessing(null, List.of()), full),
+                    CasePredictor.Options.fixed(one), Device.cpu()).withCpuFallback(() -> {
+                        opened[0]++;
+                        return onCpu;
+                    });
+            return List.of(gpu.segment(oneHot(truth), null, m, Monitor.SILENT),
+                    gpu.segment(oneHot(truth), null, m, listening(messages)));
+        });
+        for (CasePredictor.Result r : results) {
+            assertSame(r.labels(), truth);
+            assertThat(r.device()).startsWith("cpu (").contains("ran out of memory").contains("Tried to allocate "
+                    + "2.00 GiB");
+        }
+        assertThat(opened[0]).as("the CPU's model is read once, for the first case that needs it").isEqualTo(1);
+        assertThat(messages).anyMatch(m -> m.contains("running this case on the CPU"));
+
+        // the Java heap is the same on the CPU, and a device chosen explicitly has no fallback
+        PatchPredictor heap = patches -> {
+            throw new OutOfMemoryError("Java heap space");
+        };
+        assertThatThrownBy(() -> withManager(m -> new CasePredictor(identity(preprocessing(null, List.of()), heap),
+                CasePredictor.Options.fixed(one), Device.cpu()).withCpuFallback(() -> {
+                    throw new AssertionError("no fallback for the heap");
+                }).segment(oneHot(truth), null, m, Monitor.SILENT))).isInstanceOf(OutOfMemoryException.class)
+                .hasMessageContaining("Java heap");
+        assertThatThrownBy(() -> withManager(m -> new CasePredictor(identity(preprocessing(null, List.of()), full),
+                CasePredictor.Options.fixed(one), Device.cpu()).segment(oneHot(truth), null, m, Monitor.SILENT)))
+                .isInstanceOf(OutOfMemoryException.class).hasMessageContaining("choose the cpu device");
+    }
+
+    private static Monitor listening(List<String> messages) {
+        return new Monitor() {
+            @Override
+            public void progress(double fraction, String message) {
+                messages.add(message);
+            }
+
+            @Override
+            public void checkCanceled() {
+            }
+        };
     }
 
     @Test

@@ -19,6 +19,19 @@ public interface Progress {
     /** A warning the user should see (KNIME's warning triangle, a line on the command line). */
     void warn(String message);
 
+    /**
+     * A fact worth keeping once the work is done, such as which device ran and why (KNIME's node log, a line on the
+     * command line); progress messages pass, these stay. Dropped unless the progress keeps a log.
+     */
+    default void log(String message) {
+    }
+
+    /** {@link #report} and {@link #log} at once: a step whose message is also worth keeping. */
+    default void reportAndLog(double fraction, String message) {
+        report(fraction, message);
+        log(message);
+    }
+
     /** The part of this progress from {@code from} to {@code to}, for one phase of the work. */
     default Progress slice(double from, double to) {
         Progress parent = this;
@@ -36,6 +49,11 @@ public interface Progress {
             @Override
             public void warn(String message) {
                 parent.warn(message);
+            }
+
+            @Override
+            public void log(String message) {
+                parent.log(message);
             }
         };
     }
@@ -92,7 +110,7 @@ public interface Progress {
         };
     }
 
-    /** Adds every message to {@code messages}, warnings as "warning: …"; never cancels (tests, logs). */
+    /** Adds every message to {@code messages}, warnings as "warning: …", logged facts as "log: …"; never cancels. */
     static Progress recording(java.util.List<String> messages) {
         return new Progress() {
             @Override
@@ -107,6 +125,11 @@ public interface Progress {
             @Override
             public void warn(String message) {
                 messages.add("warning: " + message);
+            }
+
+            @Override
+            public void log(String message) {
+                messages.add("log: " + message);
             }
         };
     }

@@ -165,7 +165,7 @@ public final class OssNetLearner implements Operation<OssNetLearnerSettings> {
             labelNames.put(labelValues[k], each ? "label " + labelValues[k] : "foreground");
         }
         Progress train = progress.slice(0.05, 0.98);
-        train.report(0, "training " + config.name() + " (" + config.preset().latentSize() + " latent values) on "
+        train.reportAndLog(0, "training " + config.name() + " (" + config.preset().latentSize() + " latent values) on "
                 + device.note());
         ProcessMemory.resetPeak();
         OssNetTraining.Result result;

@@ -211,7 +211,7 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
         }
         Path checkpoint = model.resolveSibling(model.getFileName() + ".checkpoint");
         Progress train = progress.slice(0.05, 0.98);
-        train.report(0, "distilling " + manifest.architecture().get("name") + " into " + config.architecture()
+        train.reportAndLog(0, "distilling " + manifest.architecture().get("name") + " into " + config.architecture()
                 + " on " + device.note() + " (" + training.size() + " labeled, " + unlabeled.size() + " unlabeled "
                 + "case(s))");
         ProcessMemory.resetPeak();

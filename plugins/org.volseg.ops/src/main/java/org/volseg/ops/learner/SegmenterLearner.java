@@ -157,7 +157,7 @@ public final class SegmenterLearner implements Operation<SegmenterLearnerSetting
             labelNames.put(v, v == 0 ? "background" : "label " + v);
         }
         List<String> channelNames = channelNames(split.training().get(0), channels);
-        train.report(0, "training " + config.architecture() + " on " + device.note());
+        train.reportAndLog(0, "training " + config.architecture() + " on " + device.note());
         ProcessMemory.resetPeak(); // the history's peak memory is then this run's
         TrainingResult trained;
         try {

@@ -115,10 +115,11 @@ public record SegmenterLearnerSettings(
             + "whatever their seeds, and the Predictor can average their models (Ensemble with), as nnU-Net does with "
             + "its five folds.";
 
-    public static final String DEVICE = "auto: the first GPU PyTorch can use, else the CPU (the progress and the "
-            + "output say which, and why not a GPU); cpu; gpu: the first GPU, gpu:N the GPU numbered N (from 0), or "
-            + "stop with the reason there is none; gpu:N,M (prediction only): each window batch spread over those "
-            + "GPUs. GPU use needs a CUDA build of libtorch (README, GPU).";
+    public static final String DEVICE = "auto: the first GPU PyTorch can use, else the CPU (the progress, the node's "
+            + "log and the output say which, and why not a GPU; in prediction, a case that runs the GPU out of "
+            + "memory even with half the batch runs on the CPU, and its device column says so); cpu; gpu: the first "
+            + "GPU, gpu:N the GPU numbered N (from 0), or stop with the reason there is none; gpu:N,M (prediction "
+            + "only): each window batch spread over those GPUs. GPU use needs a CUDA build of libtorch (README, GPU).";
 
     /** The device(s) chosen, resolved on this machine, or the reason they cannot be (prediction). */
     public static Compute.Resolved resolve(Compute device) throws InvalidSettingsException {

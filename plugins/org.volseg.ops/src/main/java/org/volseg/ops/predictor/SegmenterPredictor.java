@@ -37,7 +37,8 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
     /** The predictions: a VolumeTable whose label column holds the label maps, and how each case was run. */
     public static final TableSpec OUTPUT = VolumeTable.extendedWith(
             new TableSpec.Column("device", TableSpec.CellType.STRING, "the device that ran the network and, when "
-                    + "it is the CPU under auto, why not a GPU"),
+                    + "it is the CPU under auto, why not a GPU (none found, or it ran out of memory on this case); "
+                    + "missing for a case whose existing file was kept"),
             new TableSpec.Column("plan", TableSpec.CellType.STRING, "window batch, stitching and expected peak "
                     + "memory, and any out-of-memory retry"),
             new TableSpec.Column("probability_maps", TableSpec.CellType.STRING, "the probability map files, "
@@ -135,7 +136,8 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
         Table.Builder table = new Table.Builder(OUTPUT);
         Compute.Resolved device = SegmenterLearnerSettings.resolve(s.device());
         String ensemble = bundles.size() > 1 ? "; an ensemble of " + bundles.size() + " models" : "";
-        progress.report(0, "predicting on " + device.note() + "; post-processing: " + s.postProcessing() + ensemble);
+        progress.reportAndLog(0, "predicting on " + device.note() + "; post-processing: " + s.postProcessing()
+                + ensemble);
         Path folder;
         // the models are read (and an ensemble's members checked against each other) before anything is written
         try (CasePredictor predictor = CasePredictor.open(bundles, options, s.device())) {
@@ -147,6 +149,7 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
                 Path output = folder.resolve(c.id() + SUFFIX);
                 IntFunction<Path> maps = s.probabilityMaps() ? label -> folder.resolve(mapName(c.id(), label)) : null;
                 String plan = "existing file kept";
+                String ranOn = null;
                 if (!(s.overwrite() == SegmenterPredictorSettings.Overwrite.SKIP && Files.exists(output))) {
                     slice.report(0, "segmenting " + c.id() + " (" + (i + 1) + " of " + cases.size() + ")");
                     CasePredictor.Result result = Progress.callNetworks(() -> predictor.predict(c, output, maps,
@@ -155,13 +158,15 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
                             : "");
                     String report = predictor.takeModelReport();
                     plan += report != null ? "; " + report : "";
+                    ranOn = result.device() != null ? result.device() : device.note();
+                    slice.log(c.id() + " on " + ranOn + ": " + plan);
                 }
                 Geometry g = CaseChecks.checkGeometry(c);
                 String mapFiles = !s.probabilityMaps() ? null : String.join(";", model.spec().labels().keySet().stream()
                         .map(label -> folder.resolve(mapName(c.id(), label)).toString()).toList());
                 table.add(c.id(), String.join(";", c.images().stream().map(Path::toString).toList()),
                         output.toString(), model.spec().channels().size(), g.nx(), g.ny(), g.nz(), g.spacingX(),
-                        g.spacingY(), g.spacingZ(), g.orientation(), device.note(), plan, mapFiles);
+                        g.spacingY(), g.spacingZ(), g.orientation(), ranOn, plan, mapFiles);
             }
         }
         progress.report(1, cases.size() + " label maps in " + folder);

@@ -72,13 +72,17 @@ class TorchScriptImporterTest {
         predict.put("output_folder", dir.resolve("out").toString());
         predict.put("tta_flips", "x");
         predict.put("probability_maps", "true");
+        List<String> predicting = new java.util.ArrayList<>();
         Table predictions = (Table) new SegmenterPredictor().run(predict, List.of(model, volumes.build()),
-                Progress.silent()).get(0);
+                Progress.recording(predicting)).get(0);
         List<Object> row = predictions.rows().get(0);
         LabelMap labels = NiftiReader.readLabels(Path.of((String) row.get(predictions.spec().index("label"))));
         assertThat(labels.geometry().sameGrid(g, 1e-6)).isTrue();
         assertThat((String) row.get(predictions.spec().index("device"))).startsWith("cpu");
         assertThat((String) row.get(predictions.spec().index("plan"))).contains("2 flips");
+        // the node's log keeps which device ran, for the run and for each case with its plan
+        assertThat(predicting).anyMatch(m -> m.startsWith("log: predicting on cpu")).anyMatch(m -> m.startsWith(
+                "log: case1 on cpu") && m.contains("2 flips"));
         String maps = (String) row.get(predictions.spec().index("probability_maps"));
         assertThat(maps.split(";")).hasSize(3).allMatch(f -> Files.exists(Path.of(f)))
                 .anyMatch(f -> f.endsWith("case1_prob_2.nii.gz"));

@@ -28,7 +28,8 @@ import org.volseg.nn.networks.Network;
 public final class DistillingStudent implements Trainable, AutoCloseable {
 
     /** Names of the loss terms in the history. */
-    public static final String SUPERVISED = "supervised";
+    public static final String DICE = "dice";
+    public static final String CROSS_ENTROPY = "cross_entropy";
     public static final String VERTEX = "vertex";
     public static final String EDGE = "edge";
     public static final String LOGITS = "logits";
@@ -155,7 +156,8 @@ public final class DistillingStudent implements Trainable, AutoCloseable {
             NDArray logits = outputs.get(outputs.size() - 1);
             NDArray total = null;
             if (oneHot != null) {
-                total = record(terms, SUPERVISED, SegmentationLosses.diceCrossEntropy(logits, oneHot), 1);
+                total = record(terms, DICE, SegmentationLosses.diceLoss(logits, oneHot, 1), 1)
+                        .add(record(terms, CROSS_ENTROPY, SegmentationLosses.crossEntropy(logits, oneHot), 1));
             }
             if (settings.usesGraph()) {
                 GraphFlow.Terms graph = GraphFlow.loss(taps.get(0), taps.get(1), factorShallow, factorDeep,

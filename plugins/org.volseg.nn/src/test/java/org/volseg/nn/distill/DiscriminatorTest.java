@@ -56,10 +56,12 @@ class DiscriminatorTest {
                 Discriminator d = Discriminator.create(p, 3, 8, 2);
                 NDArray teacher = logits(m, 8, 5, 0.5, DataType.FLOAT64);
                 NDArray student = logits(m, 8, 6, -0.5, DataType.FLOAT64);
-                // γ starts at 0, which hides the attention's other weights: give it a value
-                NDArray gamma = d.parameters().stream().filter(q -> q.getName().endsWith("attention1.gamma"))
-                        .findFirst().orElseThrow();
-                gamma.set(new double[] {0.7});
+                // γ starts at 0, which hides each attention's other weights: give both a value
+                java.util.List<NDArray> gammas = d.parameters().stream().filter(q -> q.getName().matches(
+                        ".*attention\\d\\.gamma")).toList();
+                assertThat(gammas).hasSize(2);
+                gammas.get(0).set(new double[] {-0.4});
+                gammas.get(1).set(new double[] {0.7});
                 d.zeroGradients();
                 GradMode.backward(d.criticLoss(teacher, student, false));
                 java.util.List<double[]> gradients = d.parameters().stream()

@@ -119,13 +119,14 @@ class DistillerTest {
         });
         EpochRecord first = history.get(0);
         EpochRecord last = history.get(history.size() - 1);
-        assertThat(first.lossTerms()).containsOnlyKeys(DistillingStudent.SUPERVISED, DistillingStudent.VERTEX,
+        assertThat(first.lossTerms()).containsOnlyKeys(DistillingStudent.DICE, DistillingStudent.CROSS_ENTROPY,
+                DistillingStudent.VERTEX,
                 DistillingStudent.EDGE, DistillingStudent.LOGITS, DistillingStudent.ADVERSARIAL,
                 DistillingStudent.CRITIC);
         // the adversarial term is a game: as the critic learns (its loss falls), the student's term may rise
         assertThat(last.lossTerms().get(DistillingStudent.ADVERSARIAL)).isFinite();
-        for (String term : List.of(DistillingStudent.SUPERVISED, DistillingStudent.VERTEX, DistillingStudent.EDGE,
-                DistillingStudent.LOGITS, DistillingStudent.CRITIC)) {
+        for (String term : List.of(DistillingStudent.DICE, DistillingStudent.CROSS_ENTROPY, DistillingStudent.VERTEX,
+                DistillingStudent.EDGE, DistillingStudent.LOGITS, DistillingStudent.CRITIC)) {
             assertThat(last.lossTerms().get(term)).as(term + " in the last epoch vs the first")
                     .isLessThan(first.lossTerms().get(term));
         }
@@ -182,8 +183,8 @@ class DistillerTest {
             }
         });
         assertThat(calls).containsExactly(3, 3);
-        assertThat(history.get(0).lossTerms()).containsOnlyKeys(DistillingStudent.SUPERVISED,
-                DistillingStudent.LOGITS);
+        assertThat(history.get(0).lossTerms()).containsOnlyKeys(DistillingStudent.DICE,
+                DistillingStudent.CROSS_ENTROPY, DistillingStudent.LOGITS);
         // with batch 1 the patches alternate between steps
         calls[0] = 0;
         calls[1] = 0;
@@ -227,8 +228,8 @@ class DistillerTest {
             }
         });
         assertThat(gap[0]).as("largest difference of the log probabilities").isLessThan(1e-4);
-        assertThat(history.get(0).lossTerms()).containsOnlyKeys(DistillingStudent.SUPERVISED,
-                DistillingStudent.LOGITS);
+        assertThat(history.get(0).lossTerms()).containsOnlyKeys(DistillingStudent.DICE,
+                DistillingStudent.CROSS_ENTROPY, DistillingStudent.LOGITS);
         assertThat(history.get(3).lossTerms().get(DistillingStudent.LOGITS))
                 .isLessThan(history.get(0).lossTerms().get(DistillingStudent.LOGITS));
         assertThat(history.get(3).validated()).as("validation images come without the soft labels").isTrue();
@@ -256,6 +257,64 @@ class DistillerTest {
             }
             return null;
         });
+    }
+
+    @Test
+    void theLogitsTermIsTheKlDivergenceOfTheSoftenedDistributions() {
+        // 2 samples, 3 classes, 2×2×2 voxels, against the definition summed in double precision
+        Random random = new Random(13);
+        int samples = 2;
+        int classes = 3;
+        int voxels = 8;
+        float[] student = new float[samples * classes * voxels];
+        float[] teacher = new float[student.length];
+        for (int i = 0; i < student.length; i++) {
+            student[i] = (float) (3 * random.nextGaussian());
+            teacher[i] = (float) (3 * random.nextGaussian());
+        }
+        for (double tau : new double[] {1, 2.5}) {
+            double sum = 0;
+            for (int n = 0; n < samples; n++) {
+                for (int v = 0; v < voxels; v++) {
+                    double[] p = softmax(teacher, n, v, classes, voxels, tau);
+                    double[] q = softmax(student, n, v, classes, voxels, tau);
+                    for (int k = 0; k < classes; k++) {
+                        sum += p[k] * Math.log(p[k] / q[k]);
+                    }
+                }
+            }
+            double expected = sum / (samples * voxels); // summed over classes, averaged over voxels and samples
+            double[] computed = DjlContext.call(() -> {
+                try (NDManager m = NDManager.newBaseManager()) {
+                    Shape shape = new Shape(samples, classes, 2, 2, 2);
+                    NDArray s = m.create(student, shape);
+                    NDArray t = m.create(teacher, shape);
+                    return new double[] {DistillingStudent.logitsKl(s, t, tau, false).getFloat(),
+                        DistillingStudent.logitsKl(s, t, tau, true).getFloat()};
+                }
+            });
+            assertThat(expected).isGreaterThan(0.1);
+            assertThat(computed[0]).as("τ = %s", tau).isCloseTo(expected, within(1e-5 * expected));
+            assertThat(computed[1]).as("τ² · KL, τ = %s", tau).isCloseTo(tau * tau * expected,
+                    within(1e-5 * tau * tau * expected));
+        }
+    }
+
+    private static double[] softmax(float[] logits, int sample, int voxel, int classes, int voxels, double tau) {
+        double[] e = new double[classes];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < classes; k++) {
+            max = Math.max(max, logits[(sample * classes + k) * voxels + voxel] / tau);
+        }
+        double total = 0;
+        for (int k = 0; k < classes; k++) {
+            e[k] = Math.exp(logits[(sample * classes + k) * voxels + voxel] / tau - max);
+            total += e[k];
+        }
+        for (int k = 0; k < classes; k++) {
+            e[k] /= total;
+        }
+        return e;
     }
 
     @Test

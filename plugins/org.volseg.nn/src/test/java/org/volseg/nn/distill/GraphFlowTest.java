@@ -216,10 +216,11 @@ class GraphFlowTest {
     }
 
     @ParameterizedTest
-    @CsvSource({"3, PER_LAYER, COSINE, NONE", "3, SHALLOW, CORRELATION, NONE", "1, PER_LAYER, INNER_PRODUCT, NONE",
-        "3, PER_LAYER, COSINE, RMS"})
+    @CsvSource({"3, PER_LAYER, COSINE, NONE, 1", "3, SHALLOW, CORRELATION, NONE, 1",
+        "1, PER_LAYER, INNER_PRODUCT, NONE, 1", "3, PER_LAYER, COSINE, RMS, 1", "3, PER_LAYER, COSINE, RMS, 0",
+        "3, SHALLOW, CORRELATION, NONE, 0"})
     void gradientsMatchFiniteDifferences(int k, GraphFlow.Location location, GraphFlow.Similarity similarity,
-            GraphFlow.Normalization normalization) {
+            GraphFlow.Normalization normalization, double vertexWeight) {
         GraphFlow.Settings settings = new GraphFlow.Settings(k, location, similarity, normalization);
         double[] ss = features(11);
         double[] sd = features(12);
@@ -233,14 +234,16 @@ class GraphFlowTest {
                 deep.setRequiresGradient(true);
                 GraphFlow.Terms terms = GradMode.with(true, () -> GraphFlow.loss(shallow, deep, tensor(m, ts),
                         tensor(m, td), settings));
-                // one backward for both terms: vertex + 0.37 · edge, the weights keeping them apart
-                NDArray total = GradMode.with(true, () -> terms.vertex().add(terms.edge().mul(
-                        m.create(0.37).toType(DataType.FLOAT64, false))));
+                // one backward for both terms: vertex + 0.37 · edge, the weights keeping them apart; with vertex
+                // weight 0 the edge term alone, whose gradient the vertex term could otherwise hide
+                NDArray total = GradMode.with(true, () -> terms.vertex().mul(m.create(vertexWeight).toType(
+                        DataType.FLOAT64, false)).add(terms.edge().mul(m.create(0.37).toType(DataType.FLOAT64,
+                                false))));
                 GradMode.backward(total);
                 double[] gShallow = GradMode.gradientOrNull(shallow).toDoubleArray();
                 double[] gDeep = GradMode.gradientOrNull(deep).toDoubleArray();
                 double h = 1e-6;
-                // every entry inside a patch (non-zero gradient), and as many outside, whose gradient must be 0
+                // up to 25 entries inside patches (non-zero gradient) per tap, and 10 anywhere, mostly outside
                 java.util.List<int[]> probes = new java.util.ArrayList<>();
                 SplittableRandom random = new SplittableRandom(5);
                 for (int side = 0; side < 2; side++) {
@@ -266,8 +269,9 @@ class GraphFlowTest {
                     double[] minus = base.clone();
                     plus[i] += h;
                     minus[i] -= h;
-                    double numeric = (value(m, onShallow ? plus : ss, onShallow ? sd : plus, ts, td, settings)
-                            - value(m, onShallow ? minus : ss, onShallow ? sd : minus, ts, td, settings)) / (2 * h);
+                    double numeric = (value(m, onShallow ? plus : ss, onShallow ? sd : plus, ts, td, settings,
+                            vertexWeight) - value(m, onShallow ? minus : ss, onShallow ? sd : minus, ts, td,
+                                    settings, vertexWeight)) / (2 * h);
                     checked++;
                     assertThat(analytic).as("d/d%s[%d]", onShallow ? "shallow" : "deep", i)
                             .isCloseTo(numeric, org.assertj.core.data.Offset.offset(1e-5 * Math.max(1,
@@ -280,9 +284,9 @@ class GraphFlowTest {
     }
 
     private static double value(NDManager m, double[] ss, double[] sd, double[] ts, double[] td,
-            GraphFlow.Settings s) {
+            GraphFlow.Settings s, double vertexWeight) {
         GraphFlow.Terms t = GraphFlow.loss(tensor(m, ss), tensor(m, sd), tensor(m, ts), tensor(m, td), s);
-        return t.vertex().getDouble() + 0.37 * t.edge().getDouble();
+        return vertexWeight * t.vertex().getDouble() + 0.37 * t.edge().getDouble();
     }
 
     @org.junit.jupiter.api.Test

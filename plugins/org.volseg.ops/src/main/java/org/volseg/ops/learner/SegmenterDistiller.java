@@ -31,6 +31,7 @@ import org.volseg.nn.engines.TrainingSettings;
 import org.volseg.nn.inferers.PredictingModel;
 import org.volseg.nn.networks.NetworkBundle;
 import org.volseg.nn.networks.NetworkConfig;
+import org.volseg.nn.ossnet.OssNetConfig;
 import org.volseg.ops.api.HistoryTable;
 import org.volseg.ops.api.InvalidSettingsException;
 import org.volseg.ops.api.ModelPort;
@@ -50,8 +51,8 @@ import org.volseg.ops.api.VolumeTable;
 public final class SegmenterDistiller implements Operation<SegmenterDistillerSettings> {
 
     /** The loss terms the history reports, in its column order. */
-    static final List<String> TERMS = List.of(DistillingStudent.SUPERVISED, DistillingStudent.VERTEX,
-            DistillingStudent.EDGE, DistillingStudent.ADVERSARIAL, DistillingStudent.LOGITS,
+    static final List<String> TERMS = List.of(DistillingStudent.DICE, DistillingStudent.CROSS_ENTROPY,
+            DistillingStudent.VERTEX, DistillingStudent.EDGE, DistillingStudent.ADVERSARIAL, DistillingStudent.LOGITS,
             DistillingStudent.CRITIC);
     /** The reference's Adam weight decay. */
     private static final double WEIGHT_DECAY = 2e-4;
@@ -73,8 +74,8 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
 
     @Override
     public String description() {
-        return "Trains a small, fast student to segment like a large teacher (any VolSeg model bundle; a "
-                + "TorchScript import teaches through its logits only), by Graph "
+        return "Trains a small, fast student to segment like a large teacher (a model of the Segmenter Learner; a "
+                + "TorchScript import teaches through its logits only; OSS-Net models are refused), by Graph "
                 + "Flow knowledge distillation: besides Dice + cross-entropy on the labels, the student learns how "
                 + "the teacher's features change from a shallow tap (encoder, ¼ resolution) to a deep one (decoder, "
                 + "¼ resolution): per channel a salience patch around its maximum (vertex) and the channels' "
@@ -84,8 +85,11 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
                 + "from the teacher on each patch, or cut from the teacher's whole-case prediction, computed once "
                 + "through blended windows, so that none comes from a window's border), and, when asked "
                 + "for, a critic (3D patch discriminator, hinge loss) trained alongside pushes the student's "
-                + "logits towards the teacher's. Cases without a "
-                + "label map train the distillation terms only (semi-supervised), half the patches each step. "
+                + "logits towards the teacher's. Deviation from the reference: its critic is a WGAN with gradient "
+                + "penalty, which needs a second derivative that leaked native memory at every step through DJL, so "
+                + "this critic uses the hinge loss with spectral norm instead (docs/distillation.md). Cases without "
+                + "a label map in the one input table are the unlabeled ones (the reference takes a second table): "
+                + "they train the distillation terms only (semi-supervised), half the patches each step. "
                 + "The student keeps the teacher's preprocessing, channels and labels, so it predicts with the "
                 + "Segmenter Predictor like any model. The history has one row per epoch, each loss term (and the "
                 + "critic's own loss) in a column.";
@@ -127,6 +131,11 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
         }
         PortSpec teacher = inputs.isEmpty() ? null : inputs.get(0);
         if (teacher instanceof ModelPort.Spec spec) {
+            if (OssNetConfig.ARCHITECTURE.equals(spec.architecture())) {
+                throw new InvalidSettingsException("the teacher is an OSS-Net model, which answers at sampled points, "
+                        + "not in windows of logits a student can learn from: distil from a model of the Segmenter "
+                        + "Learner or a TorchScript import");
+            }
             if ("TORCHSCRIPT".equals(spec.architecture()) && (s.vertexWeight() > 0 || s.edgeWeight() > 0)) {
                 throw new InvalidSettingsException("the teacher is a TorchScript model, whose features VolSeg cannot "
                         + "tap for the graph terms: set Vertex weight (vertex_weight) and Edge weight (edge_weight) "

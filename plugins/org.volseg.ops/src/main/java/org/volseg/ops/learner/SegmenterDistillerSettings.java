@@ -46,8 +46,8 @@ public record SegmenterDistillerSettings(
                         + "structures; unet3d, partially-invres or fully-invres as in the Segmenter Learner.")
         Architecture architecture,
         @Setting(key = "widths", label = "Student widths", defaultValue = "8,16,32,64",
-                description = "The student's channels per level, comma-separated. Its feature taps lie at level 3 "
-                        + "(¼ resolution) with 4 levels or more, as the teacher's must.")
+                description = "The student's channels per level, comma-separated. Its feature taps lie at the third "
+                        + "level from the top (¼ resolution) with 4 levels or more, as the teacher's must.")
         String widths,
         @Setting(key = "blocks_per_level", label = "Student blocks per level", defaultValue = "1", min = 1, max = 16,
                 description = "Blocks at each level of the student's encoder and decoder.")
@@ -79,18 +79,25 @@ public record SegmenterDistillerSettings(
         int seed,
         @Setting(key = "vertex_weight", label = "Vertex weight (λ1)", defaultValue = "1e-5", min = 0, max = 1e6,
                 tab = "Distillation", description = "Weight of the graph-flow vertex term: how each channel's "
-                        + "salience patch changes from the shallow to the deep tap, teacher vs student.")
+                        + "salience patch changes from the shallow to the deep tap, teacher vs student. 1e-5 is the "
+                        + "reference's, set for raw features; on rms-normalised taps (the default) the term is 2-5 % "
+                        + "of the loss, and ten times more changed nothing measurable (bench/README.md, distill).")
         double vertexWeight,
         @Setting(key = "edge_weight", label = "Edge weight (λ2)", defaultValue = "1e-9", min = 0, max = 1e6,
                 tab = "Distillation", description = "Weight of the graph-flow edge term: how the channels' "
-                        + "similarities change between the taps. Vertex and edge weights 0 skip the paraphrasers.")
+                        + "similarities change between the taps. 1e-9 is the reference's, set for raw features; on "
+                        + "rms-normalised taps it leaves the term next to nothing (try 1e-4 to make it count). Vertex "
+                        + "and edge weights 0 skip the paraphrasers.")
         double edgeWeight,
         @Setting(key = "adversarial_weight", label = "Adversarial weight (λ3)", defaultValue = "0", min = 0,
                 max = 1e6, tab = "Distillation", description = "Weight of −mean D(student logits): a critic D (3D "
                         + "patch discriminator with spectral norm and self-attention, hinge loss) learns to tell the "
-                        + "teacher's logits from the student's, and the student learns to fool it. 0 (the default) "
-                        + "trains no critic: the reference's 0.1 overwhelmed the segmentation loss in 3D, and the "
-                        + "hinge critic is not benchmarked yet; try 1e-3.")
+                        + "teacher's logits from the student's, and the student learns to fool it. The reference's "
+                        + "critic is a WGAN with gradient penalty, whose second derivative leaked native memory "
+                        + "through DJL: the hinge loss replaces it. 0 (the default) trains no critic: the reference's "
+                        + "0.1 overwhelmed the segmentation loss in 3D (with the WGAN critic); the hinge critic at "
+                        + "1e-3 helped with a quarter of the cases labeled and hurt with all labeled "
+                        + "(bench/README.md, distill).")
         double adversarialWeight,
         @Setting(key = "critic_learning_rate", label = "Critic learning rate", defaultValue = "3e-5", min = 1e-9,
                 max = 1, tab = "Distillation", description = "The critic's Adam learning rate (β 0.9, 0.99), one "
@@ -131,7 +138,8 @@ public record SegmenterDistillerSettings(
         GraphFlow.Similarity edgeSimilarity,
         @Setting(key = "tap_normalization", label = "Tap normalisation", defaultValue = "rms", tab = "Distillation",
                 description = "rms: each tap divided by its root mean square, so teacher and student graphs "
-                        + "compare shapes, not feature scales; none: raw features.")
+                        + "compare shapes, not feature scales (VolSeg's choice: better in both seeds of its "
+                        + "ablation); none: raw features, as the reference.")
         GraphFlow.Normalization tapNormalization,
         @Setting(key = "paraphraser_steps", label = "Paraphraser steps", defaultValue = "200", min = 1, max = 100000,
                 tab = "Distillation", description = "Steps training the two paraphrasers (auto-encoders of the "

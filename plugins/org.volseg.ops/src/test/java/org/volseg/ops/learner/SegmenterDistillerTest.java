@@ -162,7 +162,7 @@ class SegmenterDistillerTest {
     }
 
     @Test
-    void aTorchScriptTeacherWithGraphWeightsOrTapsAtAnotherResolutionAreRefused(@TempDir Path dir)
+    void aTorchScriptTeacherWithGraphWeightsAnOssNetTeacherOrTapsAtAnotherResolutionAreRefused(@TempDir Path dir)
             throws Exception {
         ModelPort.Spec torchScript = new ModelPort.Spec("TORCHSCRIPT", List.of("t1"), Map.of(0, "background",
                 1, "tumour"), List.of(16, 16, 16));
@@ -170,6 +170,11 @@ class SegmenterDistillerTest {
         assertThatThrownBy(() -> distiller.configure(distiller.schema().parse(Map.of()), List.of(torchScript,
                 VolumeTable.SPEC))).isInstanceOf(InvalidSettingsException.class)
                 .hasMessageContaining("TorchScript model, whose features VolSeg cannot tap for the graph terms");
+        ModelPort.Spec ossNet = new ModelPort.Spec("OSS_NET", List.of("t1"), Map.of(0, "background", 1, "tumour"),
+                List.of(16, 16, 16));
+        assertThatThrownBy(() -> distiller.configure(distiller.schema().parse(Map.of()), List.of(ossNet,
+                VolumeTable.SPEC))).isInstanceOf(InvalidSettingsException.class)
+                .hasMessageContaining("the teacher is an OSS-Net model");
 
         Table volumes = phantoms(dir.resolve("data"), 2);
         ModelPort teacher = teacher(dir, volumes);

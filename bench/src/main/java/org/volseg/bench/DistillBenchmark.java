@@ -25,6 +25,7 @@ import org.volseg.nn.distill.DistillationSettings;
 import org.volseg.nn.distill.Distiller;
 import org.volseg.nn.distill.GraphFlow;
 import org.volseg.nn.distill.Teacher;
+import org.volseg.nn.engine.ChildJvm;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
 import org.volseg.nn.engine.ProcessMemory;
@@ -264,6 +265,8 @@ final class DistillBenchmark {
                 GraphFlow.Location.SHALLOW, d.similarity(), d.normalization()));
         variants.put("correlation edges", new GraphFlow.Settings(d.patch(), d.location(),
                 GraphFlow.Similarity.CORRELATION, d.normalization()));
+        variants.put("inner-product edges", new GraphFlow.Settings(d.patch(), d.location(),
+                GraphFlow.Similarity.INNER_PRODUCT, d.normalization()));
         variants.put("1³ vertices", new GraphFlow.Settings(1, d.location(), d.similarity(),
                 d.normalization()));
         variants.put("5³ vertices", new GraphFlow.Settings(5, d.location(), d.similarity(),
@@ -650,6 +653,18 @@ final class DistillBenchmark {
             }
             return null;
         });
+        double[][] peakMb = new double[2][n];
+        for (int i = 0; i < n; i++) {
+            Timed t = TIMED.get(i);
+            for (int size = 0; size < 2; size++) {
+                int edge = size == 0 ? task.window().x() : LARGE;
+                NetworkConfig c = config(task, t.architecture(), t.widths(), i == 0 ? TEACHER_BLOCKS : 1);
+                String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(c.toMap());
+                peakMb[size][i] = ChildJvm.run(InferencePeak.class, List.of("-Xmx2g"), List.of(json,
+                        String.valueOf(edge)), "the inference memory probe for " + t.name() + " at " + edge + "³",
+                        true).get("peak_growth_bytes").asLong() / 1048576.0;
+            }
+        }
         StringBuilder networks = new StringBuilder("teacher UNet3d " + TEACHER_WIDTHS + ", " + TEACHER_BLOCKS
                 + " block(s) per level, " + parameters[0] + " parameters");
         for (int i = 1; i < n; i++) {
@@ -660,7 +675,11 @@ final class DistillBenchmark {
                 .setting("PyTorch threads", DjlContext.call(ai.djl.pytorch.jni.JniUtils::getNumThreads))
                 .setting("networks", networks.toString())
                 .setting("data", task.description() + ", one " + task.window() + " window; and one " + LARGE + "³ "
-                        + "image of noise in one window; best of 3 passes");
+                        + "image of noise in one window; best of 3 passes")
+                .setting("peak memory", "growth of the resident peak over the size before predicting one image of "
+                        + "noise through one window (the network built and run once on 16³ before), in a JVM of its "
+                        + "own where every large array is mapped on its own, so that it is the live tensors' peak and "
+                        + "the stitching arrays, not the allocator's cache");
         for (int i = 1; i < n; i++) {
             String name = TIMED.get(i).name();
             table.row(name + " parameters", "", parameters[i], "teacher", parameters[0], "≤ 0.10×");
@@ -668,8 +687,59 @@ final class DistillBenchmark {
             table.row(name + ", " + task.window().x() + "³ phantoms", "cases/s", 1 / seconds[0][i], "teacher",
                     1 / seconds[0][0], "≥ 5×");
             table.row(name + ", " + LARGE + "³", "cases/s", 1 / seconds[1][i], "teacher", 1 / seconds[1][0], "≥ 5×");
+            table.row(name + " inference peak, " + task.window().x() + "³", "MB", peakMb[0][i], "teacher",
+                    peakMb[0][0], "");
+            table.row(name + " inference peak, " + LARGE + "³", "MB", peakMb[1][i], "teacher", peakMb[1][0], "");
         }
         table.print();
+    }
+
+    /**
+     * Child JVM of the speed part's memory rows: builds the network of the config (JSON, seed 8), runs it once on
+     * 16³, then prints the peak growth of predicting one image of noise of the given edge through one window.
+     */
+    public static final class InferencePeak {
+
+        private InferencePeak() {
+        }
+
+        public static void main(String[] args) throws Exception {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> map = new com.fasterxml.jackson.databind.ObjectMapper().readValue(args[0], Map.class);
+            NetworkConfig config = NetworkConfig.fromMap(map);
+            int edge = Integer.parseInt(args[1]);
+            Geometry g = Geometry.of(edge, edge, edge, 1, 1, 1);
+            java.util.Random noise = new java.util.Random(3);
+            float[][] channels = new float[config.inputChannels()][g.voxels()];
+            for (float[] c : channels) {
+                for (int i = 0; i < c.length; i++) {
+                    c[i] = (float) noise.nextGaussian();
+                }
+            }
+            Volume image = new Volume(g, channels);
+            long growth = DjlContext.call(() -> {
+                try (NDManager m = NDManager.newBaseManager()) {
+                    Network net = Network.build(config, m, 8);
+                    try (NDManager warm = m.newSubManager()) {
+                        net.logits(warm.zeros(new ai.djl.ndarray.types.Shape(1, config.inputChannels(), 16, 16,
+                                16)));
+                    }
+                    SlidingWindow window = new SlidingWindow(new SlidingWindow.Settings(PatchSize.cube(edge), 0.5,
+                            true, 1));
+                    System.gc();
+                    long before = ProcessMemory.residentBytes();
+                    if (before == 0 || !ProcessMemory.resetPeak()) {
+                        throw new IllegalStateException("cannot read or reset the peak memory (/proc/self)");
+                    }
+                    try (NDManager scope = m.newSubManager()) {
+                        SlidingWindow.labels(window.probabilities(image, net::logits, scope, Monitor.SILENT), g,
+                                java.util.stream.IntStream.range(0, config.classes()).toArray());
+                    }
+                    return ProcessMemory.peakBytes() - before;
+                }
+            });
+            System.out.println("{\"peak_growth_bytes\":" + growth + "}");
+        }
     }
 
     /** Where a parameter sits, from its name: the part, its level, whether it is a strided U-Net's refining unit. */

@@ -40,10 +40,12 @@ import org.volseg.ops.api.Setting;
 public record SegmenterDistillerSettings(
         @Setting(key = "architecture", label = "Student architecture", defaultValue = "mobile-unet3d",
                 description = "mobile-unet3d: a U-Net of MobileNetV2 inverted residuals (about a sixth of a UNet3d's "
-                        + "parameters at equal widths; on a CPU its depthwise convolutions make it no faster than its "
-                        + "teacher); strided-unet3d: MONAI's U-Net layout without a full-resolution level, the fast "
-                        + "student on a CPU (8,16,32,56: 5-13x faster than a 16,32,64,128 UNet3d), weaker on thin "
-                        + "structures; unet3d, partially-invres or fully-invres as in the Segmenter Learner.")
+                        + "parameters at equal widths, the best learner; on a CPU its depthwise convolutions make it "
+                        + "no faster than its teacher, and its 4x-expanded maps need 1.5x the teacher's memory at "
+                        + "inference); strided-unet3d: MONAI's U-Net layout without a full-resolution level, the fast "
+                        + "student on a CPU (8,16,32,56: 5-17x faster than a 16,32,64,128 UNet3d, an eighth of its "
+                        + "inference memory), weaker on thin structures; unet3d, partially-invres or fully-invres as "
+                        + "in the Segmenter Learner.")
         Architecture architecture,
         @Setting(key = "widths", label = "Student widths", defaultValue = "8,16,32,64",
                 description = "The student's channels per level, comma-separated. Its feature taps lie at the third "

@@ -130,8 +130,18 @@ public final class InferencePlanner {
         return fallback;
     }
 
-    /** The stitchings to try, most memory first. */
+    /**
+     * The stitchings to try, most memory first. Class chunks chosen by the user are tried at the requested chunk,
+     * then halved: each halving doubles the passes over the windows, so the largest that fits is the fastest.
+     */
     private static List<SlidingWindow.Settings> stitchings(SlidingWindow.Settings w, Job job, boolean auto) {
+        if (!auto && w.stitching() == Stitching.CLASS_CHUNKS) {
+            List<SlidingWindow.Settings> halved = new java.util.ArrayList<>();
+            for (int chunk = w.classChunk(); chunk >= 1; chunk /= 2) {
+                halved.add(w.withStitching(Stitching.CLASS_CHUNKS, chunk));
+            }
+            return halved;
+        }
         if (!auto) {
             return List.of(w);
         }

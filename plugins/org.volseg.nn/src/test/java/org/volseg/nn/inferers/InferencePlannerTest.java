@@ -66,6 +66,25 @@ class InferencePlannerTest {
     }
 
     @Test
+    void classChunksChosenByTheUserTakeTheLargestChunkThatFits() {
+        InferencePlanner.Job fifty = job(50, false);
+        InferencePlanner.Budget any = new InferencePlanner.Budget(Long.MAX_VALUE / 4, Long.MAX_VALUE / 4, false);
+        SlidingWindow.Settings requested = SlidingWindow.Settings.defaults(PATCH).withStitching(Stitching.CLASS_CHUNKS,
+                25);
+        long six = InferencePlanner.estimate(fifty, requested.withStitching(Stitching.CLASS_CHUNKS, 6), any)
+                .heapBytes();
+        long twelve = InferencePlanner.estimate(fifty, requested.withStitching(Stitching.CLASS_CHUNKS, 12), any)
+                .heapBytes();
+        InferencePlan plan = InferencePlanner.plan(fifty, requested, false, false, new InferencePlanner.Budget(
+                (six + twelve) / 2, 64_000 * MB, false), false);
+        assertThat(plan.window().stitching()).isEqualTo(Stitching.CLASS_CHUNKS);
+        assertThat(plan.window().classChunk()).as("25 and 12 do not fit, 6 does").isEqualTo(6);
+        assertThat(plan.fits()).isTrue();
+        InferencePlan plenty = InferencePlanner.plan(fifty, requested, false, false, any, false);
+        assertThat(plenty.window().classChunk()).isEqualTo(25);
+    }
+
+    @Test
     void classChunkMemoryDoesNotGrowWithTheClassCount() {
         SlidingWindow.Settings oneAtATime = SlidingWindow.Settings.defaults(PATCH).withStitching(
                 Stitching.CLASS_CHUNKS, 1);

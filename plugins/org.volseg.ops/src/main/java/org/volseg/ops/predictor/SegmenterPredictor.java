@@ -129,8 +129,10 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
         List<Integer> p = model.spec().patch();
         boolean autoStitching = s.stitchingMode() == null;
         Stitching stitching = autoStitching ? Stitching.FLOAT32 : s.stitchingMode();
+        // class chunks chosen: up to half the classes per pass, halved by the planner until they fit
+        int chunk = stitching == Stitching.CLASS_CHUNKS ? Math.max(1, model.spec().labels().size() / 2) : 1;
         SlidingWindow.Settings window = new SlidingWindow.Settings(new PatchSize(p.get(0), p.get(1), p.get(2)),
-                s.overlap(), s.gaussian(), Math.max(1, s.windowBatch()), s.flips(), stitching, 1);
+                s.overlap(), s.gaussian(), Math.max(1, s.windowBatch()), s.flips(), stitching, chunk);
         CasePredictor.Options options = new CasePredictor.Options(window, s.windowBatch() == 0, autoStitching)
                 .withOccupancy(s.occupancyProcedure());
         Table.Builder table = new Table.Builder(OUTPUT);

@@ -60,7 +60,8 @@ public record SegmenterPredictorSettings(
                 description = "How the whole volume's class probabilities are kept until every window is in. "
                         + "float32: classes × voxels × 4 bytes, exact; float16: half of that; class-chunks: a few "
                         + "classes per pass over the windows with a running argmax, memory independent of the "
-                        + "class count, time × passes; auto: the first that fits the free memory, in that order. "
+                        + "class count, time × passes (up to half the classes per pass, fewer until they fit); "
+                        + "auto: the first that fits the free memory, in that order. "
                         + "The plan and its expected peak memory are reported before each case.")
         String stitching,
         @Setting(key = "probability_maps", label = "Write probability maps", defaultValue = "false",

@@ -88,8 +88,8 @@ public final class SegmenterDistiller implements Operation<SegmenterDistillerSet
                 + "logits towards the teacher's. Deviation from the reference: its critic is a WGAN with gradient "
                 + "penalty, which needs a second derivative that leaked native memory at every step through DJL, so "
                 + "this critic uses the hinge loss with spectral norm instead (docs/distillation.md). Cases without "
-                + "a label map in the one input table are the unlabeled ones (the reference takes a second table): "
-                + "they train the distillation terms only (semi-supervised), half the patches each step. "
+                + "a label map in the one input table are the unlabeled ones (the reference loads them as a set of "
+                + "their own): they train the distillation terms only (semi-supervised), half the patches each step. "
                 + "The student keeps the teacher's preprocessing, channels and labels, so it predicts with the "
                 + "Segmenter Predictor like any model. The history has one row per epoch, each loss term (and the "
                 + "critic's own loss) in a column.";

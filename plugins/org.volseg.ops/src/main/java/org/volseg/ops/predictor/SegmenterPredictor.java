@@ -161,7 +161,8 @@ public final class SegmenterPredictor implements Operation<SegmenterPredictorSet
                     String report = predictor.takeModelReport();
                     plan += report != null ? "; " + report : "";
                     ranOn = result.device() != null ? result.device() : device.note();
-                    slice.log(c.id() + " on " + ranOn + ": " + plan);
+                    // the run's device is logged once, above; a case names its own only when it fell back
+                    slice.log(c.id() + (result.device() != null ? " on " + result.device() : "") + ": " + plan);
                 }
                 Geometry g = CaseChecks.checkGeometry(c);
                 String mapFiles = !s.probabilityMaps() ? null : String.join(";", model.spec().labels().keySet().stream()

@@ -80,9 +80,9 @@ class TorchScriptImporterTest {
         assertThat(labels.geometry().sameGrid(g, 1e-6)).isTrue();
         assertThat((String) row.get(predictions.spec().index("device"))).startsWith("cpu");
         assertThat((String) row.get(predictions.spec().index("plan"))).contains("2 flips");
-        // the node's log keeps which device ran, for the run and for each case with its plan
+        // the node's log keeps which device ran, and each case's plan
         assertThat(predicting).anyMatch(m -> m.startsWith("log: predicting on cpu")).anyMatch(m -> m.startsWith(
-                "log: case1 on cpu") && m.contains("2 flips"));
+                "log: case1: window batch") && m.contains("2 flips"));
         String maps = (String) row.get(predictions.spec().index("probability_maps"));
         assertThat(maps.split(";")).hasSize(3).allMatch(f -> Files.exists(Path.of(f)))
                 .anyMatch(f -> f.endsWith("case1_prob_2.nii.gz"));

@@ -38,6 +38,7 @@ import org.volseg.nn.inferers.SlidingWindow;
 import org.volseg.nn.networks.Architecture;
 import org.volseg.nn.networks.Network;
 import org.volseg.nn.networks.NetworkConfig;
+import org.volseg.nn.networks.StepMemory;
 
 /**
  * {@code volseg bench distill}: a wide UNet3d teacher and a Mobile U-Net student, the student trained from scratch,
@@ -725,16 +726,12 @@ final class DistillBenchmark {
                     }
                     SlidingWindow window = new SlidingWindow(new SlidingWindow.Settings(PatchSize.cube(edge), 0.5,
                             true, 1));
-                    System.gc();
-                    long before = ProcessMemory.residentBytes();
-                    if (before == 0 || !ProcessMemory.resetPeak()) {
-                        throw new IllegalStateException("cannot read or reset the peak memory (/proc/self)");
-                    }
-                    try (NDManager scope = m.newSubManager()) {
-                        SlidingWindow.labels(window.probabilities(image, net::logits, scope, Monitor.SILENT), g,
-                                java.util.stream.IntStream.range(0, config.classes()).toArray());
-                    }
-                    return ProcessMemory.peakBytes() - before;
+                    return StepMemory.timed(1, step -> {
+                        try (NDManager scope = m.newSubManager()) {
+                            SlidingWindow.labels(window.probabilities(image, net::logits, scope, Monitor.SILENT), g,
+                                    java.util.stream.IntStream.range(0, config.classes()).toArray());
+                        }
+                    }, 0).peakGrowthBytes();
                 }
             });
             System.out.println("{\"peak_growth_bytes\":" + growth + "}");

@@ -22,4 +22,18 @@ public interface Monitor {
     }
 
     Monitor SILENT = new Monitor() { public void progress(double f, String m) { } public void checkCanceled() { } };
+
+    /** Adds every message to {@code messages}; never cancels (tests, as the operations' Progress.recording). */
+    static Monitor recording(java.util.List<String> messages) {
+        return new Monitor() {
+            @Override
+            public void progress(double fraction, String message) {
+                messages.add(message);
+            }
+
+            @Override
+            public void checkCanceled() {
+            }
+        };
+    }
 }

@@ -135,22 +135,22 @@ public final class InferencePlanner {
      * then halved: each halving doubles the passes over the windows, so the largest that fits is the fastest.
      */
     private static List<SlidingWindow.Settings> stitchings(SlidingWindow.Settings w, Job job, boolean auto) {
-        if (!auto && w.stitching() == Stitching.CLASS_CHUNKS) {
-            List<SlidingWindow.Settings> halved = new java.util.ArrayList<>();
-            for (int chunk = w.classChunk(); chunk >= 1; chunk /= 2) {
-                halved.add(w.withStitching(Stitching.CLASS_CHUNKS, chunk));
-            }
-            return halved;
-        }
         if (!auto) {
-            return List.of(w);
+            return w.stitching() == Stitching.CLASS_CHUNKS ? classChunks(w, w.classChunk()) : List.of(w);
         }
         List<SlidingWindow.Settings> list = new java.util.ArrayList<>(List.of(w.withStitching(Stitching.FLOAT32, 1),
                 w.withStitching(Stitching.FLOAT16, 1)));
-        for (int chunk = Math.max(1, job.classes() / 2); chunk >= 1; chunk /= 2) {
-            list.add(w.withStitching(Stitching.CLASS_CHUNKS, chunk));
-        }
+        list.addAll(classChunks(w, Math.max(1, job.classes() / 2)));
         return list;
+    }
+
+    /** Class-chunk stitching with {@code largest} classes per pass, then halved down to 1. */
+    private static List<SlidingWindow.Settings> classChunks(SlidingWindow.Settings w, int largest) {
+        List<SlidingWindow.Settings> chunks = new java.util.ArrayList<>();
+        for (int chunk = largest; chunk >= 1; chunk /= 2) {
+            chunks.add(w.withStitching(Stitching.CLASS_CHUNKS, chunk));
+        }
+        return chunks;
     }
 
     /** The memory {@code window} takes for {@code job}, and whether that fits {@code budget}. */

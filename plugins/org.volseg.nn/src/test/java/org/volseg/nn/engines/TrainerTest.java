@@ -302,16 +302,7 @@ class TrainerTest {
         TrainingSettings settings = small(3, 12).withOptimizer(Optimizer.Kind.ADAM, 0.02, 0).withAugment(false)
                 .withSchedule(LearningRateSchedule.Kind.CONSTANT, 0).withBatchSize(1).withValidation(3, 0.5, 0);
         List<String> messages = new ArrayList<>();
-        Monitor monitor = new Monitor() {
-            @Override
-            public void progress(double fraction, String message) {
-                messages.add(message);
-            }
-
-            @Override
-            public void checkCanceled() {
-            }
-        };
+        Monitor monitor = Monitor.recording(messages);
         try (NDManager m = NDManager.newBaseManager()) {
             TrainingResult result = train(new TinyNet(m, 1, 2, 4, 5, SegmentTape.Backprop.REVERSIBLE), settings, null, monitor, null);
             EpochRecord last = result.history().get(2);

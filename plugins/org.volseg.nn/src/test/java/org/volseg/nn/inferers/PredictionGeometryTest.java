@@ -269,7 +269,7 @@ class PredictionGeometryTest {
         };
         SlidingWindow.Settings four = SlidingWindow.Settings.defaults(PatchSize.cube(16)).withBatchSize(4);
         List<String> messages = new ArrayList<>();
-        Monitor listening = listening(messages);
+        Monitor listening = Monitor.recording(messages);
         CasePredictor.Result result = withManager(m -> new CasePredictor(identity(preprocessing(null, List.of()),
                 tight), CasePredictor.Options.fixed(four), Device.cpu()).segment(oneHot(truth), null, m, listening));
         assertSame(result.labels(), truth);
@@ -311,7 +311,7 @@ class PredictionGeometryTest {
                         return onCpu;
                     });
             return List.of(gpu.segment(oneHot(truth), null, m, Monitor.SILENT),
-                    gpu.segment(oneHot(truth), null, m, listening(messages)));
+                    gpu.segment(oneHot(truth), null, m, Monitor.recording(messages)));
         });
         for (CasePredictor.Result r : results) {
             assertSame(r.labels(), truth);
@@ -333,19 +333,6 @@ class PredictionGeometryTest {
         assertThatThrownBy(() -> withManager(m -> new CasePredictor(identity(preprocessing(null, List.of()), full),
                 CasePredictor.Options.fixed(one), Device.cpu()).segment(oneHot(truth), null, m, Monitor.SILENT)))
                 .isInstanceOf(OutOfMemoryException.class).hasMessageContaining("choose the cpu device");
-    }
-
-    private static Monitor listening(List<String> messages) {
-        return new Monitor() {
-            @Override
-            public void progress(double fraction, String message) {
-                messages.add(message);
-            }
-
-            @Override
-            public void checkCanceled() {
-            }
-        };
     }
 
     @Test

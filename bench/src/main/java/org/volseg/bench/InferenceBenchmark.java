@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.UnaryOperator;
 import java.util.stream.IntStream;
 import org.volseg.core.data.ReferenceData;
 import org.volseg.core.io.NiftiReader;
@@ -208,6 +209,48 @@ final class InferenceBenchmark {
         return NiftiReader.read(file).volume();
     }
 
+    /**
+     * {@code model} with the time of its network calls (logits, or the head's input and the head of each slab) added
+     * to {@code nanos[0]}: the compute floor.
+     */
+    private static PatchPredictor timed(PatchPredictor model, long[] nanos) {
+        UnaryOperator<UnaryOperator<NDArray>> timing = call -> in -> {
+            long t0 = System.nanoTime();
+            NDArray out = call.apply(in);
+            out.toByteBuffer(true); // PyTorch's CPU ops are eager; this only makes sure
+            nanos[0] += System.nanoTime() - t0;
+            return out;
+        };
+        PatchPredictor.PointwiseHead split = model.pointwiseHead();
+        UnaryOperator<NDArray> logits = timing.apply(model::logits);
+        if (split == null) {
+            return logits::apply;
+        }
+        UnaryOperator<NDArray> headInput = timing.apply(split::headInput);
+        UnaryOperator<NDArray> head = timing.apply(split::head);
+        return new PatchPredictor() {
+            @Override
+            public NDArray logits(NDArray patches) {
+                return logits.apply(patches);
+            }
+
+            @Override
+            public PointwiseHead pointwiseHead() {
+                return new PointwiseHead() {
+                    @Override
+                    public NDArray headInput(NDArray patches) {
+                        return headInput.apply(patches);
+                    }
+
+                    @Override
+                    public NDArray head(NDArray in) {
+                        return head.apply(in);
+                    }
+                };
+            }
+        };
+    }
+
     /** Child: architecture, classes, volume, stitching, chunk, window edge, overlap, batch. Prints one line of JSON. */
     public static void main(String[] args) throws Exception {
         Architecture a = Architecture.valueOf(args[0]);
@@ -225,13 +268,7 @@ final class InferenceBenchmark {
             try (NDManager m = NDManager.newBaseManager()) {
                 Network net = Network.build(config, m, 1);
                 long[] forwardNanos = {0};
-                PatchPredictor timed = patches -> {
-                    long t0 = System.nanoTime();
-                    NDArray logits = net.logits(patches);
-                    logits.toByteBuffer(true); // PyTorch's CPU ops are eager; this only makes sure
-                    forwardNanos[0] += System.nanoTime() - t0;
-                    return logits;
-                };
+                PatchPredictor timed = timed(PredictingModel.predictor(net), forwardNanos);
                 long parameters = net.predictingParameters().stream().mapToLong(p -> p.getShape().size()).sum();
                 PredictingModel model = new PredictingModel(timed, config, parameters, List.of("image"),
                         IntStream.range(0, classes).toArray(), new Preprocessing(null, List.of(),
@@ -244,7 +281,7 @@ final class InferenceBenchmark {
                 CasePredictor predictor = new CasePredictor(model, CasePredictor.Options.fixed(window), Device.cpu());
                 InferencePlanner.Job job = new InferencePlanner.Job(config, parameters, 1, classes,
                         image.geometry().voxels(), image.geometry().voxels(), image.geometry().nz(), true,
-                        true, false);
+                        true, false, 1, timed.pointwiseHead() != null);
                 InferencePlan plan = InferencePlanner.estimate(job, window, new InferencePlanner.Budget(Long.MAX_VALUE
                         / 4, Long.MAX_VALUE / 4, true));
                 System.gc();

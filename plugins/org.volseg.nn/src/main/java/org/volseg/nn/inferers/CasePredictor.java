@@ -328,7 +328,8 @@ public final class CasePredictor implements AutoCloseable {
         return new InferencePlanner.Job(model.network(), model.parameters(), model.channelNames().size(),
                 model.labelValues().length, input.voxels(), prepared.image().geometry().voxels(),
                 prepared.image().geometry().nz(),
-                prepared.transform().exact(), prepared.transform().isIdentity(), maps, model.predictor().models());
+                prepared.transform().exact(), prepared.transform().isIdentity(), maps, model.predictor().models(),
+                model.predictor().pointwiseHead() != null);
     }
 
     /** {@code e} as it is, or, when it is running out of memory, as one sentence with the plan and what to lower. */

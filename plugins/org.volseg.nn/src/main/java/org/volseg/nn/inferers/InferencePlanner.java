@@ -83,16 +83,18 @@ public final class InferencePlanner {
      * @param probabilityMaps whether per-class probability maps are written too
      * @param models          models each window goes through (an ensemble's members, run one after the other;
      *                        {@code network} is then the one whose activations take the most)
+     * @param pointwiseHead   whether the model splits off a pointwise head ({@link PatchPredictor#pointwiseHead()}):
+     *                        the sliding window then holds the head's input of a window, not its K logits
      */
     public record Job(NetworkConfig network, long parameters, int channels, int classes, long inputVoxels,
             long preparedVoxels, int preparedSlices, boolean exact, boolean identity, boolean probabilityMaps,
-            int models) {
+            int models, boolean pointwiseHead) {
 
-        /** One model. */
+        /** One model without a pointwise head. */
         public Job(NetworkConfig network, long parameters, int channels, int classes, long inputVoxels,
                 long preparedVoxels, int preparedSlices, boolean exact, boolean identity, boolean probabilityMaps) {
             this(network, parameters, channels, classes, inputVoxels, preparedVoxels, preparedSlices, exact,
-                    identity, probabilityMaps, 1);
+                    identity, probabilityMaps, 1, false);
         }
     }
 
@@ -179,8 +181,9 @@ public final class InferencePlanner {
         SlidingWindow.Settings window = one.window().withBatchSize(each * devices);
         long heap = heapBytes(job, window);
         long others = (long) (devices - 1) * each * window.patch().voxels() * 4;
-        long joined = (long) devices * each * window.patch().voxels() * 4 * job.classes();
-        long nativeBytes = one.nativeBytes() + others * (job.channels() + job.classes()) + joined;
+        long output = windowOutputs(job);
+        long joined = (long) devices * each * window.patch().voxels() * 4 * output;
+        long nativeBytes = one.nativeBytes() + others * (job.channels() + output) + joined;
         return new InferencePlan(window, heap, nativeBytes, fits(heap, nativeBytes, one.budget()), one.budget(),
                 devices);
     }
@@ -224,16 +227,24 @@ public final class InferencePlanner {
     static long nativeBytes(Job job, SlidingWindow.Settings w, boolean cpu) {
         long windowVoxels = w.patch().voxels();
         double perVoxel = job.network() != null ? activationFloatsPerVoxel(job.network()) : UNKNOWN_FLOATS_PER_VOXEL;
-        // the logits of one flip at a time, the input and its flipped copy; an ensemble's sum of probabilities
-        // and the member's being added
-        double outputs = job.classes() * (job.models() > 1 ? 3 : 1) + job.channels() * (w.mirroring().count() > 1
-                ? 2 : 1);
+        // the logits (or the head's input) of one flip at a time, the input and its flipped copy; an ensemble's sum
+        // of probabilities and the member's being added
+        double outputs = windowOutputs(job) * (job.models() > 1 ? 3 : 1) + job.channels()
+                * (w.mirroring().count() > 1 ? 2 : 1);
         // the softmax's slabs: the logits' slab made contiguous, its softmax and that flipped back
         long slabs = 3 * Math.min(SlidingWindow.SLAB_BYTES, (long) w.batchSize() * job.classes() * windowVoxels * 4);
         // PyTorch runs every CPU convolution of a batch of 2+ through oneDNN, whose blocked layouts (channels in
         // blocks of 16) cost more: about 6 floats a voxel, fitted to MONAI's UNet at batch 2 (bench/README.md)
         double oneDnn = cpu && w.batchSize() > 1 ? ONEDNN_BATCH_FLOATS_PER_VOXEL : 0;
         return job.parameters() * 4 + slabs + (long) (w.batchSize() * windowVoxels * (perVoxel + outputs + oneDnn) * 4);
+    }
+
+    /**
+     * Floats per window voxel of what the model hands the sliding window: K logits, or, with a pointwise head, the
+     * head's input (the top level's width), whose logits are then made slab by slab.
+     */
+    private static long windowOutputs(Job job) {
+        return job.pointwiseHead() && job.network() != null ? job.network().levelWidths().get(0) : job.classes();
     }
 
     /** See {@link #nativeBytes}. */

@@ -31,4 +31,26 @@ public interface PatchPredictor {
     default int models() {
         return 1;
     }
+
+    /**
+     * The model split before a last layer that acts on each voxel alone, or null when it has none (the default).
+     * The sliding window then makes a window's logits slab by slab from the head's input, so that no array holds
+     * all K classes of a window: class-chunk stitching's memory does not grow with K.
+     */
+    default PointwiseHead pointwiseHead() {
+        return null;
+    }
+
+    /**
+     * A model as its last layer's input and that layer, which acts on each voxel alone: {@code head(headInput(p))}
+     * are {@code logits(p)}, and the head of any slab of the input gives that slab's logits.
+     */
+    interface PointwiseHead {
+
+        /** N × C × D × H × W patches to N × F × D × H × W: what the last layer sees. */
+        NDArray headInput(NDArray patches);
+
+        /** N × F × d × h × w to N × K × d × h × w logits, any d, h, w. */
+        NDArray head(NDArray headInput);
+    }
 }

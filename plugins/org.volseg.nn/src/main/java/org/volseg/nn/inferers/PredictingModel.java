@@ -1,5 +1,6 @@
 package org.volseg.nn.inferers;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.transforms.Preprocessing;
 import org.volseg.nn.bundle.BundleManifest;
 import org.volseg.nn.bundle.ModelBundle;
+import org.volseg.nn.networks.Network;
 import org.volseg.nn.networks.NetworkBundle;
 import org.volseg.nn.networks.NetworkConfig;
 import org.volseg.nn.ossnet.OssNetBundle;
@@ -47,9 +49,38 @@ public record PredictingModel(PatchPredictor predictor, NetworkConfig network, l
     /** A VolSeg network read from a bundle. */
     public static PredictingModel of(NetworkBundle.Loaded loaded) {
         BundleManifest m = loaded.manifest();
-        return new PredictingModel(loaded.network()::logits, loaded.network().config(),
+        return new PredictingModel(predictor(loaded.network()), loaded.network().config(),
                 loaded.network().predictingParameters().stream().mapToLong(p -> p.getShape().size()).sum(),
                 m.channelNames(), labelValues(m), loaded.preprocessing(), patch(m), m);
+    }
+
+    /** A VolSeg network's logits, split before its head where that head is pointwise. */
+    public static PatchPredictor predictor(Network network) {
+        if (!network.hasPointwiseHead()) {
+            return network::logits;
+        }
+        PatchPredictor.PointwiseHead split = new PatchPredictor.PointwiseHead() {
+            @Override
+            public NDArray headInput(NDArray patches) {
+                return network.headInput(patches);
+            }
+
+            @Override
+            public NDArray head(NDArray headInput) {
+                return network.head(headInput);
+            }
+        };
+        return new PatchPredictor() {
+            @Override
+            public NDArray logits(NDArray patches) {
+                return network.logits(patches);
+            }
+
+            @Override
+            public PointwiseHead pointwiseHead() {
+                return split;
+            }
+        };
     }
 
     /**

@@ -551,22 +551,29 @@ public final class SlidingWindow {
          * by slab along z: one tensor of a window's probabilities of many classes (52 MB for 50 classes of a 64³
          * window) would come from the C library's mmap afresh every window and be faulted in page by page, which
          * cost more than the softmax itself; slabs of at most {@link #SLAB_BYTES} are reused by the allocator.
+         * A model with a {@linkplain PatchPredictor#pointwiseHead() pointwise head} makes even the logits slab by
+         * slab, from its head's input: no array then holds all classes of a window, so class-chunk stitching's
+         * memory does not grow with K, and the other modes skip a window-sized array of K logits.
          */
         private float[] probabilities(NDArray patches, int count, int first, NDManager batch) {
             PatchSize patch = settings.patch();
             int area = patch.y() * patch.x();
             int depthOfPatch = patch.z();
+            PatchPredictor.PointwiseHead split = predictor.pointwiseHead();
             boolean firstFlip = true;
             for (int mask : settings.mirroring().flips()) {
                 try (NDManager flip = batch.newSubManager()) {
                     int[] axes = Mirroring.arrayAxes(mask);
                     NDArray in = mask == 0 ? patches : owned(patches.flip(axes), flip);
-                    NDArray logits = owned(predictor.logits(in), flip);
-                    int k = classesOf(logits, count, patch);
-                    if (classes < 0) {
-                        classes = k;
-                    } else if (k != classes) {
-                        throw new IllegalStateException("the predictor returned " + k + " classes, earlier " + classes);
+                    // the logits, or where the head is split off, what it sees
+                    NDArray output = owned(split == null ? predictor.logits(in) : split.headInput(in), flip);
+                    if (split == null) {
+                        knowClasses(classesOf(output, count, depthOfPatch, patch));
+                    } else if (classes < 0) {
+                        try (NDManager once = flip.newSubManager()) {
+                            knowClasses(classesOf(owned(split.head(owned(output.get(new NDIndex(":, :, 0:1")),
+                                    once)), once), count, 1, patch));
+                        }
                     }
                     int held = Math.min(chunk, classes - first);
                     int slab = Math.max(1, (int) Math.min(depthOfPatch, slabBytes / ((long) count * classes * area
@@ -580,7 +587,11 @@ public final class SlidingWindow {
                         int z1 = Math.min(depthOfPatch, z0 + slab);
                         int from = zFlipped ? depthOfPatch - z1 : z0;
                         try (NDManager part = flip.newSubManager()) {
-                            NDArray slice = owned(logits.get(new NDIndex(":, :, {}:{}", from, from + z1 - z0)), part);
+                            NDArray slice = owned(output.get(new NDIndex(":, :, {}:{}", from, from + z1 - z0)), part);
+                            if (split != null) {
+                                slice = owned(split.head(slice), part);
+                                knowClasses(classesOf(slice, count, z1 - z0, patch));
+                            }
                             if (slice.getDataType() != DataType.FLOAT32) {
                                 slice = owned(slice.toType(DataType.FLOAT32, false), part);
                             }
@@ -607,6 +618,15 @@ public final class SlidingWindow {
                 firstFlip = false;
             }
             return windowProbabilities;
+        }
+
+        /** Takes the class count of the first logits, then checks every later logits against it. */
+        private void knowClasses(int k) {
+            if (classes < 0) {
+                classes = k;
+            } else if (k != classes) {
+                throw new IllegalStateException("the predictor returned " + k + " classes, earlier " + classes);
+            }
         }
 
         /** Adds {@code length} values from {@code source} on to the window probabilities from {@code target} on. */
@@ -687,17 +707,17 @@ public final class SlidingWindow {
         return factors;
     }
 
-    /** K from the predictor's output, checking the rest of its shape against the batch. */
-    private static int classesOf(NDArray logits, int count, PatchSize patch) {
+    /** K from the predictor's output for {@code depth} slices of the patches, checking the rest of its shape. */
+    private static int classesOf(NDArray logits, int count, int depth, PatchSize patch) {
         if (logits == null) {
             throw new IllegalStateException("the predictor returned no logits");
         }
         Shape s = logits.getShape();
-        if (s.dimension() != 5 || s.get(0) != count || s.get(2) != patch.z() || s.get(3) != patch.y()
+        if (s.dimension() != 5 || s.get(0) != count || s.get(2) != depth || s.get(3) != patch.y()
                 || s.get(4) != patch.x()) {
             throw new IllegalStateException("the predictor returned logits of shape " + s + " for " + count
-                    + " patch(es) of " + patch + "; expected " + count + " × K × " + patch.z() + " × " + patch.y()
-                    + " × " + patch.x());
+                    + " patch(es) of " + patch + (depth == patch.z() ? "" : " (" + depth + " slices of them)")
+                    + "; expected " + count + " × K × " + depth + " × " + patch.y() + " × " + patch.x());
         }
         if (s.get(1) < 2) {
             throw new IllegalStateException("the predictor returned " + s.get(1)

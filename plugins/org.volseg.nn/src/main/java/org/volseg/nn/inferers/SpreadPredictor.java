@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.GradMode;
@@ -64,6 +65,34 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
 
     @Override
     public NDArray logits(NDArray patches) {
+        return spread(patches, PatchPredictor::logits);
+    }
+
+    /**
+     * Split where every replica's head is pointwise: the head's input is spread like the logits, and the head runs
+     * on the first replica, where that input comes back.
+     */
+    @Override
+    public PointwiseHead pointwiseHead() {
+        if (replicas.stream().anyMatch(r -> r.predictor().pointwiseHead() == null)) {
+            return null;
+        }
+        PointwiseHead first = replicas.get(0).predictor().pointwiseHead();
+        return new PointwiseHead() {
+            @Override
+            public NDArray headInput(NDArray patches) {
+                return spread(patches, (predictor, part) -> predictor.pointwiseHead().headInput(part));
+            }
+
+            @Override
+            public NDArray head(NDArray headInput) {
+                return first.head(headInput);
+            }
+        };
+    }
+
+    /** {@code call} of each replica on its part of the batch, joined in window order on the batch's device. */
+    private NDArray spread(NDArray patches, BiFunction<PatchPredictor, NDArray, NDArray> call) {
         int windows = Math.toIntExact(patches.getShape().get(0));
         int parts = Math.min(windows, replicas.size());
         List<Future<NDArray>> running = new ArrayList<>();
@@ -76,11 +105,11 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
                 NDArray part = parts == 1 ? patches : patches.get(new NDIndex("{}:{}", from, to));
                 if (d == 0) {
                     // the batch's own device and manager (the first replica is on the windows' device)
-                    results[0] = replica.predictor().logits(part);
+                    results[0] = call.apply(replica.predictor(), part);
                 } else {
                     // PyTorch's grad mode and DJL's class loader are per thread: each part sets both
                     running.add(threads.submit(() -> DjlContext.call(() -> GradMode.with(false,
-                            () -> run(replica, part)))));
+                            () -> run(replica, part, call)))));
                 }
             }
             for (int i = 0; i < running.size(); i++) {
@@ -134,14 +163,14 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
     }
 
     /**
-     * A part's logits, computed in a scope of the replica's manager on its device and handed back on the part's
-     * device and in its manager.
+     * {@code call} of a part, computed in a scope of the replica's manager on its device and handed back on the
+     * part's device and in its manager.
      */
-    private static NDArray run(Replica replica, NDArray part) {
+    private static NDArray run(Replica replica, NDArray part, BiFunction<PatchPredictor, NDArray, NDArray> call) {
         try (NDManager scope = replica.manager().newSubManager()) {
             NDArray moved = part.toDevice(scope.getDevice(), true);
             moved.attach(scope);
-            NDArray back = replica.predictor().logits(moved).toDevice(part.getDevice(), true);
+            NDArray back = call.apply(replica.predictor(), moved).toDevice(part.getDevice(), true);
             back.attach(part.getManager());
             return back;
         }

@@ -193,7 +193,12 @@ final class Layers {
 
         @Override
         public NDArray apply(NDArray x) {
-            return conv(activate(normalise(x, norm, gamma, beta), activation, slope), weight, bias);
+            return conv(preActivation(x), weight, bias);
+        }
+
+        /** What the convolution sees: x normalised and activated. */
+        NDArray preActivation(NDArray x) {
+            return activate(normalise(x, norm, gamma, beta), activation, slope);
         }
 
         @Override

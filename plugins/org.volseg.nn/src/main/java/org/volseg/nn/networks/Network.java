@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.volseg.nn.engine.GradMode;
 import org.volseg.nn.engines.Segment;
 import org.volseg.nn.engines.SegmentTape;
 import org.volseg.nn.invertible.AdditiveCoupling;
@@ -39,14 +40,21 @@ public final class Network implements org.volseg.nn.engines.Trainable {
     private final VaeBranch vae;
     private final List<NDArray> parameters;
     private final boolean featureTaps;
+    /** The last layer where it is a 1×1×1 unit (every architecture but the strided U-Net), else null. */
+    private final Layers.Unit head;
+    /** Every segment but {@link #head}'s, where there is one. */
+    private final SegmentTape body;
 
     private Network(NetworkConfig config, SegmentTape tape, VaeBranch vae, List<NDArray> parameters,
-            boolean featureTaps) {
+            boolean featureTaps, Layers.Unit head) {
         this.config = config;
         this.tape = tape;
         this.vae = vae;
         this.parameters = parameters;
         this.featureTaps = featureTaps;
+        this.head = head;
+        List<Segment> segments = tape.segments();
+        this.body = head == null ? null : new SegmentTape(segments.subList(0, segments.size() - 1));
     }
 
     /**
@@ -90,6 +98,7 @@ public final class Network implements org.volseg.nn.engines.Trainable {
         List<Integer> widths = config.levelWidths();
         int levels = config.levels();
         List<Segment> segments = new ArrayList<>();
+        Layers.Unit head = null;
         if (config.architecture() == Architecture.STRIDED_UNET3D) {
             StridedUNet.segments(p, config, segments, tapLevel);
         } else {
@@ -102,11 +111,11 @@ public final class Network implements org.volseg.nn.engines.Trainable {
             } else {
                 uNetCore(p, config, segments, tapLevel);
             }
-            Layers.Unit head = Layers.Unit.create(p, "head", config, widths.get(0), config.classes(), 1, 1);
+            head = Layers.Unit.create(p, "head", config, widths.get(0), config.classes(), 1, 1);
             segments.add(Segment.Plain.onTop(head::apply, head.parameters()));
         }
         VaeBranch vae = config.vae() ? new VaeBranch(p, config, widths.get(levels - 1)) : null;
-        return new Network(config, new SegmentTape(segments), vae, p.all(), featureTaps);
+        return new Network(config, new SegmentTape(segments), vae, p.all(), featureTaps, head);
     }
 
     /**
@@ -294,6 +303,45 @@ public final class Network implements org.volseg.nn.engines.Trainable {
     @Override
     public NDArray logits(NDArray image) {
         return tape.predict(image);
+    }
+
+    /**
+     * Whether the last layer acts on each voxel alone (norm, activation, then a 1×1×1 convolution): then
+     * {@link #headInput} and {@link #head} give the logits in two steps, the second on any part of the first's
+     * voxels. The strided U-Net ends in a transposed convolution and has no such head.
+     */
+    public boolean hasPointwiseHead() {
+        return head != null;
+    }
+
+    /**
+     * What the last layer's convolution sees, N × F × D × H × W (F the top level's width), without recording a
+     * graph: normalised over the whole window, so only the convolution is left to do per voxel.
+     */
+    public NDArray headInput(NDArray image) {
+        requirePointwiseHead();
+        NDManager caller = image.getManager();
+        return GradMode.with(false, () -> {
+            try (NDManager scope = caller.newSubManager()) {
+                NDArray top = body.predict(image);
+                top.attach(scope); // freed with the scope once the head's input is made from it
+                NDArray in = head.preActivation(top);
+                in.attach(caller);
+                return in;
+            }
+        });
+    }
+
+    /** The logits of any voxels of {@link #headInput} (N × F × d × h × w → N × K × d × h × w), without a graph. */
+    public NDArray head(NDArray headInput) {
+        requirePointwiseHead();
+        return GradMode.with(false, () -> Layers.conv(headInput, head.weight(), head.bias()));
+    }
+
+    private void requirePointwiseHead() {
+        if (head == null) {
+            throw new IllegalStateException(config.architecture() + " ends in a layer that is not pointwise");
+        }
     }
 
     /** One training step with the memory-saving backward: gradients accumulate, the loss is returned. */

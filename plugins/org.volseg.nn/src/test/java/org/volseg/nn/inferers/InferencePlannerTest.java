@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.nn.networks.Architecture;
 import org.volseg.nn.networks.NetworkConfig;
@@ -151,12 +153,31 @@ class InferencePlannerTest {
                 .describe()).contains("8 flips");
     }
 
+    @ParameterizedTest
+    @EnumSource(Stitching.class)
+    void aPointwiseHeadsNativeMemoryIsTheSameWhateverTheClassCount(Stitching stitching) {
+        SlidingWindow.Settings window = SlidingWindow.Settings.defaults(PATCH).withStitching(stitching, 1);
+        assertThat(InferencePlanner.nativeBytes(splitHead(50), window, true))
+                .isEqualTo(InferencePlanner.nativeBytes(splitHead(3), window, true));
+        // the head's input is 16 floats a voxel (the top level's width) where 3 logits would be
+        assertThat(InferencePlanner.nativeBytes(splitHead(3), window, true)
+                - InferencePlanner.nativeBytes(job(3), window, true)).isEqualTo(13L * PATCH.voxels() * 4);
+        assertThat(InferencePlanner.nativeBytes(job(50), window, true)
+                - InferencePlanner.nativeBytes(job(3), window, true)).isEqualTo(47L * PATCH.voxels() * 4);
+    }
+
+    private static InferencePlanner.Job splitHead(int classes) {
+        InferencePlanner.Job j = job(classes);
+        return new InferencePlanner.Job(j.network(), j.parameters(), j.channels(), j.classes(), j.inputVoxels(),
+                j.preparedVoxels(), j.preparedSlices(), j.exact(), j.identity(), j.probabilityMaps(), 1, true);
+    }
+
     @Test
     void anEnsembleHoldsItsSumAndAMembersProbabilitiesBesideTheLogits() {
         InferencePlanner.Job one = job(5);
         InferencePlanner.Job three = new InferencePlanner.Job(one.network(), one.parameters() * 3, one.channels(),
                 one.classes(), one.inputVoxels(), one.preparedVoxels(), one.preparedSlices(), one.exact(),
-                one.identity(), one.probabilityMaps(), 3);
+                one.identity(), one.probabilityMaps(), 3, false);
         SlidingWindow.Settings window = SlidingWindow.Settings.defaults(PATCH);
         assertThat(InferencePlanner.nativeBytes(three, window, false) - InferencePlanner.nativeBytes(one, window,
                 false)).isEqualTo(2 * one.parameters() * 4 + 2L * 5 * PATCH.voxels() * 4);

@@ -84,6 +84,44 @@ class SpreadPredictorTest {
     }
 
     /**
+     * Replicas that split off a pointwise head are spread as their head's input, joined on the first device, whose
+     * head makes the logits; one replica without such a head leaves the spread model unsplit.
+     */
+    @Test
+    void replicasWithAPointwiseHeadSpreadTheHeadsInputAndTheFirstRunsTheHead() {
+        NetworkConfig config = NetworkConfig.of(Architecture.UNET3D, 2, 3, List.of(4, 8), 1, PatchSize.cube(8));
+        DjlContext.call(() -> {
+            try (NDManager a = NDManager.newBaseManager(); NDManager b = NDManager.newBaseManager();
+                    NDManager windows = NDManager.newBaseManager()) {
+                Network first = Network.build(config, a, 5);
+                Network second = Network.build(config, b, 5);
+                List<SpreadPredictor.Replica> replicas = List.of(
+                        new SpreadPredictor.Replica(PredictingModel.predictor(first), a),
+                        new SpreadPredictor.Replica(PredictingModel.predictor(second), b));
+                try (SpreadPredictor spread = new SpreadPredictor(replicas)) {
+                    PatchPredictor.PointwiseHead split = spread.pointwiseHead();
+                    assertThat(split).isNotNull();
+                    NDArray x = windows.randomNormal(new Shape(2, 2, 8, 8, 8));
+                    NDArray in = split.headInput(x);
+                    assertThat(in.getShape()).isEqualTo(new Shape(2, 4, 8, 8, 8));
+                    assertThat(in.getManager()).isSameAs(x.getManager());
+                    float[] logits = split.head(in).toFloatArray();
+                    float[] expected = GradMode.with(false, () -> first.logits(x.get("0:1"))
+                            .concat(first.logits(x.get("1:2")), 0)).toFloatArray();
+                    for (int i = 0; i < expected.length; i++) {
+                        assertThat(logits[i]).isCloseTo(expected[i], within(1e-5f));
+                    }
+                }
+                try (SpreadPredictor mixed = new SpreadPredictor(List.of(replicas.get(0),
+                        new SpreadPredictor.Replica(second::logits, b)))) {
+                    assertThat(mixed.pointwiseHead()).isNull();
+                }
+            }
+            return null;
+        });
+    }
+
+    /**
      * When one part fails, the batch fails only after every other part has finished (the caller then closes the
      * batch those parts read), and an Error such as a heap OutOfMemoryError reaches the caller as itself.
      */

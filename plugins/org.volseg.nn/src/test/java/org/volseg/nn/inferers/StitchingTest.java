@@ -72,8 +72,11 @@ class StitchingTest {
     }
 
     private static float[][] stitch(Volume image, SlidingWindow.Settings settings) {
-        return withManager(m -> new SlidingWindow(settings).probabilities(image, StitchingTest::classLogits, m,
-                Monitor.SILENT));
+        return stitch(image, settings, StitchingTest::classLogits);
+    }
+
+    private static float[][] stitch(Volume image, SlidingWindow.Settings settings, PatchPredictor predictor) {
+        return withManager(m -> new SlidingWindow(settings).probabilities(image, predictor, m, Monitor.SILENT));
     }
 
     private static SlidingWindow.Settings base() {
@@ -106,6 +109,68 @@ class StitchingTest {
             assertThat(calls.get()).as("network calls with %d classes per chunk", chunk)
                     .isEqualTo(passes * ((windows + 1) / 2));
         }
+    }
+
+    /**
+     * {@link #classLogits} split before a pointwise head: the head's input is the intensity and the ramp (2
+     * channels), the head makes the K logits of any slab of it. Records the slices each head call sees; a whole
+     * window's logits are not to be asked for.
+     */
+    private static PatchPredictor splitClassLogits(List<Long> headDepths) {
+        PatchPredictor.PointwiseHead split = new PatchPredictor.PointwiseHead() {
+            @Override
+            public NDArray headInput(NDArray patches) {
+                NDManager m = patches.getManager();
+                NDArray ramp = m.arange(16f).sub(8).div(8).mul(0.3f).reshape(new Shape(1, 1, 1, 1, 16));
+                return patches.concat(patches.zerosLike().add(ramp), 1);
+            }
+
+            @Override
+            public NDArray head(NDArray in) {
+                headDepths.add(in.getShape().get(2));
+                NDArray v = in.get(":, 0:1");
+                NDArray ramp = in.get(":, 1:2");
+                NDList logits = new NDList();
+                for (int k = 0; k < CLASSES; k++) {
+                    logits.add(v.sub(k).square().mul(-4).add(ramp.mul(k % 2 == 0 ? 1 : -1)));
+                }
+                return NDArrays.concat(logits, 1);
+            }
+        };
+        return new PatchPredictor() {
+            @Override
+            public NDArray logits(NDArray patches) {
+                throw new AssertionError("the sliding window asked for a whole window's logits");
+            }
+
+            @Override
+            public PointwiseHead pointwiseHead() {
+                return split;
+            }
+        };
+    }
+
+    @ParameterizedTest
+    @CsvSource({"FLOAT32, 1, false", "FLOAT16, 1, false", "CLASS_CHUNKS, 1, false", "CLASS_CHUNKS, 2, false",
+        "CLASS_CHUNKS, 2, true", "FLOAT32, 1, true"})
+    void aPointwiseHeadsLogitsAreMadeSlabBySlabAndGiveTheSameProbabilities(Stitching stitching, int chunk,
+            boolean flips) {
+        Volume image = phantom();
+        SlidingWindow.Settings settings = new SlidingWindow.Settings(PATCH, 0.5, true, 2, flips ? Mirroring.ALL
+                : Mirroring.NONE, stitching, chunk);
+        long threeSlices = 3L * 2 * CLASSES * PATCH.y() * PATCH.x() * Float.BYTES;
+        float[][] whole = withManager(m -> new SlidingWindow(settings, threeSlices).probabilities(image,
+                StitchingTest::classLogits, m, Monitor.SILENT));
+        List<Long> depths = new ArrayList<>();
+        float[][] split = withManager(m -> new SlidingWindow(settings, threeSlices).probabilities(image,
+                splitClassLogits(depths), m, Monitor.SILENT));
+        for (int k = 0; k < CLASSES; k++) {
+            for (int i = 0; i < whole[k].length; i++) {
+                assertThat(split[k][i]).isCloseTo(whole[k][i], within(1e-6f));
+            }
+        }
+        // the slabs of the softmax, and one slice once to learn K
+        assertThat(depths).isNotEmpty().allMatch(d -> d <= 3).contains(1L, 3L);
     }
 
     @Test

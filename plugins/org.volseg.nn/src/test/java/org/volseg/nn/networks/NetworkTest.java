@@ -2,6 +2,7 @@ package org.volseg.nn.networks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -74,6 +75,42 @@ class NetworkTest {
                 assertThat(logits.getShape()).isEqualTo(new Shape(1, 3, SIZE, SIZE, SIZE));
                 assertThat(net.parameters()).extracting(NDArray::getName).doesNotHaveDuplicates().doesNotContainNull();
                 assertThat(net.predictingParameters().size() < net.parameters().size()).isEqualTo(vae);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * The head split off (what the sliding window does in class-chunk stitching): its input has the top level's
+     * width, and the head of each slab of it gives that slab of the logits. The strided U-Net has no such head.
+     */
+    @ParameterizedTest
+    @MethodSource("architectures")
+    void thePointwiseHeadOfAnySlabOfItsInputGivesThatSlabOfTheLogits(Architecture architecture, boolean vae) {
+        DjlContext.call(() -> {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Network net = Network.build(config(architecture, vae), m, 1);
+                NDArray image = sphere(m, DataType.FLOAT32, 1)[0];
+                if (architecture == Architecture.STRIDED_UNET3D) {
+                    assertThat(net.hasPointwiseHead()).isFalse();
+                    assertThatThrownBy(() -> net.headInput(image)).hasMessageContaining("not pointwise");
+                    return null;
+                }
+                assertThat(net.hasPointwiseHead()).isTrue();
+                float[] logits = net.logits(image).toFloatArray();
+                NDArray in = net.headInput(image);
+                assertThat(in.getShape()).isEqualTo(new Shape(1, 4, SIZE, SIZE, SIZE));
+                int area = SIZE * SIZE;
+                for (int z0 = 0; z0 < SIZE; z0 += 5) {
+                    int z1 = Math.min(SIZE, z0 + 5);
+                    float[] slab = net.head(in.get(":, :, " + z0 + ":" + z1)).toFloatArray();
+                    for (int k = 0; k < 3; k++) {
+                        for (int j = 0; j < (z1 - z0) * area; j++) {
+                            assertThat(slab[k * (z1 - z0) * area + j]).as("class %d, slab from %d", k, z0)
+                                    .isCloseTo(logits[(k * SIZE + z0) * area + j], within(1e-5f));
+                        }
+                    }
+                }
             }
             return null;
         });

@@ -59,7 +59,12 @@ final class InferenceBenchmark {
     }
 
     /** One measured run. */
-    record Run(double seconds, double forwardSeconds, int windows, long voxels, double peakMb, double plannedMb) {
+    /**
+     * @param freshPeakMb the peak's growth over the resident size before the first network call (the warm-up), as a
+     *                    process's first prediction would need it
+     */
+    record Run(double seconds, double forwardSeconds, int windows, long voxels, double peakMb, double plannedMb,
+            double freshPeakMb) {
     }
 
     static Run probe(Architecture a, int classes, String volume, Stitching stitching, int chunk) throws Exception {
@@ -78,10 +83,11 @@ final class InferenceBenchmark {
                 "the inference probe for " + a + " on " + volume, false);
         Run r = new Run(j.get("seconds").asDouble(), j.get("forward_seconds").asDouble(), j.get("windows").asInt(),
                 j.get("voxels").asLong(), j.get("peak_growth_bytes").asLong() / (double) (1 << 20),
-                j.get("planned_bytes").asLong() / (double) (1 << 20));
+                j.get("planned_bytes").asLong() / (double) (1 << 20),
+                j.get("fresh_growth_bytes").asLong() / (double) (1 << 20));
         System.err.printf(Locale.ROOT, "  %s %d classes %s %s/%d batch %d: %.1f s (forward %.1f s, %d windows), peak "
-                + "%.0f MB, planned %.0f MB%n", a, classes, volume, stitching, chunk, batch, r.seconds(),
-                r.forwardSeconds(), r.windows(), r.peakMb(), r.plannedMb());
+                + "%.0f MB (%.0f MB from before the warm-up), planned %.0f MB%n", a, classes, volume, stitching, chunk,
+                batch, r.seconds(), r.forwardSeconds(), r.windows(), r.peakMb(), r.freshPeakMb(), r.plannedMb());
         return r;
     }
 
@@ -222,33 +228,8 @@ final class InferenceBenchmark {
             return out;
         };
         PatchPredictor.PointwiseHead split = model.pointwiseHead();
-        UnaryOperator<NDArray> logits = timing.apply(model::logits);
-        if (split == null) {
-            return logits::apply;
-        }
-        UnaryOperator<NDArray> headInput = timing.apply(split::headInput);
-        UnaryOperator<NDArray> head = timing.apply(split::head);
-        return new PatchPredictor() {
-            @Override
-            public NDArray logits(NDArray patches) {
-                return logits.apply(patches);
-            }
-
-            @Override
-            public PointwiseHead pointwiseHead() {
-                return new PointwiseHead() {
-                    @Override
-                    public NDArray headInput(NDArray patches) {
-                        return headInput.apply(patches);
-                    }
-
-                    @Override
-                    public NDArray head(NDArray in) {
-                        return head.apply(in);
-                    }
-                };
-            }
-        };
+        return PatchPredictor.of(timing.apply(model::logits), split == null ? null
+                : PatchPredictor.PointwiseHead.of(timing.apply(split::headInput), timing.apply(split::head)));
     }
 
     /** Child: architecture, classes, volume, stitching, chunk, window edge, overlap, batch. Prints one line of JSON. */
@@ -273,6 +254,8 @@ final class InferenceBenchmark {
                 PredictingModel model = new PredictingModel(timed, config, parameters, List.of("image"),
                         IntStream.range(0, classes).toArray(), new Preprocessing(null, List.of(),
                                 Preprocessing.Normalization.ZSCORE), patch);
+                System.gc();
+                long fresh = ProcessMemory.residentBytes();
                 try (NDManager warm = m.newSubManager()) { // oneDNN builds its kernels on the first call per shape
                     net.logits(warm.zeros(new Shape(window.batchSize(), 1, patch.z(), patch.y(),
                             patch.x())));
@@ -291,12 +274,14 @@ final class InferenceBenchmark {
                 predictor.predict(image, m, Monitor.SILENT);
                 double seconds = (System.nanoTime() - t0) / 1e9;
                 long peak = ProcessMemory.peakBytes() - before;
+                long freshPeak = ProcessMemory.peakBytes() - fresh;
                 int windows = new SlidingWindow(window).windows(image.geometry()).size()
                         * (stitching == Stitching.CLASS_CHUNKS ? (classes + chunk - 1) / chunk : 1);
                 return String.format(Locale.ROOT, "{\"seconds\":%f,\"forward_seconds\":%f,\"windows\":%d,"
-                        + "\"voxels\":%d,\"peak_growth_bytes\":%d,\"planned_bytes\":%d,\"planned_heap\":%d,"
-                        + "\"planned_native\":%d}", seconds, forwardNanos[0] / 1e9, windows,
-                        image.geometry().voxels(), peak, plan.peakBytes(), plan.heapBytes(), plan.nativeBytes());
+                        + "\"voxels\":%d,\"peak_growth_bytes\":%d,\"fresh_growth_bytes\":%d,\"planned_bytes\":%d,"
+                        + "\"planned_heap\":%d,\"planned_native\":%d}", seconds, forwardNanos[0] / 1e9, windows,
+                        image.geometry().voxels(), peak, freshPeak, plan.peakBytes(), plan.heapBytes(),
+                        plan.nativeBytes());
             }
         });
         System.out.println(json);

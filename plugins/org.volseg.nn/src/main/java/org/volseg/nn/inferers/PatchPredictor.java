@@ -1,6 +1,7 @@
 package org.volseg.nn.inferers;
 
 import ai.djl.ndarray.NDArray;
+import java.util.function.UnaryOperator;
 
 /**
  * A network seen by an inferer: logits for a batch of patches. Inferers only need this one call, so any model
@@ -41,6 +42,21 @@ public interface PatchPredictor {
         return null;
     }
 
+    /** A predictor of {@code logits} whose {@link #pointwiseHead()} is {@code head} (null: none). */
+    static PatchPredictor of(UnaryOperator<NDArray> logits, PointwiseHead head) {
+        return new PatchPredictor() {
+            @Override
+            public NDArray logits(NDArray patches) {
+                return logits.apply(patches);
+            }
+
+            @Override
+            public PointwiseHead pointwiseHead() {
+                return head;
+            }
+        };
+    }
+
     /**
      * A model as its last layer's input and that layer, which acts on each voxel alone: {@code head(headInput(p))}
      * are {@code logits(p)}, and the head of any slab of the input gives that slab's logits.
@@ -52,5 +68,20 @@ public interface PatchPredictor {
 
         /** N × F × d × h × w to N × K × d × h × w logits, any d, h, w. */
         NDArray head(NDArray headInput);
+
+        /** The two steps as functions. */
+        static PointwiseHead of(UnaryOperator<NDArray> headInput, UnaryOperator<NDArray> head) {
+            return new PointwiseHead() {
+                @Override
+                public NDArray headInput(NDArray patches) {
+                    return headInput.apply(patches);
+                }
+
+                @Override
+                public NDArray head(NDArray in) {
+                    return head.apply(in);
+                }
+            };
+        }
     }
 }

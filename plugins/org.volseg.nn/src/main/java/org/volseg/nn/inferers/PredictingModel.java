@@ -1,6 +1,5 @@
 package org.volseg.nn.inferers;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,31 +55,8 @@ public record PredictingModel(PatchPredictor predictor, NetworkConfig network, l
 
     /** A VolSeg network's logits, split before its head where that head is pointwise. */
     public static PatchPredictor predictor(Network network) {
-        if (!network.hasPointwiseHead()) {
-            return network::logits;
-        }
-        PatchPredictor.PointwiseHead split = new PatchPredictor.PointwiseHead() {
-            @Override
-            public NDArray headInput(NDArray patches) {
-                return network.headInput(patches);
-            }
-
-            @Override
-            public NDArray head(NDArray headInput) {
-                return network.head(headInput);
-            }
-        };
-        return new PatchPredictor() {
-            @Override
-            public NDArray logits(NDArray patches) {
-                return network.logits(patches);
-            }
-
-            @Override
-            public PointwiseHead pointwiseHead() {
-                return split;
-            }
-        };
+        return PatchPredictor.of(network::logits, network.hasPointwiseHead()
+                ? PatchPredictor.PointwiseHead.of(network::headInput, network::head) : null);
     }
 
     /**

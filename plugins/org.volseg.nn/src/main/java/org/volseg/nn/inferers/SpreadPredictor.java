@@ -77,18 +77,8 @@ public final class SpreadPredictor implements PatchPredictor, AutoCloseable {
         if (replicas.stream().anyMatch(r -> r.predictor().pointwiseHead() == null)) {
             return null;
         }
-        PointwiseHead first = replicas.get(0).predictor().pointwiseHead();
-        return new PointwiseHead() {
-            @Override
-            public NDArray headInput(NDArray patches) {
-                return spread(patches, (predictor, part) -> predictor.pointwiseHead().headInput(part));
-            }
-
-            @Override
-            public NDArray head(NDArray headInput) {
-                return first.head(headInput);
-            }
-        };
+        return PointwiseHead.of(patches -> spread(patches, (predictor, part) -> predictor.pointwiseHead()
+                .headInput(part)), replicas.get(0).predictor().pointwiseHead()::head);
     }
 
     /** {@code call} of each replica on its part of the batch, joined in window order on the batch's device. */

@@ -117,37 +117,23 @@ class StitchingTest {
      * window's logits are not to be asked for.
      */
     private static PatchPredictor splitClassLogits(List<Long> headDepths) {
-        PatchPredictor.PointwiseHead split = new PatchPredictor.PointwiseHead() {
-            @Override
-            public NDArray headInput(NDArray patches) {
-                NDManager m = patches.getManager();
-                NDArray ramp = m.arange(16f).sub(8).div(8).mul(0.3f).reshape(new Shape(1, 1, 1, 1, 16));
-                return patches.concat(patches.zerosLike().add(ramp), 1);
+        PatchPredictor.PointwiseHead split = PatchPredictor.PointwiseHead.of(patches -> {
+            NDManager m = patches.getManager();
+            NDArray ramp = m.arange(16f).sub(8).div(8).mul(0.3f).reshape(new Shape(1, 1, 1, 1, 16));
+            return patches.concat(patches.zerosLike().add(ramp), 1);
+        }, in -> {
+            headDepths.add(in.getShape().get(2));
+            NDArray v = in.get(":, 0:1");
+            NDArray ramp = in.get(":, 1:2");
+            NDList logits = new NDList();
+            for (int k = 0; k < CLASSES; k++) {
+                logits.add(v.sub(k).square().mul(-4).add(ramp.mul(k % 2 == 0 ? 1 : -1)));
             }
-
-            @Override
-            public NDArray head(NDArray in) {
-                headDepths.add(in.getShape().get(2));
-                NDArray v = in.get(":, 0:1");
-                NDArray ramp = in.get(":, 1:2");
-                NDList logits = new NDList();
-                for (int k = 0; k < CLASSES; k++) {
-                    logits.add(v.sub(k).square().mul(-4).add(ramp.mul(k % 2 == 0 ? 1 : -1)));
-                }
-                return NDArrays.concat(logits, 1);
-            }
-        };
-        return new PatchPredictor() {
-            @Override
-            public NDArray logits(NDArray patches) {
-                throw new AssertionError("the sliding window asked for a whole window's logits");
-            }
-
-            @Override
-            public PointwiseHead pointwiseHead() {
-                return split;
-            }
-        };
+            return NDArrays.concat(logits, 1);
+        });
+        return PatchPredictor.of(patches -> {
+            throw new AssertionError("the sliding window asked for a whole window's logits");
+        }, split);
     }
 
     @ParameterizedTest

@@ -236,8 +236,18 @@ public final class InferencePlanner {
         // PyTorch runs every CPU convolution of a batch of 2+ through oneDNN, whose blocked layouts (channels in
         // blocks of 16) cost more: about 6 floats a voxel, fitted to MONAI's UNet at batch 2 (bench/README.md)
         double oneDnn = cpu && w.batchSize() > 1 ? ONEDNN_BATCH_FLOATS_PER_VOXEL : 0;
-        return job.parameters() * 4 + slabs + (long) (w.batchSize() * windowVoxels * (perVoxel + outputs + oneDnn) * 4);
+        long firstCalls = cpu ? w.batchSize() * FIRST_CALLS_BYTES_PER_WINDOW : 0;
+        return job.parameters() * 4 + slabs + firstCalls
+                + (long) (w.batchSize() * windowVoxels * (perVoxel + outputs + oneDnn) * 4);
     }
+
+    /**
+     * What a process's first network calls leave resident on a CPU, per window of the batch, beyond their arrays:
+     * oneDNN's set-up and the blocks the C library keeps for reuse. A warmed-up process reuses it, a fresh one (a new
+     * KNIME executor) needs it, so the plan counts it: measured 83–157 MB at one window per batch and 259–313 MB at
+     * two, 64³ and 96³ windows, two networks (bench/README.md, "from before the first network call").
+     */
+    static final long FIRST_CALLS_BYTES_PER_WINDOW = 140L << 20;
 
     /**
      * Floats per window voxel of what the model hands the sliding window: K logits, or, with a pointwise head, the

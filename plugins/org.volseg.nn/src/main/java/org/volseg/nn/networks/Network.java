@@ -308,7 +308,8 @@ public final class Network implements org.volseg.nn.engines.Trainable {
     /**
      * Whether the last layer acts on each voxel alone (norm, activation, then a 1×1×1 convolution): then
      * {@link #headInput} and {@link #head} give the logits in two steps, the second on any part of the first's
-     * voxels. The strided U-Net ends in a transposed convolution and has no such head.
+     * voxels. The strided U-Net's last layers (a transposed convolution and a 3×3×3 refinement) work at the class
+     * count: it has no such head.
      */
     public boolean hasPointwiseHead() {
         return head != null;

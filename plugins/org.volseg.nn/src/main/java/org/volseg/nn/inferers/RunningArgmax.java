@@ -82,37 +82,45 @@ final class RunningArgmax implements SlidingWindow.ClassSink {
         return map;
     }
 
-    /** Class k's probability of voxel i, every class at hand. */
-    @FunctionalInterface
+    /** Every class's probabilities at hand (the stitched sums), taken a run of voxels of one class at a time. */
     interface ClassValues {
-        float valueAt(int k, int i);
+        /**
+         * Copies class k's values of voxels {@code from} … {@code from + length − 1} into {@code into} and zeroes
+         * them there: the voxels are decided for good, and zeroing what was just read saves a pass over memory.
+         */
+        void drain(int k, int from, float[] into, int length);
     }
+
+    /** Voxels decided together: a block's best values, classes and one class's values stay in the L1 cache. */
+    private static final int BLOCK = 2048;
 
     /**
-     * The label map decided at once where every class's values are at hand (the stitched sums): the same rule as
-     * the running form, the first class of the largest value, without an array per class.
+     * Decides voxels {@code from} … {@code to − 1} of {@code map}, whose values {@code values} holds (and then
+     * zeroes) at i − shift: the same rule as the running form, the first class of the largest value. Class by
+     * class over a block of voxels, so each class's values are read in a run, not one voxel's classes from K
+     * arrays far apart.
      */
-    static LabelMap labels(Geometry geometry, int[] labelValues, int classes, ClassValues values) {
-        LabelMap map = emptyLabels(geometry, labelValues, classes);
-        decide(map, labelValues, classes, values, 0, geometry.voxels(), 0);
-        return map;
-    }
-
-    /** Decides voxels {@code from} … {@code to − 1} of {@code map}, whose values {@code values} holds at i − shift. */
     static void decide(LabelMap map, int[] labelValues, int classes, ClassValues values, int from, int to,
             int shift) {
-        for (int i = from; i < to; i++) {
-            int at = i - shift;
-            int best = 0;
-            float top = values.valueAt(0, at);
+        float[] top = new float[Math.min(BLOCK, Math.max(0, to - from))];
+        float[] value = new float[top.length];
+        int[] best = new int[top.length];
+        for (int start = from; start < to; start += BLOCK) {
+            int length = Math.min(BLOCK, to - start);
+            values.drain(0, start - shift, top, length);
+            java.util.Arrays.fill(best, 0, length, 0);
             for (int k = 1; k < classes; k++) {
-                float value = values.valueAt(k, at);
-                if (value > top) {
-                    top = value;
-                    best = k;
+                values.drain(k, start - shift, value, length);
+                for (int j = 0; j < length; j++) {
+                    if (value[j] > top[j]) {
+                        top[j] = value[j];
+                        best[j] = k;
+                    }
                 }
             }
-            map.set(i, labelValues[best]);
+            for (int j = 0; j < length; j++) {
+                map.set(start + j, labelValues[best[j]]);
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.stream.IntStream;
 import org.volseg.core.sampling.PatchBox;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.sampling.Patches;
@@ -46,6 +47,9 @@ public final class SlidingWindow {
      * (and the kernel zeroes it page by page) instead of reusing freed memory.
      */
     static final long SLAB_BYTES = 4L << 20;
+
+    /** Below this many values a window's sums are added on one core: the fork/join hand-off would cost more. */
+    private static final long PARALLEL_VALUES = 1 << 14;
 
     /**
      * How windows are placed, predicted, blended and stitched.
@@ -259,16 +263,13 @@ public final class SlidingWindow {
     private interface Sums extends RunningArgmax.ClassValues {
 
         /**
-         * Adds one row of a window: class k's value at voxel target + x is {@code probabilities[offset + k · stride
-         * + x]}, weighted by {@code weights[x − fromX]} (the voxel's share of its total weight).
+         * Adds a run of class k's probabilities: {@code probabilities[from + j]} weighted by {@code weights[
+         * weightFrom + j]} (the voxel's share of its total weight) on to voxel {@code target + j}, j &lt; n.
          */
-        void addRow(float[] probabilities, int offset, int stride, int target, float[] weights, int fromX, int toX);
+        void addRun(int k, float[] probabilities, int from, float[] weights, int weightFrom, int target, int n);
 
         /** Class k's blended probabilities as floats; its sums are released. */
         float[] take(int k);
-
-        /** Zeroes every class's sums at {@code from} … {@code to − 1}, for slices that come next. */
-        void clear(int from, int to);
 
     }
 
@@ -297,13 +298,10 @@ public final class SlidingWindow {
         }
 
         @Override
-        public void addRow(float[] p, int offset, int stride, int target, float[] weights, int fromX, int toX) {
-            int n = toX - fromX;
-            for (int k = 0; k < active; k++) {
-                float[] sum = sums[k];
-                for (int j = 0, i = target + fromX, from = offset + k * stride + fromX; j < n; j++, i++) {
-                    sum[i] += p[from + j] * weights[j];
-                }
+        public void addRun(int k, float[] p, int from, float[] weights, int weightFrom, int target, int n) {
+            float[] sum = sums[k];
+            for (int j = 0; j < n; j++) {
+                sum[target + j] += p[from + j] * weights[weightFrom + j];
             }
         }
 
@@ -317,15 +315,9 @@ public final class SlidingWindow {
         }
 
         @Override
-        public float valueAt(int k, int i) {
-            return sums[k][i];
-        }
-
-        @Override
-        public void clear(int from, int to) {
-            for (int k = 0; k < active; k++) {
-                java.util.Arrays.fill(sums[k], from, to, 0f);
-            }
+        public void drain(int k, int from, float[] into, int length) {
+            System.arraycopy(sums[k], from, into, 0, length);
+            java.util.Arrays.fill(sums[k], from, from + length, 0f);
         }
     }
 
@@ -341,26 +333,21 @@ public final class SlidingWindow {
         }
 
         @Override
-        public void addRow(float[] p, int offset, int stride, int target, float[] weights, int fromX, int toX) {
-            for (int x = fromX, j = 0; x < toX; x++, j++) {
-                int i = target + x;
-                for (int k = 0; k < means.length; k++) {
-                    means[k][i] = Half.fromFloat(Half.toFloat(means[k][i]) + p[offset + k * stride + x]
-                            * weights[j]);
-                }
+        public void addRun(int k, float[] p, int from, float[] weights, int weightFrom, int target, int n) {
+            short[] mean = means[k];
+            for (int j = 0; j < n; j++) {
+                mean[target + j] = Half.fromFloat(Half.toFloat(mean[target + j]) + p[from + j]
+                        * weights[weightFrom + j]);
             }
         }
 
         @Override
-        public float valueAt(int k, int i) {
-            return Half.toFloat(means[k][i]);
-        }
-
-        @Override
-        public void clear(int from, int to) {
-            for (short[] mean : means) {
-                java.util.Arrays.fill(mean, from, to, (short) 0); // half precision's +0
+        public void drain(int k, int from, float[] into, int length) {
+            short[] mean = means[k];
+            for (int j = 0; j < length; j++) {
+                into[j] = Half.toFloat(mean[from + j]);
             }
+            java.util.Arrays.fill(mean, from, from + length, (short) 0); // half precision's +0
         }
 
         @Override
@@ -394,8 +381,8 @@ public final class SlidingWindow {
         private final ByteBuffer nativeInput;
         /** Per axis (z, y, x), 1 / the total blending weight at each position over the windows' origins. */
         private final float[][] inverseTotals;
-        /** One row's weights, each divided by its voxel's total. */
-        private final float[] rowWeights;
+        /** A window's weights, each divided by its voxel's total over the windows (and the flips). */
+        private final float[] windowWeights;
         /** Classes per pass: all of them but in class-chunk stitching. */
         private final int chunk;
         /** A batch's probabilities of the classes a pass sums, summed over the flips; allocated once K is known. */
@@ -430,7 +417,7 @@ public final class SlidingWindow {
                     .order(ByteOrder.nativeOrder());
             this.chunk = settings.stitching() == Stitching.CLASS_CHUNKS ? settings.classChunk() : Integer.MAX_VALUE;
             this.inverseTotals = inverseTotals();
-            this.rowWeights = new float[settings.patch().x()];
+            this.windowWeights = new float[settings.patch().voxels()];
             this.depth = grid.nz();
         }
 
@@ -478,17 +465,24 @@ public final class SlidingWindow {
             return decided;
         }
 
-        /** Decides the slices from {@link #decidedZ} up to {@code z} (no window left reaches them), clears them. */
+        /**
+         * Decides the slices from {@link #decidedZ} up to {@code z} (no window left reaches them) and clears their
+         * places for the slices that come next, on every core.
+         */
         private void decideBelow(int z, Sums sums) {
             if (decided == null) {
                 decided = RunningArgmax.emptyLabels(grid, labelValues, classes);
             }
             int slice = grid.ny() * grid.nx();
-            for (; decidedZ < Math.min(z, grid.nz()); decidedZ++) {
-                int first = grid.index(0, 0, decidedZ);
-                int slot = slot(0, decidedZ);
-                RunningArgmax.decide(decided, labelValues, classes, sums, first, first + slice, first - slot);
-                sums.clear(slot, slot + slice);
+            int to = Math.min(z, grid.nz());
+            if (to > decidedZ) {
+                int from = decidedZ;
+                onEveryCore(to - from, (long) (to - from) * slice * classes, s -> {
+                    int first = grid.index(0, 0, from + s);
+                    int slot = slot(0, from + s);
+                    RunningArgmax.decide(decided, labelValues, classes, sums, first, first + slice, first - slot);
+                });
+                decidedZ = to;
             }
         }
 
@@ -535,7 +529,7 @@ public final class SlidingWindow {
                         if (labelValues != null) {
                             decideBelow(box.z(), sums);
                         }
-                        accumulate(p, b * held, box, sums);
+                        accumulate(p, b * held, held, box, sums);
                     }
                 }
                 int done = start + count;
@@ -641,26 +635,41 @@ public final class SlidingWindow {
         }
 
         /**
-         * Adds a window's probabilities, the classes {@code sums} holds from {@code firstClass} (window b's first
-         * class in the batch's probabilities) on, inside the grid, averaged over the flips.
+         * Adds a window's probabilities, the {@code held} classes {@code sums} holds from {@code firstClass} (window
+         * b's first class in the batch's probabilities) on, inside the grid, averaged over the flips. Class by
+         * class and slice by slice, on every core: the sums of one class are written in runs rather than K arrays
+         * a row at a time, and the cores the network used sit idle meanwhile. Each (class, slice) is one task's,
+         * so the sums are the same whatever the order.
          */
-        private void accumulate(float[] probabilities, int firstClass, PatchBox box, Sums sums) {
-            int offset = firstClass * box.size().voxels();
+        private void accumulate(float[] probabilities, int firstClass, int held, PatchBox box, Sums sums) {
             PatchSize p = box.size();
+            int stride = p.voxels();
             int fromX = Math.max(0, box.x());
-            int toX = Math.min(grid.nx(), box.endX());
+            int n = Math.min(grid.nx(), box.endX()) - fromX;
+            int fromY = Math.max(0, box.y());
+            int toY = Math.min(grid.ny(), box.endY());
+            int fromZ = Math.max(0, box.z());
+            int slices = Math.min(grid.nz(), box.endZ()) - fromZ;
             float[] inverseX = inverseTotals[2];
-            for (int z = Math.max(0, box.z()); z < Math.min(grid.nz(), box.endZ()); z++) {
-                for (int y = Math.max(0, box.y()); y < Math.min(grid.ny(), box.endY()); y++) {
+            for (int z = fromZ; z < fromZ + slices; z++) {
+                for (int y = fromY; y < toY; y++) {
                     int row = ((z - box.z()) * p.y() + (y - box.y())) * p.x() - box.x();
                     float scale = inverseTotals[0][z] * inverseTotals[1][y] / settings.mirroring().count();
-                    for (int x = fromX, j = 0; x < toX; x++, j++) {
-                        rowWeights[j] = weights[row + x] * scale * inverseX[x];
+                    for (int x = fromX; x < fromX + n; x++) {
+                        windowWeights[row + x] = weights[row + x] * scale * inverseX[x];
                     }
-                    sums.addRow(probabilities, offset + row, p.voxels(), slot(y, z), rowWeights, fromX,
-                            toX);
                 }
             }
+            onEveryCore(held * slices, (long) held * slices * (toY - fromY) * n, task -> {
+                int k = task / slices;
+                int z = fromZ + task % slices;
+                int classOffset = (firstClass + k) * stride - box.x();
+                for (int y = fromY; y < toY; y++) {
+                    int row = ((z - box.z()) * p.y() + (y - box.y())) * p.x();
+                    sums.addRun(k, probabilities, classOffset + row + fromX, windowWeights, row - box.x() + fromX,
+                            slot(y, z) + fromX, n);
+                }
+            });
         }
 
         /**
@@ -689,6 +698,18 @@ public final class SlidingWindow {
             }
             return inverse;
         }
+    }
+
+    /**
+     * Runs {@code task} for 0 … {@code tasks − 1}, on the common fork/join pool when they hold at least {@link
+     * #PARALLEL_VALUES} values between them. Tasks must write apart, so the result never depends on the order.
+     */
+    private static void onEveryCore(int tasks, long values, java.util.function.IntConsumer task) {
+        IntStream range = IntStream.range(0, tasks);
+        if (values >= PARALLEL_VALUES && tasks > 1) {
+            range = range.parallel();
+        }
+        range.forEach(task);
     }
 
     /**

@@ -18,6 +18,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.volseg.core.sampling.PatchSize;
 import org.volseg.core.volume.Geometry;
+import org.volseg.core.volume.LabelMap;
 import org.volseg.core.volume.Volume;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
@@ -77,6 +78,11 @@ class StitchingTest {
 
     private static float[][] stitch(Volume image, SlidingWindow.Settings settings, PatchPredictor predictor) {
         return withManager(m -> new SlidingWindow(settings).probabilities(image, predictor, m, Monitor.SILENT));
+    }
+
+    /** Each voxel's label, in voxel order ({@link LabelMap#labels()} is the set of labels present). */
+    private static int[] perVoxel(LabelMap map) {
+        return java.util.stream.IntStream.range(0, map.geometry().voxels()).map(map::get).toArray();
     }
 
     private static SlidingWindow.Settings base() {
@@ -186,20 +192,37 @@ class StitchingTest {
     /**
      * The label path decides each slice once no window is left to reach it and keeps only a window's depth of sums:
      * its labels are those of the whole volume's probabilities, for every batch size (batches that straddle rows of
-     * windows), in both precisions, and for a volume thinner than a window.
+     * windows), in both precisions, for a volume thinner than a window, and for slices wider than the argmax's
+     * blocks of 2,048 voxels (72 × 36).
      */
     @ParameterizedTest
-    @CsvSource({"FLOAT32, 1, 30", "FLOAT32, 2, 30", "FLOAT32, 3, 30", "FLOAT16, 2, 30", "FLOAT32, 2, 11"})
-    void labelsDecidedSliceBySliceAreThoseOfTheWholeVolumesProbabilities(Stitching mode, int batch, int depth) {
+    @CsvSource({"FLOAT32, 1, 30, 40", "FLOAT32, 2, 30, 40", "FLOAT32, 3, 30, 40", "FLOAT16, 2, 30, 40",
+        "FLOAT32, 2, 11, 40", "FLOAT32, 1, 30, 72", "FLOAT16, 1, 30, 72"})
+    void labelsDecidedSliceBySliceAreThoseOfTheWholeVolumesProbabilities(Stitching mode, int batch, int depth,
+            int width) {
         Volume phantom = phantom();
-        Geometry g = Geometry.of(40, 36, depth, 1, 1, 1);
-        Volume image = new Volume(g, java.util.Arrays.copyOf(phantom.channel(0), g.voxels()));
+        Geometry p = phantom.geometry();
+        Geometry g = Geometry.of(width, 36, depth, 1, 1, 1);
+        float[] values = new float[g.voxels()];
+        for (int z = 0; z < depth; z++) {
+            for (int y = 0; y < g.ny(); y++) {
+                for (int x = 0; x < width; x++) {
+                    // mirrored along y where wider, so that blobs reach the slices' second block too
+                    values[g.index(x, y, z)] = phantom.channel(0)[p.index(x % p.nx(), x < p.nx() ? y
+                            : p.ny() - 1 - y, z)];
+                }
+            }
+        }
+        Volume image = new Volume(g, values);
         SlidingWindow.Settings settings = new SlidingWindow.Settings(PATCH, 0.5, true, batch).withStitching(mode, 1);
         int[] labelValues = {0, 3, 5, 7, 9};
-        int[] expected = SlidingWindow.labels(stitch(image, settings), g, labelValues).labels();
-        int[] decided = withManager(m -> new SlidingWindow(settings).labels(image, StitchingTest::classLogits, m,
-                Monitor.SILENT, labelValues)).labels();
+        int[] expected = perVoxel(SlidingWindow.labels(stitch(image, settings), g, labelValues));
+        int[] decided = perVoxel(withManager(m -> new SlidingWindow(settings).labels(image,
+                StitchingTest::classLogits, m, Monitor.SILENT, labelValues)));
         assertThat(java.util.Arrays.stream(expected).distinct().count()).isGreaterThanOrEqualTo(CLASSES - 1);
+        int slice = g.nx() * g.ny();
+        assertThat(java.util.stream.IntStream.range(0, expected.length).filter(i -> i % slice >= 2048)
+                .map(i -> expected[i]).distinct().count()).isGreaterThanOrEqualTo(width > 2048 / g.ny() ? 3 : 0);
         assertThat(decided).isEqualTo(expected);
     }
 
@@ -223,10 +246,10 @@ class StitchingTest {
         Volume normalised = org.volseg.core.transforms.IntensityNormalization.scaled(image, scalings);
         SlidingWindow.Settings settings = base();
         int[] labelValues = {0, 1, 2, 3, 4};
-        int[] expected = withManager(m -> new SlidingWindow(settings).labels(normalised, StitchingTest::classLogits,
-                m, Monitor.SILENT, labelValues)).labels();
-        int[] cut = withManager(m -> new SlidingWindow(settings).labels(image, scalings, StitchingTest::classLogits,
-                m, Monitor.SILENT, labelValues)).labels();
+        int[] expected = perVoxel(withManager(m -> new SlidingWindow(settings).labels(normalised,
+                StitchingTest::classLogits, m, Monitor.SILENT, labelValues)));
+        int[] cut = perVoxel(withManager(m -> new SlidingWindow(settings).labels(image, scalings,
+                StitchingTest::classLogits, m, Monitor.SILENT, labelValues)));
         assertThat(java.util.Arrays.stream(expected).distinct().count()).isGreaterThanOrEqualTo(CLASSES - 1);
         assertThat(cut).isEqualTo(expected);
         assertThatThrownBy(() -> withManager(m -> new SlidingWindow(settings).labels(image, List.of(scalings.get(0),

@@ -2,6 +2,7 @@ package org.volseg.nn.inferers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
@@ -149,6 +150,33 @@ class PredictionGeometryTest {
                     }
                 }
                 assertThat(differ / (double) g.voxels()).as("%s, %s", p, stitching).isLessThan(bound);
+            }
+        }
+    }
+
+    @Test
+    void labelsComeBackExactlyThroughCropResamplingAndReorientationWhenTheFinerGridLosesNothing() {
+        // a third of the spacing puts a target voxel centre on every source voxel centre (the grids share their
+        // middle): the image is read there unchanged and the probabilities are read back from there, so nothing
+        // may move; a resampling back off by any fraction of a voxel moves the blobs' rims
+        LabelMap truth = blobs("LPS", 1, 1, 2);
+        Preprocessing third = preprocessing("RAS", List.of(1 / 3.0, 1 / 3.0, 2 / 3.0));
+        for (Stitching stitching : Stitching.values()) {
+            assertSame(segment(truth, third, stitching), truth);
+        }
+        assertSame(withManager(m -> cropping(third).predict(foreground(truth), m, Monitor.SILENT)), truth);
+        // with logits equal to the one-hot input, the probabilities too come back as they were on the source grid:
+        // the softmax of the one-hot values, which any misalignment would blend across the rims
+        List<float[]> maps = new ArrayList<>();
+        withManager(m -> new CasePredictor(identity(third, patches -> patches), CasePredictor.Options.fixed(
+                SlidingWindow.Settings.defaults(PatchSize.cube(16))), Device.cpu()).segment(oneHot(truth),
+                (k, classes, p) -> maps.add(p), m, Monitor.SILENT));
+        double own = Math.E / (Math.E + 3);
+        double other = 1 / (Math.E + 3);
+        for (int i = 0; i < truth.geometry().voxels(); i++) {
+            for (int k = 0; k < LABEL_VALUES.length; k++) {
+                assertThat((double) maps.get(k)[i]).as("voxel %d, class %d", i, k).isCloseTo(truth.get(i)
+                        == LABEL_VALUES[k] ? own : other, within(1e-5));
             }
         }
     }
@@ -372,7 +400,7 @@ class PredictionGeometryTest {
                 sum += maps.get(k)[i];
                 best = maps.get(k)[i] > maps.get(best)[i] ? k : best;
             }
-            assertThat(sum).as("voxel %d", i).isCloseTo(1, org.assertj.core.api.Assertions.within(1e-4));
+            assertThat(sum).as("voxel %d", i).isCloseTo(1, within(1e-4));
             agree += LABEL_VALUES[best] == truth.get(i) ? 1 : 0;
         }
         assertThat(agree / (double) truth.geometry().voxels()).isGreaterThan(0.999);

@@ -77,7 +77,10 @@ final class InferenceBenchmark {
      */
     static Run probe(Architecture a, int classes, String volume, Stitching stitching, int chunk, int window,
             double overlap, int batch) throws Exception {
-        JsonNode j = ChildJvm.run(InferenceBenchmark.class, List.of("-Xmx8g", "-XX:+UseSerialGC", "-Xmn64m"),
+        // arrays over 1 MB (the stitching sums: 10-29 MB each) go straight to the old generation, as G1, KNIME's and
+        // the command line's collector, puts them there; in SerialGC's 64 MB young generation each was copied once
+        JsonNode j = ChildJvm.run(InferenceBenchmark.class, List.of("-Xmx8g", "-XX:+UseSerialGC", "-Xmn64m",
+                "-XX:PretenureSizeThreshold=1m"),
                 List.of(a.name(), String.valueOf(classes), volume, stitching.name(), String.valueOf(chunk),
                         String.valueOf(window), String.valueOf(overlap), String.valueOf(batch)),
                 "the inference probe for " + a + " on " + volume, false);
@@ -102,7 +105,8 @@ final class InferenceBenchmark {
                 .setting("memory", "peak: VmHWM growth over the resident size after one warm-up window (the prediction "
                         + "alone); peak from start: over the resident size after reading the image and building the "
                         + "network, before any network call (a fresh process's first prediction, what the planner "
-                        + "forecasts); fresh JVM per run, -XX:+UseSerialGC -Xmn64m -Xmx8g, glibc's default malloc")
+                        + "forecasts); fresh JVM per run, -XX:+UseSerialGC -Xmn64m -Xmx8g "
+                        + "-XX:PretenureSizeThreshold=1m, glibc's default malloc")
                 .setting("compute floor", "the network's forward calls on the same windows, timed in the run")
                 .setting("MONAI rows", "MONAI's UNet layout (strided-unet3d: 16-32-64-128-256, 2 residual units, "
                         + "PReLU, 3 classes, 4,807,482 parameters), 96³ windows, overlap 0.5, Gaussian, ch2 and "

@@ -77,8 +77,8 @@ final class InferenceBenchmark {
      */
     static Run probe(Architecture a, int classes, String volume, Stitching stitching, int chunk, int window,
             double overlap, int batch) throws Exception {
-        // arrays over 1 MB (the stitching sums: 10-29 MB each) go straight to the old generation, as G1, KNIME's and
-        // the command line's collector, puts them there; in SerialGC's 64 MB young generation each was copied once
+        // arrays over 1 MB (the stitching sums: 10-29 MB each) go straight to the old generation, where G1, KNIME's
+        // and the command line's collector, puts arrays of half a region or more; SerialGC copied each one once
         JsonNode j = ChildJvm.run(InferenceBenchmark.class, List.of("-Xmx8g", "-XX:+UseSerialGC", "-Xmn64m",
                 "-XX:PretenureSizeThreshold=1m"),
                 List.of(a.name(), String.valueOf(classes), volume, stitching.name(), String.valueOf(chunk),

@@ -158,7 +158,7 @@ class PredictionGeometryTest {
     void labelsComeBackExactlyThroughCropResamplingAndReorientationWhenTheFinerGridLosesNothing() {
         // a third of the spacing puts a target voxel centre on every source voxel centre (the grids share their
         // middle): the image is read there unchanged and the probabilities are read back from there, so nothing
-        // may move; a resampling back off by any fraction of a voxel moves the blobs' rims
+        // may move (reading them back 0.05 of a resampled voxel off already fails the probabilities below)
         LabelMap truth = blobs("LPS", 1, 1, 2);
         Preprocessing third = preprocessing("RAS", List.of(1 / 3.0, 1 / 3.0, 2 / 3.0));
         for (Stitching stitching : Stitching.values()) {

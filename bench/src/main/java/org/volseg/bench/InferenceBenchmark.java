@@ -23,6 +23,7 @@ import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.Monitor;
 import org.volseg.nn.engine.ProcessMemory;
 import org.volseg.nn.inferers.CasePredictor;
+import org.volseg.nn.inferers.EnsemblePredictor;
 import org.volseg.nn.inferers.InferencePlan;
 import org.volseg.nn.inferers.InferencePlanner;
 import org.volseg.nn.inferers.PatchPredictor;
@@ -77,20 +78,32 @@ final class InferenceBenchmark {
      */
     static Run probe(Architecture a, int classes, String volume, Stitching stitching, int chunk, int window,
             double overlap, int batch) throws Exception {
+        return probe(a, classes, volume, stitching, chunk, window, overlap, batch, 1, true);
+    }
+
+    /**
+     * As above for an ensemble of {@code members} networks of that architecture (seeds 1, 2, …), {@code split} before
+     * their pointwise heads or handing over each member's logits; the compute floor is every member's calls.
+     */
+    static Run probe(Architecture a, int classes, String volume, Stitching stitching, int chunk, int window,
+            double overlap, int batch, int members, boolean split) throws Exception {
         // arrays over 1 MB (the stitching sums: 10-29 MB each) go straight to the old generation, where G1, KNIME's
         // and the command line's collector, puts arrays of half a region or more; SerialGC copied each one once
         JsonNode j = ChildJvm.run(InferenceBenchmark.class, List.of("-Xmx8g", "-XX:+UseSerialGC", "-Xmn64m",
                 "-XX:PretenureSizeThreshold=1m"),
                 List.of(a.name(), String.valueOf(classes), volume, stitching.name(), String.valueOf(chunk),
-                        String.valueOf(window), String.valueOf(overlap), String.valueOf(batch)),
+                        String.valueOf(window), String.valueOf(overlap), String.valueOf(batch),
+                        String.valueOf(members), String.valueOf(split)),
                 "the inference probe for " + a + " on " + volume, false);
         Run r = new Run(j.get("seconds").asDouble(), j.get("forward_seconds").asDouble(), j.get("windows").asInt(),
                 j.get("voxels").asLong(), j.get("peak_growth_bytes").asLong() / (double) (1 << 20),
                 j.get("planned_bytes").asLong() / (double) (1 << 20),
                 j.get("fresh_growth_bytes").asLong() / (double) (1 << 20));
-        System.err.printf(Locale.ROOT, "  %s %d classes %s %s/%d batch %d: %.1f s (forward %.1f s, %d windows), peak "
-                + "%.0f MB (%.0f MB from before the warm-up), planned %.0f MB%n", a, classes, volume, stitching, chunk,
-                batch, r.seconds(), r.forwardSeconds(), r.windows(), r.peakMb(), r.freshPeakMb(), r.plannedMb());
+        String ensemble = members > 1 ? " × " + members + (split ? " split" : " logits") : "";
+        System.err.printf(Locale.ROOT, "  %s%s %d classes %s %s/%d batch %d: %.1f s (forward %.1f s, %d windows), "
+                + "peak %.0f MB (%.0f MB from before the warm-up), planned %.0f MB%n", a, ensemble, classes, volume,
+                stitching, chunk, batch, r.seconds(), r.forwardSeconds(), r.windows(), r.peakMb(), r.freshPeakMb(),
+                r.plannedMb());
         return r;
     }
 
@@ -158,6 +171,20 @@ final class InferenceBenchmark {
             table.row(what + " from start", "MB", fifty.freshPeakMb(), "planner", fifty.plannedMb(), "0.75–1.25×");
             table.row("UNet3d " + small + " " + s.name().toLowerCase(Locale.ROOT) + " 50 classes time", "s",
                     fifty.seconds(), "forward only", fifty.forwardSeconds(), "");
+        }
+        if (CLASSES) {
+            // an ensemble of 3 (nnU-Net's folds, fewer): split before the members' heads, as PredictingModel.ensemble
+            // chooses here, against handing over each member's 50 logits
+            Run whole = probe(Architecture.UNET3D, 50, small, Stitching.CLASS_CHUNKS, 25, WINDOW, OVERLAP, 1, 3, false);
+            Run split = probe(Architecture.UNET3D, 50, small, Stitching.CLASS_CHUNKS, 25, WINDOW, OVERLAP, 1, 3, true);
+            String what = "UNet3d " + small + " class-chunks (25 per pass) ensemble of 3, 50 classes";
+            table.row(what + " split peak", "MB", split.peakMb(), "members' logits", whole.peakMb(), "< 1×");
+            table.row(what + " split time", "s", split.seconds(), "members' logits", whole.seconds(), "< 1×");
+            table.row(what + " split time", "s", split.seconds(), "forward only", split.forwardSeconds(), "≤ 1.2×");
+            table.row(what + " split peak from start", "MB", split.freshPeakMb(), "planner", split.plannedMb(),
+                    "0.75–1.25×");
+            table.row(what + " logits peak from start", "MB", whole.freshPeakMb(), "planner", whole.plannedMb(),
+                    "0.75–1.25×");
         }
         if (MONAI) {
             monaiComparison(table);
@@ -240,7 +267,10 @@ final class InferenceBenchmark {
                 : PatchPredictor.PointwiseHead.of(timing.apply(split::headInput), timing.apply(split::head)));
     }
 
-    /** Child: architecture, classes, volume, stitching, chunk, window edge, overlap, batch. Prints one line of JSON. */
+    /**
+     * Child: architecture, classes, volume, stitching, chunk, window edge, overlap, batch, ensemble members, split
+     * before the heads. Prints one line of JSON.
+     */
     public static void main(String[] args) throws Exception {
         Architecture a = Architecture.valueOf(args[0]);
         int classes = Integer.parseInt(args[1]);
@@ -253,26 +283,36 @@ final class InferenceBenchmark {
         SlidingWindow.Settings window = new SlidingWindow.Settings(patch, Double.parseDouble(args[6]), true,
                 Integer.parseInt(args[7]))
                 .withStitching(stitching, chunk);
+        int members = Integer.parseInt(args[8]);
+        boolean split = Boolean.parseBoolean(args[9]);
         String json = DjlContext.call(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
-                Network net = Network.build(config, m, 1);
                 long[] forwardNanos = {0};
-                PatchPredictor timed = timed(PredictingModel.predictor(net), forwardNanos);
-                long parameters = net.predictingParameters().stream().mapToLong(p -> p.getShape().size()).sum();
+                List<Network> nets = new ArrayList<>();
+                List<PatchPredictor> timedMembers = new ArrayList<>();
+                for (int seed = 1; seed <= members; seed++) {
+                    Network member = Network.build(config, m, seed);
+                    nets.add(member);
+                    timedMembers.add(timed(PredictingModel.predictor(member), forwardNanos));
+                }
+                Network net = nets.get(0);
+                PatchPredictor timed = members == 1 ? timedMembers.get(0) : new EnsemblePredictor(timedMembers,
+                        split ? nets.stream().mapToInt(n -> n.config().levelWidths().get(0)).toArray() : null);
+                long parameters = members * net.predictingParameters().stream().mapToLong(p -> p.getShape().size())
+                        .sum();
                 PredictingModel model = new PredictingModel(timed, config, parameters, List.of("image"),
                         IntStream.range(0, classes).toArray(), new Preprocessing(null, List.of(),
                                 Preprocessing.Normalization.ZSCORE), patch);
                 System.gc();
                 long fresh = ProcessMemory.residentBytes();
                 try (NDManager warm = m.newSubManager()) { // oneDNN builds its kernels on the first call per shape
-                    net.logits(warm.zeros(new Shape(window.batchSize(), 1, patch.z(), patch.y(),
-                            patch.x())));
+                    timed.logits(warm.zeros(new Shape(window.batchSize(), 1, patch.z(), patch.y(), patch.x())));
                 }
                 forwardNanos[0] = 0;
                 CasePredictor predictor = new CasePredictor(model, CasePredictor.Options.fixed(window), Device.cpu());
                 InferencePlanner.Job job = new InferencePlanner.Job(config, parameters, 1, classes,
                         image.geometry().voxels(), image.geometry().voxels(), image.geometry().nz(), true,
-                        true, false, 1, timed.pointwiseHead() != null);
+                        true, false, members, timed.pointwiseHead() != null);
                 InferencePlan plan = InferencePlanner.estimate(job, window, new InferencePlanner.Budget(Long.MAX_VALUE
                         / 4, Long.MAX_VALUE / 4, true));
                 System.gc();

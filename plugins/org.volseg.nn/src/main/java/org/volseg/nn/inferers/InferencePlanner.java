@@ -227,12 +227,12 @@ public final class InferencePlanner {
     static long nativeBytes(Job job, SlidingWindow.Settings w, boolean cpu) {
         long windowVoxels = w.patch().voxels();
         double perVoxel = job.network() != null ? activationFloatsPerVoxel(job.network()) : UNKNOWN_FLOATS_PER_VOXEL;
-        // the logits (or the head's input) of one flip at a time, the input and its flipped copy; an ensemble's sum
-        // of probabilities and the member's being added
-        double outputs = windowOutputs(job) * (job.models() > 1 ? 3 : 1) + job.channels()
-                * (w.mirroring().count() > 1 ? 2 : 1);
-        // the softmax's slabs: the logits' slab made contiguous, its softmax and that flipped back
-        long slabs = 3 * Math.min(SlidingWindow.SLAB_BYTES, (long) w.batchSize() * job.classes() * windowVoxels * 4);
+        // the logits (or the head's input) of one flip at a time, the input and its flipped copy
+        double outputs = windowOutputs(job) + job.channels() * (w.mirroring().count() > 1 ? 2 : 1);
+        // the softmax's slabs: the logits' slab made contiguous, its softmax and that flipped back; a split
+        // ensemble's head adds its sum of probabilities and the member's being added to it
+        long slabs = (splitEnsemble(job) ? 5 : 3) * Math.min(SlidingWindow.SLAB_BYTES,
+                (long) w.batchSize() * job.classes() * windowVoxels * 4);
         // PyTorch runs every CPU convolution of a batch of 2+ through oneDNN, whose blocked layouts (channels in
         // blocks of 16) cost more: about 6 floats a voxel, fitted to MONAI's UNet at batch 2 (bench/README.md)
         double oneDnn = cpu && w.batchSize() > 1 ? ONEDNN_BATCH_FLOATS_PER_VOXEL : 0;
@@ -251,10 +251,24 @@ public final class InferencePlanner {
 
     /**
      * Floats per window voxel of what the model hands the sliding window: K logits, or, with a pointwise head, the
-     * head's input (the top level's width), whose logits are then made slab by slab.
+     * head's input (the top level's width; an ensemble's members' side by side), whose logits are then made slab by
+     * slab.
      */
     private static long windowOutputs(Job job) {
-        return job.pointwiseHead() && job.network() != null ? job.network().levelWidths().get(0) : job.classes();
+        if (splitEnsemble(job)) {
+            // the members' head inputs side by side and the one being made (each taken as wide as the network's)
+            return (job.models() + 1L) * job.network().levelWidths().get(0);
+        }
+        if (job.pointwiseHead() && job.network() != null) {
+            return job.network().levelWidths().get(0);
+        }
+        // an ensemble's sum of probabilities and the member's being added beside the logits
+        return job.classes() * (job.models() > 1 ? 3L : 1L);
+    }
+
+    /** Whether the job is an ensemble split before its members' pointwise heads. */
+    private static boolean splitEnsemble(Job job) {
+        return job.pointwiseHead() && job.network() != null && job.models() > 1;
     }
 
     /** See {@link #nativeBytes}. */

@@ -94,7 +94,8 @@ public record PredictingModel(PatchPredictor predictor, NetworkConfig network, l
     }
 
     /**
-     * The models read from {@code files} as one that averages their probabilities ({@link EnsemblePredictor}): the
+     * The models read from {@code files} as one that averages their probabilities ({@link EnsemblePredictor}), split
+     * before the members' pointwise heads where that holds less ({@link EnsemblePredictor#splitHoldsLess}): the
      * first model's manifest, window and preprocessing, all models' parameters, and for the memory planner the
      * network whose activations take the most (none when a member is not a VolSeg network).
      *
@@ -115,7 +116,11 @@ public record PredictingModel(PatchPredictor predictor, NetworkConfig network, l
                     : InferencePlanner.activationFloatsPerVoxel(m.network())
                             > InferencePlanner.activationFloatsPerVoxel(largest) ? m.network() : largest;
         }
-        return new PredictingModel(new EnsemblePredictor(members.stream().map(PredictingModel::predictor).toList()),
+        List<PatchPredictor> predictors = members.stream().map(PredictingModel::predictor).toList();
+        int[] headWidths = members.stream().allMatch(m -> m.network() != null && m.predictor().pointwiseHead() != null)
+                ? members.stream().mapToInt(m -> m.network().levelWidths().get(0)).toArray() : null;
+        boolean split = headWidths != null && EnsemblePredictor.splitHoldsLess(headWidths, first.labelValues().length);
+        return new PredictingModel(new EnsemblePredictor(predictors, split ? headWidths : null),
                 largest, members.stream().mapToLong(PredictingModel::parameters).sum(), first.channelNames(),
                 first.labelValues(), first.preprocessing(), first.patch(), first.manifest());
     }

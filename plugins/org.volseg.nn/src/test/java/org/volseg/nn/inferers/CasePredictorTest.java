@@ -15,6 +15,8 @@ import java.util.concurrent.CancellationException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.volseg.core.data.Case;
 import org.volseg.core.data.synthetic.Phantom;
 import org.volseg.core.data.synthetic.PhantomDataset;
@@ -52,7 +54,12 @@ class CasePredictorTest {
 
     private static void writeBundle(Path file, Preprocessing preprocessing, Map<Integer, String> labels, long seed)
             throws Exception {
-        NetworkConfig config = new NetworkConfig(Architecture.UNET3D, 4, 4, List.of(4, 8), 1,
+        writeBundle(file, preprocessing, labels, seed, 4);
+    }
+
+    private static void writeBundle(Path file, Preprocessing preprocessing, Map<Integer, String> labels, long seed,
+            int topWidth) throws Exception {
+        NetworkConfig config = new NetworkConfig(Architecture.UNET3D, 4, 4, List.of(topWidth, 8), 1,
                 NetworkConfig.Norm.INSTANCE, NetworkConfig.Activation.LEAKY_RELU, false, PatchSize.cube(16));
         DjlContext.call(() -> {
             try (NDManager m = NDManager.newBaseManager()) {
@@ -184,13 +191,18 @@ class CasePredictorTest {
         assertThat(plans[1]).startsWith("window batch 6 (3 on each of 2 devices),").contains("each)");
     }
 
-    @Test
-    void anEnsembleWritesTheMeanOfItsModelsProbabilities(@TempDir Path dir) throws Exception {
+    /**
+     * Top levels 4 wide: the two members' head inputs (4 + 4 + 4 floats a voxel) would hold as much as the 3 × 4 an
+     * ensemble's logits take, so it is not split; 2 wide it is split before the heads.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {4, 2})
+    void anEnsembleWritesTheMeanOfItsModelsProbabilities(int topWidth, @TempDir Path dir) throws Exception {
         // resampled on the way, so the probabilities also go through the resampling back
         Preprocessing preprocessing = Preprocessing.defaults().withSpacing(1.5);
         List<Path> bundles = List.of(dir.resolve("fold0.volseg"), dir.resolve("fold1.volseg"));
-        writeBundle(bundles.get(0), preprocessing, LABELS, 11);
-        writeBundle(bundles.get(1), preprocessing, LABELS, 12);
+        writeBundle(bundles.get(0), preprocessing, LABELS, 11, topWidth);
+        writeBundle(bundles.get(1), preprocessing, LABELS, 12, topWidth);
         Case c = lpsCase(dir);
         SlidingWindow.Settings window = new SlidingWindow.Settings(PatchSize.cube(16), 0.5, true, 2);
         List<List<Path>> runs = List.of(List.of(bundles.get(0)), List.of(bundles.get(1)), bundles);
@@ -200,6 +212,8 @@ class CasePredictorTest {
             Path out = Files.createDirectories(dir.resolve("run" + r));
             try (CasePredictor predictor = CasePredictor.open(runs.get(r), CasePredictor.Options.fixed(window),
                     List.of(ai.djl.Device.cpu()))) {
+                assertThat(predictor.model().predictor().pointwiseHead() != null).as("split before the heads")
+                        .isEqualTo(r < 2 || topWidth == 2);
                 plan = predictor.predict(c, out.resolve("seg.nii.gz"), label -> out.resolve("p" + label + ".nii"),
                         PostProcessing.none(), Monitor.SILENT).plan().describe();
             }

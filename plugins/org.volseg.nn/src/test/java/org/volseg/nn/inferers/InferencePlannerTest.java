@@ -168,17 +168,38 @@ class InferencePlannerTest {
     }
 
     private static InferencePlanner.Job splitHead(int classes) {
-        InferencePlanner.Job j = job(classes);
-        return new InferencePlanner.Job(j.network(), j.parameters(), j.channels(), j.classes(), j.inputVoxels(),
-                j.preparedVoxels(), j.preparedSlices(), j.exact(), j.identity(), j.probabilityMaps(), 1, true);
+        return models(job(classes), 1, true);
+    }
+
+    private static InferencePlanner.Job models(InferencePlanner.Job j, int models, boolean pointwiseHead) {
+        return new InferencePlanner.Job(j.network(), j.parameters() * models, j.channels(), j.classes(),
+                j.inputVoxels(), j.preparedVoxels(), j.preparedSlices(), j.exact(), j.identity(), j.probabilityMaps(),
+                models, pointwiseHead);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stitching.class)
+    void anEnsembleSplitBeforeItsHeadsHoldsItsMembersHeadInputsWhateverTheClassCount(Stitching stitching) {
+        SlidingWindow.Settings window = SlidingWindow.Settings.defaults(PATCH).withStitching(stitching, 1);
+        assertThat(InferencePlanner.nativeBytes(models(job(50), 3, true), window, true))
+                .isEqualTo(InferencePlanner.nativeBytes(models(job(3), 3, true), window, true));
+        // three head inputs of 16 floats a voxel side by side and one being made, where one network holds its own;
+        // the head's slabs add the members' probabilities and their sum
+        assertThat(InferencePlanner.nativeBytes(models(job(3), 3, true), window, true)
+                - InferencePlanner.nativeBytes(splitHead(3), window, true)).isEqualTo(2 * job(3).parameters() * 4
+                        + (4L * 16 - 16) * PATCH.voxels() * 4
+                        + 2L * Math.min(SlidingWindow.SLAB_BYTES, 3L * PATCH.voxels() * 4));
+        // unsplit: 50 classes of logits, their sum and a member's probabilities
+        assertThat(InferencePlanner.nativeBytes(models(job(50), 3, false), window, true)
+                - InferencePlanner.nativeBytes(models(job(50), 3, true), window, true))
+                .isEqualTo((3L * 50 - 4 * 16) * PATCH.voxels() * 4
+                        - 2L * Math.min(SlidingWindow.SLAB_BYTES, 50L * PATCH.voxels() * 4));
     }
 
     @Test
     void anEnsembleHoldsItsSumAndAMembersProbabilitiesBesideTheLogits() {
         InferencePlanner.Job one = job(5);
-        InferencePlanner.Job three = new InferencePlanner.Job(one.network(), one.parameters() * 3, one.channels(),
-                one.classes(), one.inputVoxels(), one.preparedVoxels(), one.preparedSlices(), one.exact(),
-                one.identity(), one.probabilityMaps(), 3, false);
+        InferencePlanner.Job three = models(one, 3, false);
         SlidingWindow.Settings window = SlidingWindow.Settings.defaults(PATCH);
         assertThat(InferencePlanner.nativeBytes(three, window, false) - InferencePlanner.nativeBytes(one, window,
                 false)).isEqualTo(2 * one.parameters() * 4 + 2L * 5 * PATCH.voxels() * 4);

@@ -61,7 +61,8 @@ public record SegmenterPredictorSettings(
                         + "float32: classes × voxels × 4 bytes, exact; float16: half of that; class-chunks: a few "
                         + "classes per pass over the windows with a running argmax, memory independent of the "
                         + "class count (a VolSeg network's logits are made a few slices at a time, in every "
-                        + "mode; not those of a strided U-Net, an ensemble or a TorchScript model), time × passes "
+                        + "mode; not those of a strided U-Net or a TorchScript model, and an ensemble's only where "
+                        + "that holds less, with many classes), time × passes "
                         + "(up to half the classes per pass, fewer until they fit); "
                         + "auto: the first that fits the free memory, in that order. "
                         + "The plan and its expected peak memory are reported before each case.")

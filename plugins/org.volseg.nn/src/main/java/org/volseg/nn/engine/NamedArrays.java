@@ -3,6 +3,7 @@ package org.volseg.nn.engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 
 /** Arrays that travel by name: a network's state, a checkpoint's entries. */
 public final class NamedArrays {
@@ -23,5 +24,19 @@ public final class NamedArrays {
             copies.add(copy);
         }
         return copies;
+    }
+
+    /**
+     * Copies {@code source}'s values into {@code target} (a parameter, which may require gradients), converted to its
+     * type. As an indexed copy without gradients: DJL's copy from a buffer makes PyTorch print a warning about a
+     * deprecated mode ("AutoNonVariableTypeMode … silent wrong result") once a process, on every model load.
+     */
+    public static void copyInto(NDArray target, NDArray source) {
+        GradMode.with(false, () -> {
+            try (NDArray converted = source.toType(target.getDataType(), true)) {
+                target.set(new NDIndex("..."), converted);
+            }
+            return null;
+        });
     }
 }

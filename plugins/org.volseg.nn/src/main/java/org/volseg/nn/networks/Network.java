@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.volseg.nn.engine.GradMode;
+import org.volseg.nn.engine.NamedArrays;
 import org.volseg.nn.engines.Segment;
 import org.volseg.nn.engines.SegmentTape;
 import org.volseg.nn.invertible.AdditiveCoupling;
@@ -403,7 +404,7 @@ public final class Network implements org.volseg.nn.engines.Trainable {
                 throw new IllegalArgumentException("parameter " + p.getName() + " has shape " + source.getShape()
                         + "; the network needs " + p.getShape());
             }
-            p.set(source.toType(p.getDataType(), false).toByteBuffer());
+            NamedArrays.copyInto(p, source);
         }
     }
 

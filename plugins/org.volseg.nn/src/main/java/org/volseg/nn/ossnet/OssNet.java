@@ -193,7 +193,7 @@ public final class OssNet {
                 throw new IllegalArgumentException(target.getName() + " has shape " + source.getShape() + "; "
                         + config.name() + " needs " + target.getShape());
             }
-            target.set(source.toType(target.getDataType(), false).toByteBuffer());
+            NamedArrays.copyInto(target, source);
         }
         cbnRunning.forEach((name, r) -> {
             NDArray source = byName.get(RUNNING + name);

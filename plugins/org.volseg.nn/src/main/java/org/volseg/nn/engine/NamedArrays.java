@@ -27,14 +27,15 @@ public final class NamedArrays {
     }
 
     /**
-     * Copies {@code source}'s values into {@code target} (a parameter, which may require gradients), converted to its
-     * type. As an indexed copy without gradients: DJL's copy from a buffer makes PyTorch print a warning about a
-     * deprecated mode ("AutoNonVariableTypeMode … silent wrong result") once a process, on every model load.
+     * Overwrites {@code target}'s values (a parameter or optimizer slot, which may require gradients) with
+     * {@code source}'s, converted to its type: in place, unrecorded, into the target's own PyTorch-allocated storage.
+     * DJL's copy from a buffer would re-point the target at a Java direct buffer, and makes PyTorch print a warning
+     * about a deprecated mode ("AutoNonVariableTypeMode … silent wrong result") once a process.
      */
     public static void copyInto(NDArray target, NDArray source) {
         GradMode.with(false, () -> {
             try (NDArray converted = source.toType(target.getDataType(), true)) {
-                target.set(new NDIndex("..."), converted);
+                target.set(new NDIndex("..."), converted); // "...": every axis, none for a scalar
             }
             return null;
         });

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import org.volseg.nn.engine.GradMode;
+import org.volseg.nn.engine.NamedArrays;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,8 +65,8 @@ public final class Lookahead implements Optimizer {
                 try (NDManager scope = manager.newSubManager()) {
                     fast.tempAttach(scope);
                     s.tempAttach(scope);
-                    OptimizerState.copyValues(fast.mul(alpha).addi(s.mul(1 - alpha)), fast);
-                    OptimizerState.copyValues(fast, s);
+                    NamedArrays.copyInto(fast, fast.mul(alpha).addi(s.mul(1 - alpha)));
+                    NamedArrays.copyInto(s, fast);
                 }
             }
             return null;

@@ -3,7 +3,6 @@ package org.volseg.nn.engines;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
@@ -85,26 +84,5 @@ final class OptimizerState {
                     + " " + source.getShape() + "; expected " + target.getDataType() + " " + shape);
         }
         return source;
-    }
-
-    /**
-     * Overwrites {@code target}'s values with {@code source}'s (same shape and type), in place and unrecorded. An
-     * indexed assignment copies into the target's own, PyTorch-allocated storage, where DJL's {@code copyTo} would
-     * re-point the parameter at a Java direct buffer.
-     */
-    static void copyValues(NDArray source, NDArray target) {
-        int rank = target.getShape().dimension();
-        if (rank == 0) {
-            GradMode.with(false, () -> {
-                source.copyTo(target);
-                return null;
-            });
-            return;
-        }
-        NDIndex all = new NDIndex(String.join(", ", java.util.Collections.nCopies(rank, ":")));
-        GradMode.with(false, () -> {
-            target.set(all, source);
-            return null;
-        });
     }
 }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import org.volseg.nn.engine.GradMode;
+import org.volseg.nn.engine.NamedArrays;
 
 /**
  * What Adam and SGD share: per parameter a few state arrays ("slots": moments, a momentum buffer) in a manager of
@@ -130,7 +131,7 @@ abstract class SlotOptimizer implements Optimizer {
         // all checked: nothing changes unless everything fits
         for (int i = 0; i < parameters.size(); i++) {
             for (int k = 0; k < slotPrefixes.size(); k++) {
-                OptimizerState.copyValues(loaded.get(i)[k], slots.get(i)[k]);
+                NamedArrays.copyInto(slots.get(i)[k], loaded.get(i)[k]);
             }
         }
         steps = loadedSteps;

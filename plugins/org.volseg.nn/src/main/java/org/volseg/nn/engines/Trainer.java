@@ -40,6 +40,7 @@ import org.volseg.core.volume.Volume;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.GradMode;
 import org.volseg.nn.engine.Monitor;
+import org.volseg.nn.engine.NamedArrays;
 import org.volseg.nn.inferers.SlidingWindow;
 
 /**
@@ -536,7 +537,7 @@ public final class Trainer {
                 }
                 optimizer.load(contents.optimizer());
                 for (NDArray p : parameters) {
-                    OptimizerState.copyValues(contents.parameters().get(p.getName()), p);
+                    NamedArrays.copyInto(p, contents.parameters().get(p.getName()));
                 }
                 history.addAll(state.history());
                 stepsInEpoch = state.stepsInEpoch();

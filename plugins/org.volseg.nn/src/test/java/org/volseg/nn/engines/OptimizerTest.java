@@ -13,6 +13,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.volseg.nn.engine.DjlContext;
 import org.volseg.nn.engine.GradMode;
+import org.volseg.nn.engine.NamedArrays;
 
 /** The optimizers against hand-computed updates, and their state round trip for exact resume. */
 class OptimizerTest {
@@ -100,7 +101,7 @@ class OptimizerTest {
                             try (NDList state = o.state()) {
                                 saved = state.encode();
                             }
-                            resumed.set(straight.toDoubleArray());
+                            NamedArrays.copyInto(resumed, straight);
                             continueFrom(make, resumed, saved);
                         }
                     }

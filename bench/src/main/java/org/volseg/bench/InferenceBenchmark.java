@@ -299,7 +299,7 @@ final class InferenceBenchmark {
                 }
                 Network net = nets.get(0);
                 PatchPredictor timed = members == 1 ? timedMembers.get(0) : new EnsemblePredictor(timedMembers,
-                        split ? nets.stream().mapToInt(n -> n.config().levelWidths().get(0)).toArray() : null);
+                        split ? nets.stream().mapToInt(n -> n.config().headWidth()).toArray() : null);
                 long parameters = members * net.predictingParameters().stream().mapToLong(p -> p.getShape().size())
                         .sum();
                 PredictingModel model = new PredictingModel(timed, config, parameters, List.of("image"),

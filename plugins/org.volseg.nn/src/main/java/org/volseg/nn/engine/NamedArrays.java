@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 
-/** Arrays that travel by name: a network's state, a checkpoint's entries. */
+/** Arrays that travel by name (a network's state, a checkpoint's entries) and their copying into place. */
 public final class NamedArrays {
 
     private NamedArrays() {
@@ -34,8 +34,11 @@ public final class NamedArrays {
      */
     public static void copyInto(NDArray target, NDArray source) {
         GradMode.with(false, () -> {
-            try (NDArray converted = source.toType(target.getDataType(), true)) {
-                target.set(new NDIndex("..."), converted); // "...": every axis, none for a scalar
+            boolean same = source.getDataType() == target.getDataType();
+            NDArray values = same ? source : source.toType(target.getDataType(), true);
+            target.set(new NDIndex("..."), values); // "...": every axis, none for a scalar
+            if (!same) {
+                values.close();
             }
             return null;
         });

@@ -24,8 +24,12 @@ public final class EnsemblePredictor implements PatchPredictor {
     private static final float SMALLEST_PROBABILITY = 1e-30f;
 
     private final List<PatchPredictor> members;
+    /** The members' pointwise heads, or null when not split. */
+    private final List<PointwiseHead> heads;
     /** Where each member's channels start in the split head's input, the total last; null: not split. */
     private final int[] headChannels;
+    /** The ensemble split before its members' heads, made once; null: not split. */
+    private final PointwiseHead split;
 
     /** @param members two or more models with the same input channels and output classes, in the same order */
     public EnsemblePredictor(List<PatchPredictor> members) {
@@ -43,18 +47,22 @@ public final class EnsemblePredictor implements PatchPredictor {
         }
         members.forEach(m -> Objects.requireNonNull(m, "member"));
         this.members = List.copyOf(members);
-        if (headWidths != null) {
-            if (headWidths.length != members.size() || this.members.stream().anyMatch(m -> m.pointwiseHead() == null)) {
-                throw new IllegalArgumentException("splitting an ensemble needs the head input width of each of its "
-                        + members.size() + " members, every one with a pointwise head");
-            }
-            headChannels = new int[headWidths.length + 1];
-            for (int i = 0; i < headWidths.length; i++) {
-                headChannels[i + 1] = headChannels[i] + headWidths[i];
-            }
-        } else {
+        if (headWidths == null) {
+            heads = null;
             headChannels = null;
+            split = null;
+            return;
         }
+        heads = this.members.stream().map(PatchPredictor::pointwiseHead).toList();
+        if (headWidths.length != members.size() || heads.contains(null)) {
+            throw new IllegalArgumentException("splitting an ensemble needs the head input width of each of its "
+                    + members.size() + " members, every one with a pointwise head");
+        }
+        headChannels = new int[headWidths.length + 1];
+        for (int i = 0; i < headWidths.length; i++) {
+            headChannels[i + 1] = headChannels[i] + headWidths[i];
+        }
+        split = PointwiseHead.of(this::headInputs, this::head);
     }
 
     /**
@@ -91,35 +99,33 @@ public final class EnsemblePredictor implements PatchPredictor {
      */
     @Override
     public PointwiseHead pointwiseHead() {
-        if (headChannels == null) {
-            return null;
+        return split;
+    }
+
+    /** Each member's head on its own channels of {@code in}, their softmax averaged (as logarithms). */
+    private NDArray head(NDArray in) {
+        if (in.getShape().get(1) != headChannels[heads.size()]) {
+            throw new IllegalStateException("the ensemble's head was given " + in.getShape().get(1)
+                    + " channels where its members' head inputs have " + headChannels[heads.size()]);
         }
-        List<PointwiseHead> heads = members.stream().map(PatchPredictor::pointwiseHead).toList();
-        return PointwiseHead.of(patches -> headInputs(heads, patches), in -> {
-            if (in.getShape().get(1) != headChannels[heads.size()]) {
-                throw new IllegalStateException("the ensemble's head was given " + in.getShape().get(1)
-                        + " channels where its members' head inputs have " + headChannels[heads.size()]);
-            }
-            List<Supplier<NDArray>> logits = new ArrayList<>();
-            for (int i = 0; i < heads.size(); i++) {
-                PointwiseHead head = heads.get(i);
-                NDIndex own = new NDIndex(":, {}:{}", headChannels[i], headChannels[i + 1]);
-                logits.add(() -> {
-                    NDArray part = in.get(own);
-                    NDArray out = head.head(part);
-                    part.close();
-                    return out;
-                });
-            }
-            return logMean(logits);
-        });
+        List<Supplier<NDArray>> logits = new ArrayList<>();
+        for (int i = 0; i < heads.size(); i++) {
+            PointwiseHead head = heads.get(i);
+            NDIndex own = new NDIndex(":, {}:{}", headChannels[i], headChannels[i + 1]);
+            logits.add(() -> {
+                try (NDArray part = in.get(own)) {
+                    return head.head(part);
+                }
+            });
+        }
+        return logMean(logits);
     }
 
     /**
      * The members' head inputs side by side along the channels, each copied into place as it is made: one member's
      * beside the whole at a time, not all of them twice.
      */
-    private NDArray headInputs(List<PointwiseHead> heads, NDArray patches) {
+    private NDArray headInputs(NDArray patches) {
         NDArray all = null;
         for (int i = 0; i < heads.size(); i++) {
             NDArray in = heads.get(i).headInput(patches);

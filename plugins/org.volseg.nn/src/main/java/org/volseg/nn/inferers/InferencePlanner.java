@@ -257,10 +257,10 @@ public final class InferencePlanner {
     private static long windowOutputs(Job job) {
         if (splitEnsemble(job)) {
             // the members' head inputs side by side and the one being made (each taken as wide as the network's)
-            return (job.models() + 1L) * job.network().levelWidths().get(0);
+            return (job.models() + 1L) * job.network().headWidth();
         }
         if (job.pointwiseHead() && job.network() != null) {
-            return job.network().levelWidths().get(0);
+            return job.network().headWidth();
         }
         // an ensemble's sum of probabilities and the member's being added beside the logits
         return job.classes() * (job.models() > 1 ? 3L : 1L);

@@ -118,7 +118,7 @@ public record PredictingModel(PatchPredictor predictor, NetworkConfig network, l
         }
         List<PatchPredictor> predictors = members.stream().map(PredictingModel::predictor).toList();
         int[] headWidths = members.stream().allMatch(m -> m.network() != null && m.predictor().pointwiseHead() != null)
-                ? members.stream().mapToInt(m -> m.network().levelWidths().get(0)).toArray() : null;
+                ? members.stream().mapToInt(m -> m.network().headWidth()).toArray() : null;
         boolean split = headWidths != null && EnsemblePredictor.splitHoldsLess(headWidths, first.labelValues().length);
         return new PredictingModel(new EnsemblePredictor(predictors, split ? headWidths : null),
                 largest, members.stream().mapToLong(PredictingModel::parameters).sum(), first.channelNames(),

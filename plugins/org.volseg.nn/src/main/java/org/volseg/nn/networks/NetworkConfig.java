@@ -102,6 +102,11 @@ public record NetworkConfig(Architecture architecture, int inputChannels, int cl
         return levelWidths().get(architecture == Architecture.STRIDED_UNET3D ? level - 1 : level);
     }
 
+    /** Channels of the last layer's input (a pointwise head's, {@link Network#headInput}): the top level's width. */
+    public int headWidth() {
+        return levelWidths().get(0);
+    }
+
     /** The channels each level really has (Fully-InvRes: C_{i+1} = 8 · (C_i − skip_i)). */
     public List<Integer> levelWidths() {
         return levelWidths(architecture, widths);

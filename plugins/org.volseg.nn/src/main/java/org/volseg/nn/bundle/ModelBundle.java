@@ -152,6 +152,9 @@ public final class ModelBundle {
         try {
             return new Contents(manifest, NDList.decode(manager, parameterBytes), null);
         } catch (RuntimeException e) {
+            if (org.volseg.nn.engine.OutOfMemoryException.isOutOfMemory(e)) {
+                throw e; // a full device, not a damaged file: the predictor's fall-back decides
+            }
             throw new BundleFormatException(file, PARAMETERS, "cannot be decoded as parameters (" + e.getMessage()
                     + ")", e);
         }

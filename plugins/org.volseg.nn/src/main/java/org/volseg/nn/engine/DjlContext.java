@@ -57,6 +57,14 @@ public final class DjlContext {
         }
     }
 
+    /**
+     * A manager on the CPU, for work that must not touch a GPU (checks, parameter counts, host-memory measurements):
+     * a manager made without a device lives on GPU 0 wherever DJL sees CUDA.
+     */
+    public static ai.djl.ndarray.NDManager cpuManager() {
+        return ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu());
+    }
+
     /** Whether DJL is barred from downloading (the default). */
     public static boolean offline() {
         return Boolean.parseBoolean(System.getProperty("ai.djl.offline"));

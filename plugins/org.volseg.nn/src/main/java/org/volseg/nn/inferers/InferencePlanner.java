@@ -47,6 +47,8 @@ public final class InferencePlanner {
             Runtime rt = Runtime.getRuntime();
             long heap = (long) ((rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) * (1 - MARGIN));
             if (devices.get(0).isGpu()) {
+                // CUDA counts blocks PyTorch keeps cached from earlier cases as taken: hand them back first
+                ai.djl.pytorch.jni.JniUtils.emptyCudaCache();
                 long free = Long.MAX_VALUE;
                 for (Device device : devices) {
                     MemoryUsage gpu = CudaUtils.getGpuMemory(device);

@@ -68,7 +68,7 @@ public final class TorchScriptModels {
                 description.channelNames(), description.labelNames(), description.preprocessing().toMap(),
                 List.of(w.x(), w.y(), w.z()), provenance, Map.of(), null);
         DjlContext.callIo(() -> {
-            try (NDManager m = NDManager.newBaseManager()) {
+            try (NDManager m = DjlContext.cpuManager()) {
                 PatchPredictor predictor = predictor(module, bytes, m);
                 NDArray logits = predictor.logits(m.zeros(new Shape(1, description.channelNames().size(), w.z(),
                         w.y(), w.x())));

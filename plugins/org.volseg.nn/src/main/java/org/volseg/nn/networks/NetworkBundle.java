@@ -89,7 +89,7 @@ public final class NetworkBundle {
      */
     public static BundleManifest check(Path file) throws IOException {
         return DjlContext.callIo(() -> {
-            try (NDManager m = NDManager.newBaseManager()) {
+            try (NDManager m = DjlContext.cpuManager()) {
                 return org.volseg.nn.inferers.PredictingModel.read(file, m).manifest();
             }
         });

@@ -40,7 +40,7 @@ public final class StepMemory {
      */
     public static Result measure(NetworkConfig config, int steps, SegmentTape.Backprop backprop) {
         return DjlContext.call(() -> {
-            try (NDManager m = NDManager.newBaseManager()) {
+            try (NDManager m = DjlContext.cpuManager()) {
                 Network net = Network.build(config, m, 1);
                 int c = config.inputChannels();
                 int k = config.classes();

@@ -33,7 +33,7 @@ public final class ArchitectureCatalog {
     public static List<Entry> all() {
         return DjlContext.call(() -> {
             List<Entry> entries = new ArrayList<>();
-            try (NDManager m = NDManager.newBaseManager()) {
+            try (NDManager m = DjlContext.cpuManager()) {
                 for (Architecture a : List.of(Architecture.UNET3D, Architecture.PARTIALLY_INVRES,
                         Architecture.FULLY_INVRES)) {
                     for (boolean vae : new boolean[] {false, true}) {

@@ -26,7 +26,7 @@ public final class OssNetStepMemory {
     /** Measures in this process. */
     public static StepMemory.Result measure(OssNetConfig config, int points, int steps) {
         return DjlContext.call(() -> {
-            try (NDManager m = NDManager.newBaseManager()) {
+            try (NDManager m = DjlContext.cpuManager()) {
                 OssNet net = OssNet.build(config, m, 1);
                 int[] grid = OssNetTrainer.grid(config.preset());
                 Geometry g = Geometry.of(grid[0], grid[1], grid[2], 1, 1, 1);

@@ -21,6 +21,7 @@ import java.util.zip.ZipException;
 import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 import org.volseg.core.io.AtomicFiles;
+import org.volseg.nn.engine.OutOfMemoryException;
 
 /**
  * One file a model travels in: a zip of {@code manifest.json} ({@link BundleManifest}) and {@code parameters.bin}
@@ -152,7 +153,7 @@ public final class ModelBundle {
         try {
             return new Contents(manifest, NDList.decode(manager, parameterBytes), null);
         } catch (RuntimeException e) {
-            if (org.volseg.nn.engine.OutOfMemoryException.isOutOfMemory(e)) {
+            if (OutOfMemoryException.isOutOfMemory(e)) {
                 throw e; // a full device, not a damaged file: the predictor's fall-back decides
             }
             throw new BundleFormatException(file, PARAMETERS, "cannot be decoded as parameters (" + e.getMessage()

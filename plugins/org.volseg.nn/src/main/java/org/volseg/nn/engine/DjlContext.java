@@ -1,5 +1,7 @@
 package org.volseg.nn.engine;
 
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
 import java.util.function.Supplier;
 
 /**
@@ -61,8 +63,8 @@ public final class DjlContext {
      * A manager on the CPU, for work that must not touch a GPU (checks, parameter counts, host-memory measurements):
      * a manager made without a device lives on GPU 0 wherever DJL sees CUDA.
      */
-    public static ai.djl.ndarray.NDManager cpuManager() {
-        return ai.djl.ndarray.NDManager.newBaseManager(ai.djl.Device.cpu());
+    public static NDManager cpuManager() {
+        return NDManager.newBaseManager(Device.cpu());
     }
 
     /** Whether DJL is barred from downloading (the default). */

@@ -1,6 +1,7 @@
 package org.volseg.nn.inferers;
 
 import ai.djl.Device;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.util.cuda.CudaUtils;
 import java.io.IOException;
 import java.lang.management.MemoryUsage;
@@ -48,7 +49,7 @@ public final class InferencePlanner {
             long heap = (long) ((rt.maxMemory() - (rt.totalMemory() - rt.freeMemory())) * (1 - MARGIN));
             if (devices.get(0).isGpu()) {
                 // CUDA counts blocks PyTorch keeps cached from earlier cases as taken: hand them back first
-                ai.djl.pytorch.jni.JniUtils.emptyCudaCache();
+                JniUtils.emptyCudaCache();
                 long free = Long.MAX_VALUE;
                 for (Device device : devices) {
                     MemoryUsage gpu = CudaUtils.getGpuMemory(device);
